@@ -1,0 +1,68 @@
+import type { Usage } from '../model/types.js';
+
+/**
+ * Every event a run can emit. Each has `type` and `at` (the runtime clock's milliseconds) and, when it
+ * belongs to a run, `runId`. Parts add their events to this union (one union, so listeners switch on
+ * `type` exhaustively).
+ */
+export type TaskforceEvent =
+  // run lifecycle
+  | (Base<'run.started'> & { goal: string; depth: number; parentTaskId?: string })
+  | (Base<'run.completed'> & { durationMs: number; usage: Usage; costUsd: number })
+  | (Base<'run.failed'> & { error: string; code?: string })
+  | (Base<'plan.created'> & { taskCount: number; droppedEdges: readonly [string, string][]; attempts: number })
+  | (Base<'plan.invalid'> & { attempt: number; errors: readonly string[] })
+  // tasks
+  | (Base<'task.started'> & { taskId: string; title: string; attempt: number })
+  | (Base<'task.completed'> & { taskId: string; durationMs: number })
+  | (Base<'task.failed'> & { taskId: string; error: string; willRetry: boolean })
+  | (Base<'task.retried'> & { taskId: string; attempt: number; delayMs: number })
+  | (Base<'task.skipped'> & { taskId: string; reason: string })
+  | (Base<'task.cancelled'> & { taskId: string; reason: string })
+  // agents
+  | (Base<'agent.assigned'> & { taskId?: string; agent: string; strategy?: string; reason?: string })
+  | (Base<'agent.completed'> & { taskId?: string; agent: string; steps: number; usage: Usage; costUsd: number })
+  | (Base<'agent.step'> & { taskId?: string; agent: string; step: number; toolCalls: readonly string[] })
+  | (Base<'tool.called'> & { taskId?: string; agent: string; tool: string; callId: string })
+  | (Base<'tool.completed'> & { taskId?: string; agent: string; tool: string; callId: string; isError: boolean; durationMs: number })
+  | (Base<'hook.ran'> & { agent: string; hook: 'pre' | 'post'; exitCode: number | null; stdout: string; stderr: string; timedOut: boolean })
+  | (Base<'hook.skipped'> & { agent: string; hook: 'pre' | 'post'; reason: string })
+  // strategies
+  | (Base<'strategy.decision'> & { taskId: string; strategy: string; decision: unknown })
+  // model layer
+  | (Base<'model.call.started'> & { callId: string; provider: string; model: string; taskId?: string; agent?: string })
+  | (Base<'model.call.finished'> & { callId: string; provider: string; model: string; usage: Usage; costUsd: number; durationMs: number; taskId?: string; agent?: string })
+  | (Base<'model.call.failed'> & { callId: string; provider: string; model: string; error: string; code?: string; status?: number })
+  | (Base<'model.retry'> & { callId: string; provider: string; model: string; attempt: number; delayMs: number; reason: string })
+  | (Base<'model.ratelimit.wait'> & { provider: string; model: string; delayMs: number; reason: 'requests' | 'tokens' })
+  | (Base<'model.breaker'> & { endpoint: string; from: BreakerState; to: BreakerState })
+  | (Base<'model.repair'> & { callId: string; attempt: number; issues: readonly string[] })
+  // budgets and resources
+  | (Base<'budget.warning'> & { budget: BudgetKind; used: number; limit: number; fraction: number })
+  | (Base<'budget.exceeded'> & { budget: BudgetKind; used: number; limit: number })
+  | (Base<'resource.allocated'> & { resource: string; taskId?: string; inUse: number; capacity: number })
+  | (Base<'resource.released'> & { resource: string; taskId?: string; inUse: number; capacity: number })
+  // recursion, convergence, synthesis
+  | (Base<'recursion.spawned'> & { taskId: string; childRunId: string; depth: number })
+  | (Base<'recursion.capped'> & { taskId: string; cap: 'maxDepth' | 'maxAgents' | 'repeat'; detail: string })
+  | (Base<'convergence.round'> & { taskId?: string; round: number; similarity: number | null })
+  | (Base<'convergence.stopped'> & { taskId?: string; rounds: number; reason: string })
+  | (Base<'synthesis.attempt'> & { attempt: number; passed: boolean; problems: readonly string[] })
+  // anything a user or plugin wants to report
+  | (Base<'log'> & { level: 'debug' | 'info' | 'warn' | 'error'; message: string });
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+export type BudgetKind = 'tokens' | 'costUsd' | 'wallTimeMs' | 'modelCalls';
+
+interface Base<T extends string> {
+  type: T;
+  /** Runtime clock time in ms. */
+  at: number;
+  runId?: string;
+}
+
+export type TaskforceEventType = TaskforceEvent['type'];
+export type EventOf<T extends TaskforceEventType> = Extract<TaskforceEvent, { type: T }>;
+
+/** An event before the bus stamps `at` (and `runId`, if the emitter belongs to a run). */
+export type EventInput = TaskforceEvent extends infer E ? (E extends TaskforceEvent ? Omit<E, 'at'> & { at?: number } : never) : never;

@@ -1,0 +1,137 @@
+import { TaskforceError } from '../errors/taskforce-error.js';
+import type { Clock } from '../util/clock.js';
+import { countTokens, estimateInputTokens } from './tokens.js';
+import type {
+  ProviderModel,
+  ProviderRequest,
+  ProviderResult,
+  ProviderStreamPart,
+  StopReason,
+  Usage,
+} from './types.js';
+
+/** One scripted reply: plain text, or a full reply with tool calls, stop reason, usage or an error. */
+export type ScriptedReply =
+  | string
+  | {
+      readonly text?: string;
+      readonly toolCalls?: readonly { readonly name: string; readonly input: unknown; readonly id?: string }[];
+      readonly stopReason?: StopReason;
+      readonly refusal?: string;
+      /** Overrides the tiktoken count. */
+      readonly usage?: Usage;
+      /** Thrown instead of replying (e.g. a `ModelApiError` to exercise retries). */
+      readonly error?: Error;
+      /** Overrides the model's latency for this reply. */
+      readonly latencyMs?: number;
+    };
+
+export type ScriptFn = (request: ProviderRequest, callIndex: number) => ScriptedReply | Promise<ScriptedReply>;
+
+export interface ScriptedModelOptions {
+  /** Replies in call order, or a function of the request. A list that runs out is an error. */
+  readonly replies: readonly ScriptedReply[] | ScriptFn;
+  readonly modelId?: string;
+  /** Simulated latency per call, in the clock's ms. 0 (default) resolves without sleeping. */
+  readonly latencyMs?: number;
+  /** Needed when `latencyMs` > 0; the runtime passes its own. */
+  readonly clock?: Clock;
+  /** Characters per streamed text delta; default 16. */
+  readonly chunkSize?: number;
+}
+
+/** A scripted model was called more times than it had replies, or left replies unused. */
+export class ScriptError extends TaskforceError {
+  constructor(message: string) {
+    super('SCRIPT_ERROR', message);
+  }
+}
+
+export interface ScriptedModel extends ProviderModel {
+  /** Number of calls made so far. */
+  readonly calls: number;
+  /** Every request received, in order (for assertions). */
+  readonly requests: readonly ProviderRequest[];
+  /** Throws if a reply list was given and some replies were never used. */
+  assertAllUsed(): void;
+}
+
+/**
+ * A deterministic model for tests, benchmarks and offline runs. Token usage is counted with tiktoken,
+ * so budgets and costs behave as they would with a real model.
+ */
+export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
+  const requests: ProviderRequest[] = [];
+  const modelId = options.modelId ?? 'scripted';
+  const chunkSize = options.chunkSize ?? 16;
+  let calls = 0;
+
+  const reply = async (request: ProviderRequest): Promise<ProviderResult> => {
+    const index = calls++;
+    requests.push(request);
+    let scripted: ScriptedReply;
+    if (typeof options.replies === 'function') {
+      scripted = await options.replies(request, index);
+    } else {
+      const next = options.replies[index];
+      if (next === undefined) {
+        const last = request.messages.at(-1);
+        throw new ScriptError(
+          `scripted model "${modelId}" has ${options.replies.length} replies but got call #${index + 1} ` +
+            `(last message: ${JSON.stringify(last?.content.slice(0, 120) ?? '')})`,
+        );
+      }
+      scripted = next;
+    }
+    const full = typeof scripted === 'string' ? { text: scripted } : scripted;
+    const latency = full.latencyMs ?? options.latencyMs ?? 0;
+    if (latency > 0) {
+      if (!options.clock) throw new ScriptError('scripted model: latencyMs needs a clock');
+      await options.clock.sleep(latency, request.signal);
+    }
+    if (request.signal?.aborted) throw request.signal.reason ?? new Error('aborted');
+    if (full.error) throw full.error;
+    const text = full.text ?? '';
+    const toolCalls = (full.toolCalls ?? []).map((call, i) => ({
+      id: call.id ?? `call_${index + 1}_${i + 1}`,
+      name: call.name,
+      input: call.input,
+    }));
+    const usage = full.usage ?? {
+      inputTokens: estimateInputTokens(request),
+      outputTokens: countTokens(text) + toolCalls.reduce((n, c) => n + countTokens(JSON.stringify(c.input ?? null)), 0),
+    };
+    const stopReason: StopReason = full.stopReason ?? (full.refusal ? 'refusal' : toolCalls.length > 0 ? 'tool_use' : 'end_turn');
+    return {
+      text,
+      toolCalls,
+      usage,
+      stopReason,
+      modelId,
+      ...(full.refusal !== undefined ? { refusal: full.refusal } : {}),
+    };
+  };
+
+  return {
+    provider: 'scripted',
+    modelId,
+    structuredMode: 'prompt',
+    get calls() {
+      return calls;
+    },
+    requests,
+    doGenerate: reply,
+    async *doStream(request): AsyncIterable<ProviderStreamPart> {
+      const result = await reply(request);
+      for (let i = 0; i < result.text.length; i += chunkSize)
+        yield { type: 'text-delta', text: result.text.slice(i, i + chunkSize) };
+      yield { type: 'finish', result };
+    },
+    assertAllUsed() {
+      if (typeof options.replies !== 'function' && calls < options.replies.length)
+        throw new ScriptError(
+          `scripted model "${modelId}" used ${calls} of ${options.replies.length} replies`,
+        );
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { z } from 'zod';
+
+/** A JSON Schema object (as produced by zod v4's `z.toJSONSchema`). */
+export type JsonSchema = Record<string, unknown>;
+
+/** A tool the model may call, as the model sees it. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the tool's input object. */
+  readonly inputSchema: JsonSchema;
+}
+
+/** A tool call the model asked for. */
+export interface ToolCall {
+  /** Provider's id for the call; tool results refer back to it. */
+  readonly id: string;
+  readonly name: string;
+  /** Parsed arguments. If the model sent arguments that are not JSON, this is the raw string. */
+  readonly input: unknown;
+}
+
+export type Message =
+  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
+  | {
+      readonly role: 'tool';
+      readonly toolCallId: string;
+      readonly toolName: string;
+      readonly content: string;
+      readonly isError?: boolean;
+    };
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens?: number;
+  readonly cacheWriteTokens?: number;
+}
+
+/**
+ * Why the model stopped. `max_tokens` means the output was cut and must not be treated as complete;
+ * `refusal` means the model declined (OpenAI `refusal`, Anthropic `refusal` stop reason).
+ */
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'other';
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
+
+/** Asks the provider for JSON matching a schema, by its native mechanism. */
+export interface ResponseFormat {
+  readonly type: 'json';
+  /** Short identifier for the schema (tool name for Anthropic, json_schema.name for OpenAI). */
+  readonly name: string;
+  readonly description?: string;
+  readonly schema: JsonSchema;
+}
+
+export interface GenerateRequest {
+  readonly system?: string;
+  /** Shorthand for one user message; ignored when `messages` is given. */
+  readonly prompt?: string;
+  readonly messages?: readonly Message[];
+  readonly tools?: readonly ToolSpec[];
+  readonly toolChoice?: ToolChoice;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly stopSequences?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+/** What a provider adapter receives: a request with messages resolved, plus an optional response format. */
+export interface ProviderRequest extends Omit<GenerateRequest, 'prompt' | 'messages'> {
+  readonly messages: readonly Message[];
+  readonly responseFormat?: ResponseFormat;
+  /** Set by the resilience layer: the merged caller + timeout signal. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a provider adapter returns, before pricing. */
+export interface ProviderResult {
+  readonly text: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly usage: Usage;
+  readonly stopReason: StopReason;
+  /** The model id the provider reports having used. */
+  readonly modelId: string;
+  /** Refusal text, when the provider reports one separately (OpenAI `message.refusal`). */
+  readonly refusal?: string;
+}
+
+export interface GenerateResult extends ProviderResult {
+  readonly costUsd: number;
+}
+
+export type StreamPart =
+  | { readonly type: 'text-delta'; readonly text: string }
+  | { readonly type: 'finish'; readonly result: GenerateResult };
+
+export type ProviderStreamPart =
+  | { readonly type: 'text-delta'; readonly text: string }
+  | { readonly type: 'finish'; readonly result: ProviderResult };
+
+/**
+ * The seam a provider implements: Anthropic, OpenAI, LangChain, scripted, cassette replay.
+ * It translates one request to one provider call and maps the provider's errors to
+ * `ModelApiError` / `ModelConnectionError` / `ModelResponseError`. It does not retry.
+ */
+export interface ProviderModel {
+  readonly provider: string;
+  readonly modelId: string;
+  /** How this provider delivers `responseFormat` natively (informational; used in docs and events). */
+  readonly structuredMode: 'tool' | 'json_schema' | 'prompt';
+  doGenerate(request: ProviderRequest): Promise<ProviderResult>;
+  doStream(request: ProviderRequest): AsyncIterable<ProviderStreamPart>;
+}
+
+export interface GenerateObjectRequest<T> extends GenerateRequest {
+  readonly schema: z.ZodType<T>;
+  /** Name of the schema as the model sees it; default `"result"`. */
+  readonly schemaName?: string;
+  readonly schemaDescription?: string;
+  /** How many times to re-ask with the validation errors after an invalid reply; default 2. */
+  readonly maxRepairs?: number;
+}
+
+export interface GenerateObjectResult<T> {
+  readonly object: T;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  /** Number of re-asks it took (0 when the first reply was valid). */
+  readonly repairs: number;
+  readonly raw: string;
+}
+
+/** The model interface everything above the model layer uses. Create one with `createModel`. */
+export interface Model {
+  readonly provider: string;
+  readonly modelId: string;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Text deltas as they arrive, then one `finish` part with the same result `generate` would give. */
+  stream(request: GenerateRequest): AsyncIterable<StreamPart>;
+  generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>>;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0 });
+
+/** Adds two usages field by field (cache fields only when either side has them). */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const out: { -readonly [K in keyof Usage]: Usage[K] } = {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+  };
+  if (a.cacheReadTokens !== undefined || b.cacheReadTokens !== undefined)
+    out.cacheReadTokens = (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0);
+  if (a.cacheWriteTokens !== undefined || b.cacheWriteTokens !== undefined)
+    out.cacheWriteTokens = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
+  return out;
+}
+
+/** Resolves `prompt` / `messages` into the message list a provider receives. */
+export function requestMessages(request: GenerateRequest): readonly Message[] {
+  if (request.messages && request.messages.length > 0) return request.messages;
+  if (request.prompt !== undefined) return [{ role: 'user', content: request.prompt }];
+  return [];
+}
