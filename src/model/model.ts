@@ -78,7 +78,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
   const generate = async (request: GenerateRequest & { responseFormat?: ResponseFormat }): Promise<GenerateResult> => {
     const call = started();
     try {
-      const result = priced(await provider.doGenerate(toProviderRequest(request)));
+      const result = priced(await provider.doGenerate({ ...toProviderRequest(request), callId: call.callId }));
       finished(call, result);
       return result;
     } catch (error) {
@@ -94,7 +94,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
       const call = started();
       try {
-        for await (const part of provider.doStream(toProviderRequest(request))) {
+        for await (const part of provider.doStream({ ...toProviderRequest(request), callId: call.callId })) {
           if (part.type === 'text-delta') {
             yield part;
           } else {

@@ -16,6 +16,7 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
  * a model missing from the table costs 0 and is reported as unpriced, never guessed.
  */
 export const DEFAULT_PRICES: PriceTable = {
+  'claude-opus-4-5*': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
   'claude-opus-4*': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
   'claude-sonnet-4*': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-haiku-4-5*': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },

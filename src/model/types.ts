@@ -74,6 +74,8 @@ export interface ProviderRequest extends Omit<GenerateRequest, 'prompt' | 'messa
   readonly responseFormat?: ResponseFormat;
   /** Set by the resilience layer: the merged caller + timeout signal. */
   readonly signal?: AbortSignal;
+  /** The id of this call in `model.call.*` events (set by `modelFromProvider`), so retry events correlate. */
+  readonly callId?: string;
 }
 
 /** What a provider adapter returns, before pricing. */
@@ -108,6 +110,8 @@ export type ProviderStreamPart =
 export interface ProviderModel {
   readonly provider: string;
   readonly modelId: string;
+  /** Where calls go (base URL); the circuit breaker keys on it. Defaults to `provider`. */
+  readonly endpoint?: string;
   /** How this provider delivers `responseFormat` natively (informational; used in docs and events). */
   readonly structuredMode: 'tool' | 'json_schema' | 'prompt';
   doGenerate(request: ProviderRequest): Promise<ProviderResult>;

@@ -24,6 +24,8 @@ export const PlanSpec = z.object({
   tasks: z.array(TaskSpec).min(1),
 });
 export type PlanSpec = z.infer<typeof PlanSpec>;
+/** A plan as written, before zod fills defaults (capabilities, dependsOn, priority, effort, decomposable). */
+export type PlanSpecInput = z.input<typeof PlanSpec>;
 
 /** A validated plan plus its analysis: what `plan(goal)` returns and the scheduler runs. */
 export interface TaskTree {

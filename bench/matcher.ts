@@ -1,0 +1,115 @@
+/**
+ * Capability-matcher benchmark: builds the index over 1,000 and 10,000 seeded synthetic agents and
+ * prints the latency of one assignment (`rank`) over many queries, p50/p90/p99/max.
+ *
+ *   npx tsx bench/matcher.ts
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { defineAgent } from '../src/agents/define.js';
+import { createMatcher, type MatchTask } from '../src/agents/matcher.js';
+import type { AgentDefinition } from '../src/agents/types.js';
+import { randomInt, seededRandom, type Random } from '../src/util/random.js';
+
+const SIZES = [1_000, 10_000];
+const WARMUP_QUERIES = 500;
+const QUERIES = 5_000;
+const CAPABILITY_COUNT = 200;
+const WORD_COUNT = 4_000;
+
+/** Pseudo-words from syllables, so text has a realistic, Zipf-like term distribution. */
+function makeWords(random: Random, count: number): string[] {
+  const syllables = ['ka', 'lo', 'mi', 'ter', 'san', 'dro', 'vel', 'qui', 'nor', 'pha', 'zu', 'ben', 'cor', 'tis', 'ul'];
+  const words = new Set<string>();
+  while (words.size < count) {
+    let word = '';
+    for (let i = 0, n = 2 + randomInt(random, 3); i < n; i++) word += syllables[randomInt(random, syllables.length)];
+    words.add(word);
+  }
+  return [...words];
+}
+
+/** Index in [0, n) with probability ∝ 1/(i+1): a few very common items, a long tail. */
+function zipf(random: Random, n: number): number {
+  const harmonic = Math.log(n) + 0.5772;
+  let target = random.next() * harmonic;
+  for (let i = 0; i < n; i++) {
+    target -= 1 / (i + 1);
+    if (target <= 0) return i;
+  }
+  return n - 1;
+}
+
+function sentence(random: Random, words: readonly string[], length: number): string {
+  return Array.from({ length }, () => words[zipf(random, words.length)]).join(' ');
+}
+
+function makeAgents(random: Random, count: number, words: readonly string[], capabilities: readonly string[]): AgentDefinition[] {
+  return Array.from({ length: count }, (_, i) =>
+    defineAgent({
+      name: `agent-${String(i).padStart(5, '0')}`,
+      description: sentence(random, words, 10 + randomInt(random, 20)),
+      systemPrompt: sentence(random, words, 150 + randomInt(random, 350)),
+      capabilities: Array.from({ length: 2 + randomInt(random, 5) }, () => capabilities[zipf(random, capabilities.length)]!),
+      priority: (['low', 'medium', 'high', 'critical'] as const)[randomInt(random, 4)]!,
+    }),
+  );
+}
+
+function makeQuery(random: Random, words: readonly string[], capabilities: readonly string[]): MatchTask {
+  return {
+    capabilities: Array.from({ length: 1 + randomInt(random, 3) }, () => capabilities[zipf(random, capabilities.length)]!),
+    text: sentence(random, words, 5 + randomInt(random, 20)),
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+
+/** Runs the benchmark and prints one block per size; returns the figures too. */
+export async function main(): Promise<{ size: number; limit: number | undefined; p50: number; p99: number }[]> {
+  const random = seededRandom('taskforce-matcher-bench');
+  const words = makeWords(random, WORD_COUNT);
+  const capabilities = Array.from({ length: CAPABILITY_COUNT }, (_, i) => `capability-${i}`);
+  const results: { size: number; limit: number | undefined; p50: number; p99: number }[] = [];
+
+  console.log(`matcher: ${QUERIES} queries per size (after ${WARMUP_QUERIES} warm-up), 1-3 capabilities + 5-24 words each`);
+  for (const size of SIZES) {
+    const agents = makeAgents(random, size, words, capabilities);
+    const buildStart = performance.now();
+    const matcher = createMatcher(agents);
+    const buildMs = performance.now() - buildStart;
+    const queries = Array.from({ length: QUERIES + WARMUP_QUERIES }, () => makeQuery(random, words, capabilities));
+
+    for (const limit of [5, undefined]) {
+      const times: number[] = [];
+      let returned = 0;
+      queries.forEach((query, i) => {
+        const start = performance.now();
+        const matches = matcher.rank(query, limit === undefined ? {} : { limit });
+        const elapsed = performance.now() - start;
+        if (i >= WARMUP_QUERIES) {
+          times.push(elapsed);
+          returned += matches.length;
+        }
+      });
+      times.sort((a, b) => a - b);
+      const p50 = percentile(times, 50);
+      const p99 = percentile(times, 99);
+      results.push({ size, limit, p50, p99 });
+      console.log(
+        `  ${String(size).padStart(6)} agents, limit ${String(limit ?? 'none').padEnd(4)}: ` +
+          `p50 ${fmt(p50)}  p90 ${fmt(percentile(times, 90))}  p99 ${fmt(p99)}  max ${fmt(times.at(-1)!)}  ` +
+          `(avg ${Math.round(returned / times.length)} matches returned; index built in ${buildMs.toFixed(0)} ms)`,
+      );
+    }
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

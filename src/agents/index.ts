@@ -1,0 +1,16 @@
+export type { AgentDefinition, AgentMatch, AgentPriority, AgentRegistry, AgentRunResult, AgentStep } from './types.js';
+export {
+  AgentDefinitionError,
+  AgentLoadError,
+  DuplicateAgentError,
+  UnknownAgentError,
+  type AgentSourceLocation,
+} from './errors.js';
+export type { AgentWarning } from './build.js';
+export { parseAgentMarkdown, type ParsedAgentFile } from './parse-file.js';
+export { loadAgents, type LoadAgentsOptions, type LoadAgentsResult } from './load.js';
+export { defineAgent, type AgentInput } from './define.js';
+export { createAgentRegistry } from './registry.js';
+export { builtinAgents } from './builtin.js';
+export { CAPABILITY_VOCABULARY, normalizeCapability, normalizeCapabilities } from './capabilities.js';
+export { createMatcher, type AgentMatcher, type MatchTask, type RankOptions } from './matcher.js';

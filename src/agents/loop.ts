@@ -1,0 +1,160 @@
+import { ConfigError, AbortedError } from '../errors/taskforce-error.js';
+import { RefusalError, TruncatedOutputError } from '../errors/output-errors.js';
+import type { Message, Model, ToolSpec, Usage } from '../model/types.js';
+import { addUsage, ZERO_USAGE } from '../model/types.js';
+import { guardedModel } from '../run/guarded-model.js';
+import type { Runtime } from '../run/runtime-types.js';
+import { toolSpecOf } from '../tools/define-tool.js';
+import { executeToolCall, type ToolCallOutcome } from '../tools/execute-tool.js';
+import { toolsForAgent } from '../tools/tool-selection.js';
+import { runHook } from './hooks.js';
+import type { AgentDefinition, AgentRunResult, AgentStep } from './types.js';
+
+/** Options of one agent run. */
+export interface RunAgentOptions {
+  /**
+   * Upper bound on model calls. The agent's `maxTurns` is also an upper bound: the smaller of the two
+   * applies, and `runtime.limits.maxSteps` when neither is set.
+   */
+  readonly maxSteps?: number;
+  /** Extra text put before the prompt (e.g. dependency outputs), separated by a `---` line. */
+  readonly context?: string;
+  /** Put on every event of the run. */
+  readonly taskId?: string;
+  /** Stops the run (with `AbortedError`) together with the runtime's own signal. */
+  readonly signal?: AbortSignal;
+  /** Use this model instead of the agent's; it is budget-guarded like every runtime model. */
+  readonly model?: Model;
+  /** Extra instructions appended after the agent's system prompt (strategies use it to frame a role). */
+  readonly system?: string;
+}
+
+/**
+ * Runs one agent on one prompt: model call → the tool calls it asked for (in parallel, results in the
+ * model's order) → results back as `tool` messages → repeat, until the model answers without tool calls
+ * or the step cap is reached (`finishReason: 'max_steps'`, the last text as output, and a `log` warning).
+ *
+ * The agent may call only the runtime tools its `tools` / `disallowedTools` allow. Every model call is
+ * an `agent.step` event, every tool call a `tool.called` / `tool.completed` pair, the end an
+ * `agent.completed` event. Hooks run before and after (see `runHook`). This does not take a runtime
+ * slot: callers (`Task()`, the coordinator) decide the unit of concurrency.
+ *
+ * @throws AbortedError when the signal fires; RefusalError / TruncatedOutputError when the final answer
+ *   is a refusal or was cut at max tokens; HookFailedError; model and budget errors as they come.
+ */
+export async function runAgent(
+  runtime: Runtime,
+  agent: AgentDefinition,
+  prompt: string,
+  options: RunAgentOptions = {},
+): Promise<AgentRunResult> {
+  const startedAt = runtime.clock.now();
+  const cap = stepCap(agent, options, runtime.limits.maxSteps);
+  const signal = options.signal ? AbortSignal.any([options.signal, runtime.signal]) : runtime.signal;
+  const tags = { agent: agent.name, ...(options.taskId !== undefined ? { taskId: options.taskId } : {}) };
+  const model = options.model ? guardedModel(options.model, runtime.budget) : runtime.models.forAgent(agent);
+
+  const { tools, missing } = toolsForAgent(agent, runtime.tools);
+  if (missing.length > 0)
+    runtime.events.emit({
+      type: 'log',
+      level: 'warn',
+      message: `agent "${agent.name}" lists tools this runtime does not provide: ${missing.join(', ')}`,
+    });
+  const toolSpecs: ToolSpec[] = [...tools.values()].map(toolSpecOf);
+  const system = [agent.systemPrompt.trim(), options.system?.trim()].filter(Boolean).join('\n\n');
+
+  const hookInput = (stdin: string) => ({
+    stdin,
+    ...(options.taskId !== undefined ? { taskId: options.taskId } : {}),
+    signal,
+  });
+  await runHook(runtime, agent, 'pre', hookInput(prompt));
+
+  const messages: Message[] = [{ role: 'user', content: options.context ? `${options.context}\n\n---\n\n${prompt}` : prompt }];
+  const steps: AgentStep[] = [];
+  let usage: Usage = ZERO_USAGE;
+  let costUsd = 0;
+  let output: string | undefined;
+
+  for (let index = 0; index < cap && output === undefined; index++) {
+    if (signal.aborted) throw new AbortedError(`agent "${agent.name}" was aborted before step ${index}`, { cause: signal.reason });
+    const result = await model.generate({
+      ...(system ? { system } : {}),
+      messages,
+      ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}),
+      signal,
+    });
+    usage = addUsage(usage, result.usage);
+    costUsd += result.costUsd;
+    runtime.events.emit({ type: 'agent.step', ...tags, step: index, toolCalls: result.toolCalls.map((c) => c.name) });
+
+    if (result.toolCalls.length === 0) {
+      if (result.stopReason === 'refusal' || result.refusal) throw new RefusalError(model.provider, result.refusal ?? result.text);
+      if (result.stopReason === 'max_tokens') throw new TruncatedOutputError(model.provider, result.text, undefined);
+      steps.push(stepOf(index, result, [], result.modelId));
+      output = result.text;
+      break;
+    }
+    if (index === cap - 1) {
+      // No model call follows, so nothing would read these results: record the calls without running them.
+      const notRun = result.toolCalls.map((call) => ({
+        id: call.id,
+        name: call.name,
+        input: call.input,
+        output: `not run: agent "${agent.name}" reached its step cap of ${cap}`,
+        isError: true,
+        durationMs: 0,
+      }));
+      steps.push(stepOf(index, result, notRun, result.modelId));
+      break;
+    }
+    const outcomes = await Promise.all(
+      result.toolCalls.map((call) =>
+        executeToolCall(call, {
+          tools,
+          defaultTimeoutMs: runtime.limits.toolTimeoutMs,
+          clock: runtime.clock,
+          signal,
+          events: runtime.events,
+          ...tags,
+        }),
+      ),
+    );
+    steps.push(stepOf(index, result, outcomes, result.modelId));
+    messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
+    for (const outcome of outcomes)
+      messages.push({ role: 'tool', toolCallId: outcome.id, toolName: outcome.name, content: outcome.output, ...(outcome.isError ? { isError: true } : {}) });
+  }
+
+  const finishReason = output === undefined ? 'max_steps' : 'final';
+  if (output === undefined) {
+    runtime.events.emit({
+      type: 'log',
+      level: 'warn',
+      message: `agent "${agent.name}"${options.taskId ? ` (task ${options.taskId})` : ''} reached its step cap of ${cap} without a final answer; using its last text`,
+    });
+    output = [...steps].reverse().find((step) => step.text.trim() !== '')?.text ?? '';
+  }
+  await runHook(runtime, agent, 'post', hookInput(output));
+  runtime.events.emit({ type: 'agent.completed', ...tags, steps: steps.length, usage, costUsd });
+  return { output, agent: agent.name, usage, costUsd, steps, durationMs: runtime.clock.now() - startedAt, finishReason };
+}
+
+/** The step cap of one run: the smaller of the agent's `maxTurns` and the caller's `maxSteps`, else the runtime default. */
+export function stepCap(agent: Pick<AgentDefinition, 'name' | 'maxTurns'>, options: Pick<RunAgentOptions, 'maxSteps'>, runtimeDefault: number): number {
+  const bounds = [agent.maxTurns, options.maxSteps].filter((n): n is number => n !== undefined);
+  const cap = bounds.length > 0 ? Math.min(...bounds) : runtimeDefault;
+  if (!Number.isInteger(cap) || cap < 1)
+    throw new ConfigError(`agent "${agent.name}": the step cap must be a positive integer, got ${cap} (maxTurns / maxSteps)`);
+  return cap;
+}
+
+function stepOf(
+  index: number,
+  result: { text: string; usage: Usage; costUsd: number },
+  toolCalls: readonly ToolCallOutcome[],
+  model: string,
+): AgentStep {
+  return { index, text: result.text, toolCalls, usage: result.usage, costUsd: result.costUsd, model };
+}

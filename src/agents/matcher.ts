@@ -1,0 +1,159 @@
+import type { AgentDefinition, AgentMatch, AgentPriority } from './types.js';
+import { normalizeCapabilities } from './capabilities.js';
+import { buildTextIndex } from './text-index.js';
+import { tokenize } from './text.js';
+import { topK } from './top-k.js';
+
+/** What to match: required capabilities and the task's words. A `TaskSpec` fits as it is. */
+export interface MatchTask {
+  readonly capabilities?: readonly string[];
+  readonly text?: string;
+  readonly title?: string;
+  readonly instructions?: string;
+}
+
+export interface RankOptions {
+  /** Return at most this many matches. */
+  readonly limit?: number;
+  /**
+   * Also return agents that match nothing (coverage 0, relevance 0) after the others, e.g. to
+   * always have a fallback. Default false.
+   */
+  readonly includeUnmatched?: boolean;
+}
+
+/** A capability matcher over a fixed set of agents; build once, rank many times. */
+export interface AgentMatcher {
+  /**
+   * Agents for `task`, best first: by capability coverage, then BM25 text relevance of
+   * name + description + capabilities + system prompt, then agents declaring `general` (the
+   * fallback), then priority, then name. An agent is
+   * returned when it covers a required capability or shares a word with the task; when the task
+   * gives neither, every agent fits equally and all are returned.
+   */
+  rank(task: MatchTask | string, options?: RankOptions): AgentMatch[];
+  readonly size: number;
+}
+
+const GENERAL = 'general';
+const PRIORITY_RANK: Record<AgentPriority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/**
+ * Builds the matcher's indexes (capability → agents, term → postings with precomputed BM25
+ * weights), so a query touches only the agents that share a capability or term with it.
+ *
+ * `score` = coverage + s / (k + 1), where k is the number of required capabilities and
+ * s = relevance / (1 + relevance) < 1: coverage always dominates and relevance orders agents of
+ * equal coverage. Scores compare within one ranking.
+ *
+ * @example
+ * const matcher = createMatcher(await builtinAgents());
+ * const [best] = matcher.rank({ capabilities: ['code', 'testing'], text: 'Add a CSV parser with tests' });
+ * console.log(best?.agent.name, best?.reason); // e.g. "coder covers 2/2 capabilities (code, testing); text relevance 3.1"
+ */
+export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
+  // Ids follow name order, so "lower id" is the final, deterministic tie-break.
+  const docs = [...agents].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const n = docs.length;
+  const priority = Int8Array.from(docs, (a) => PRIORITY_RANK[a.priority ?? 'medium']);
+
+  // Agents built by hand may carry unnormalised capability names; loaded ones are normalised already.
+  const docCapabilities = docs.map((agent) => new Set(normalizeCapabilities(agent.capabilities)));
+  // On an exact tie (typically: nothing in the task matched anyone), a generalist is the right fallback.
+  const general = Int8Array.from(docCapabilities, (caps) => (caps.has(GENERAL) ? 1 : 0));
+  const capabilityIndex = new Map<string, number[]>();
+  docCapabilities.forEach((caps, id) => {
+    for (const cap of caps) {
+      const list = capabilityIndex.get(cap);
+      if (list) list.push(id);
+      else capabilityIndex.set(cap, [id]);
+    }
+  });
+
+  const textIndex = buildTextIndex(
+    docs.map((agent) => ({
+      // Name, description and capabilities say what the agent is for; the prompt says how it works.
+      header: `${agent.name} ${agent.description} ${agent.capabilities.join(' ')}`,
+      body: agent.systemPrompt,
+    })),
+  );
+
+  // Scratch arrays reused by every query (rank is synchronous, so no two queries interleave).
+  const covered = new Int32Array(n);
+  const relevance = new Float64Array(n);
+  const seen = new Uint8Array(n);
+
+  function rank(task: MatchTask | string, options: RankOptions = {}): AgentMatch[] {
+    const spec: MatchTask = typeof task === 'string' ? { text: task } : task;
+    const required = normalizeCapabilities(spec.capabilities ?? []);
+    const terms = [...new Set(tokenize([spec.title, spec.instructions, spec.text].filter(Boolean).join('\n')))];
+    const touched: number[] = [];
+    const touch = (id: number) => {
+      if (seen[id] === 0) {
+        seen[id] = 1;
+        touched.push(id);
+      }
+    };
+
+    for (const cap of required) {
+      for (const id of capabilityIndex.get(cap) ?? []) {
+        covered[id]!++;
+        touch(id);
+      }
+    }
+    for (const term of terms) {
+      const postings = textIndex.postings(term);
+      if (!postings) continue;
+      for (let i = 0; i < postings.ids.length; i++) {
+        const id = postings.ids[i]!;
+        relevance[id]! += postings.weights[i]!;
+        touch(id);
+      }
+    }
+
+    const matchesNothing = required.length === 0 && touched.length === 0;
+    let candidates = matchesNothing || options.includeUnmatched ? allIds(n) : touched;
+    const better = (a: number, b: number) =>
+            covered[b]! - covered[a]! ||
+      relevance[b]! - relevance[a]! ||
+      general[b]! - general[a]! ||
+      priority[b]! - priority[a]! ||
+      a - b;
+    candidates = options.limit === undefined ? candidates.sort(better) : topK(candidates, Math.max(0, options.limit), better);
+
+    const result = candidates.map((id) => toMatch(docs[id]!, docCapabilities[id]!, required, covered[id]!, relevance[id]!));
+    for (const id of touched) {
+      covered[id] = 0;
+      relevance[id] = 0;
+      seen[id] = 0;
+    }
+    return result;
+  }
+
+  return { rank, size: n };
+}
+
+function toMatch(
+  agent: AgentDefinition,
+  own: ReadonlySet<string>,
+  required: readonly string[],
+  coveredCount: number,
+  relevance: number,
+): AgentMatch {
+  const k = required.length;
+  const coverage = k === 0 ? 1 : coveredCount / k;
+  const score = coverage + relevance / (1 + relevance) / (k + 1);
+  const rounded = Math.round(relevance * 100) / 100;
+  let caps: string;
+  if (k === 0) caps = 'no capabilities required';
+  else {
+    const have = required.filter((c) => own.has(c));
+    const missing = required.filter((c) => !own.has(c));
+    caps = `covers ${have.length}/${k} capabilities (${have.length > 0 ? have.join(', ') : 'none'}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`;
+  }
+  return { agent, score, capabilityCoverage: coverage, textRelevance: relevance, reason: `${caps}; text relevance ${rounded}` };
+}
+
+function allIds(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,99 @@
+import type { EventBus } from '../events/bus.js';
+import type { Clock } from '../util/clock.js';
+import { systemClock } from '../util/clock.js';
+import type { IdGenerator } from '../util/ids.js';
+import type { Random } from '../util/random.js';
+import { systemRandom } from '../util/random.js';
+import { withCassette, type CassetteOptions } from './cassette/index.js';
+import { modelFromProvider } from './model.js';
+import type { PriceTable } from './pricing.js';
+import { anthropicProvider } from './providers/anthropic.js';
+import { langchainProvider } from './providers/langchain.js';
+import { openaiProvider } from './providers/openai.js';
+import { withResilience, type ResilienceOptions } from './resilience/index.js';
+import { scriptedModel } from './scripted.js';
+import { resolveModelSpec, type ModelEnv, type ModelSpec, type ResolvedModelSpec } from './spec.js';
+import type { Model, ProviderModel } from './types.js';
+
+/** Everything around the provider: prices, retries and limits, recording, events, time and ids. */
+export interface CreateModelOptions {
+  /** Prices for `costUsd`, merged over the defaults. */
+  readonly pricing?: PriceTable;
+  /** Retries, rate limits, breaker, timeout; defaults apply when omitted. */
+  readonly resilience?: ResilienceOptions;
+  /** Record provider replies to a file, or replay them offline. */
+  readonly cassette?: CassetteOptions;
+  readonly events?: EventBus;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly ids?: IdGenerator;
+  /** Tags put on this model's call events. */
+  readonly tags?: { readonly taskId?: string; readonly agent?: string };
+  /** Where `TASKFORCE_MODEL`, `*_API_KEY` and `*_BASE_URL` are read; default `process.env`. */
+  readonly env?: ModelEnv;
+}
+
+/**
+ * Creates a `Model` from a spec: `"anthropic:claude-haiku-4-5"`, `"openai:gpt-5-mini"`, a config
+ * object, or nothing (then `TASKFORCE_MODEL`). The provider adapter is wrapped, innermost first, by
+ * the cassette (so replayed calls still pass through retries and emit events, and recording keeps
+ * what the provider really returned), then resilience, then pricing / events / `generateObject`.
+ *
+ * @example
+ * const model = createModel('anthropic:claude-haiku-4-5');
+ * const { text, costUsd } = await model.generate({ prompt: 'Name three primes.' });
+ *
+ * @example
+ * // A local OpenAI-compatible server
+ * const local = createModel({ provider: 'openai', model: 'llama3.2', baseURL: 'http://localhost:11434/v1' });
+ */
+export function createModel(spec?: ModelSpec, options: CreateModelOptions = {}): Model {
+  const clock = options.clock ?? systemClock();
+  const resolved = resolveModelSpec(spec, options.env ?? process.env);
+  const adapter = providerFor(resolved, clock);
+  const recorded = withCassette(adapter, options.cassette);
+  const resilient = withResilience(recorded, options.resilience ?? {}, {
+    clock,
+    random: options.random ?? systemRandom(),
+    ...(options.events ? { events: options.events } : {}),
+  });
+  return modelFromProvider(resilient, {
+    clock,
+    ...(options.pricing ? { pricing: options.pricing } : {}),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.ids ? { ids: options.ids } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
+  });
+}
+
+/** The bare provider adapter for a resolved spec (no cassette, resilience or pricing). */
+export function providerFor(spec: ResolvedModelSpec, clock: Clock = systemClock()): ProviderModel {
+  if (typeof spec.provider === 'object') return spec.provider;
+  switch (spec.provider) {
+    case 'anthropic':
+      return anthropicProvider({
+        model: spec.model,
+        apiKey: spec.apiKey,
+        baseURL: spec.baseURL,
+        clock,
+        ...(spec.defaultMaxTokens !== undefined ? { defaultMaxTokens: spec.defaultMaxTokens } : {}),
+        ...(spec.headers ? { headers: spec.headers } : {}),
+      });
+    case 'openai':
+      return openaiProvider({
+        model: spec.model,
+        apiKey: spec.apiKey,
+        baseURL: spec.baseURL,
+        clock,
+        ...(spec.organization ? { organization: spec.organization } : {}),
+        ...(spec.maxTokensField ? { maxTokensField: spec.maxTokensField } : {}),
+        ...(spec.headers ? { headers: spec.headers } : {}),
+      });
+    case 'langchain':
+      return langchainProvider({ model: spec.model, clock, ...(spec.modelId ? { modelId: spec.modelId } : {}) });
+    case 'scripted': {
+      const { provider: _provider, ...scripted } = spec;
+      return scriptedModel({ clock, ...scripted });
+    }
+  }
+}

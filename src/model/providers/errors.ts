@@ -1,0 +1,91 @@
+import { ModelApiError, ModelConnectionError, ModelResponseError } from '../../errors/model-errors.js';
+import { AbortedError, TaskforceError } from '../../errors/taskforce-error.js';
+import { retryAfterMsFromHeaders } from './retry-after.js';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** The error classes of one Stainless-generated SDK (`@anthropic-ai/sdk`, `openai`): same shapes, distinct classes. */
+export interface SdkErrorClasses {
+  readonly APIError: ErrorClass;
+  readonly APIConnectionError: ErrorClass;
+  readonly APIUserAbortError: ErrorClass;
+}
+
+/** Where an error happened, so the mapped error can say so. */
+export interface ProviderErrorContext {
+  readonly provider: string;
+  /** Current time in ms (the runtime clock), for `retry-after` HTTP dates and reset timestamps. */
+  readonly now: () => number;
+  /** The call's signal: an abort that surfaces as some other error is still an abort. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Maps whatever an SDK call threw to the one error vocabulary the layers above understand:
+ * `AbortedError` (the signal fired), `ModelConnectionError` (no response, or the stream broke),
+ * `ModelApiError` (an HTTP error status, with headers and `retryAfterMs`), `ModelResponseError`
+ * (a body that is not the JSON the SDK expected). Errors that are already Taskforce errors, and
+ * programming errors we cannot classify, pass through unchanged.
+ */
+export function mapSdkError(error: unknown, sdk: SdkErrorClasses, context: ProviderErrorContext): unknown {
+  if (TaskforceError.isInstance(error)) return error;
+  const { provider } = context;
+  if (error instanceof sdk.APIUserAbortError || context.signal?.aborted || isAbortError(error))
+    return new AbortedError(`${provider} call was aborted`, { cause: context.signal?.reason ?? error });
+  if (error instanceof sdk.APIConnectionError) {
+    const cause = (error as Error).cause;
+    const detail = cause instanceof Error && cause.message ? `${(error as Error).message} (${cause.message})` : (error as Error).message;
+    return new ModelConnectionError(provider, detail, { cause: error });
+  }
+  if (error instanceof sdk.APIError) {
+    const apiError = error as Error & { status?: unknown; headers?: unknown; error?: unknown };
+    if (typeof apiError.status === 'number') return httpError(provider, apiError.status, apiError, context.now());
+  }
+  if (error instanceof SyntaxError) return new ModelResponseError(provider, error.message, undefined, { cause: error });
+  return error;
+}
+
+/** Builds a `ModelApiError` from a status, headers and an error body (any provider's shape). */
+export function httpError(
+  provider: string,
+  status: number,
+  source: { message: string; headers?: unknown; error?: unknown },
+  now: number,
+): ModelApiError {
+  const headers = headerRecord(source.headers);
+  const retryAfterMs = retryAfterMsFromHeaders(headers, status, now);
+  return new ModelApiError({
+    provider,
+    status,
+    message: bodyMessage(source.error) ?? source.message.replace(/^\d{3}\s+/, ''),
+    headers,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    cause: source,
+  });
+}
+
+/** Lower-cased header record from a fetch `Headers`, a plain object, or nothing. */
+export function headerRecord(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers || typeof headers !== 'object') return out;
+  const entries =
+    typeof (headers as Headers).entries === 'function'
+      ? [...(headers as Headers).entries()]
+      : Object.entries(headers as Record<string, unknown>);
+  for (const [name, value] of entries) if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+  return out;
+}
+
+/** An abort surfaced by fetch/undici or LangChain rather than the SDK's own abort class. */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.message === 'Aborted' || error.message === 'AbortError');
+}
+
+/** `error.message` of an OpenAI (`{error:{message}}`) or Anthropic (`{type:'error', error:{message}}`) error body. */
+function bodyMessage(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const record = body as { message?: unknown; error?: { message?: unknown } };
+  if (typeof record.error?.message === 'string') return record.error.message;
+  if (typeof record.message === 'string') return record.message;
+  return undefined;
+}

@@ -1,0 +1,162 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ConfigError } from '../errors/taskforce-error.js';
+import type { ScriptedModelOptions } from './scripted.js';
+import type { ProviderModel } from './types.js';
+
+/** An Anthropic model; key and base URL default to `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL`. */
+export interface AnthropicModelConfig {
+  readonly provider: 'anthropic';
+  readonly model: string;
+  readonly apiKey?: string;
+  readonly baseURL?: string;
+  /** `max_tokens` when a request sets none; default 4096. */
+  readonly defaultMaxTokens?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An OpenAI model, or any OpenAI-compatible server (Ollama, vLLM, LM Studio) via `baseURL`.
+ * Key and base URL default to `OPENAI_API_KEY` / `OPENAI_BASE_URL`.
+ */
+export interface OpenAIModelConfig {
+  readonly provider: 'openai';
+  readonly model: string;
+  readonly apiKey?: string;
+  /** Including `/v1`, e.g. `http://localhost:11434/v1` for Ollama. */
+  readonly baseURL?: string;
+  readonly organization?: string;
+  /** Some compatible servers want `max_tokens` instead of `max_completion_tokens` (the default). */
+  readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A LangChain chat model (construct it with `maxRetries: 0`). */
+export interface LangChainModelConfig {
+  readonly provider: 'langchain';
+  readonly model: BaseChatModel;
+  /** Id used for pricing and events; default the model's own name. */
+  readonly modelId?: string;
+}
+
+/** The deterministic scripted model, for tests and offline runs. */
+export interface ScriptedModelConfig extends ScriptedModelOptions {
+  readonly provider: 'scripted';
+}
+
+/** A custom adapter implementing `ProviderModel`. */
+export interface CustomModelConfig {
+  readonly provider: ProviderModel;
+}
+
+/**
+ * What `createModel` accepts: `"anthropic:claude-haiku-4-5"`, `"openai:gpt-5-mini"`, or a config object.
+ * In the string form the model id is everything after the first `:` (`"openai:llama3.2:3b"` works).
+ */
+export type ModelSpec =
+  | string
+  | AnthropicModelConfig
+  | OpenAIModelConfig
+  | LangChainModelConfig
+  | ScriptedModelConfig
+  | CustomModelConfig;
+
+/** A spec with its environment defaults applied: everything needed to build the adapter. */
+export type ResolvedModelSpec =
+  | (AnthropicModelConfig & { readonly apiKey: string; readonly baseURL: string })
+  | (OpenAIModelConfig & { readonly apiKey: string; readonly baseURL: string })
+  | LangChainModelConfig
+  | ScriptedModelConfig
+  | CustomModelConfig;
+
+/** Environment variables as the SDKs define them, plus `TASKFORCE_MODEL`. */
+export type ModelEnv = Readonly<Record<string, string | undefined>>;
+
+const STRING_PROVIDERS = ['anthropic', 'openai'] as const;
+const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/**
+ * Local OpenAI-compatible servers ignore the key but the SDK insists on one; this stands in when a
+ * custom base URL is configured without `OPENAI_API_KEY`.
+ */
+const LOCAL_PLACEHOLDER_KEY = 'not-needed';
+
+/** How to configure a model, shown whenever none is configured or a spec string is wrong. */
+export const MODEL_SETUP_HELP = [
+  'Configure a model in one of these ways:',
+  '  Anthropic:   TASKFORCE_MODEL=anthropic:claude-haiku-4-5   and ANTHROPIC_API_KEY=sk-ant-...',
+  '  OpenAI:      TASKFORCE_MODEL=openai:gpt-5-mini            and OPENAI_API_KEY=sk-...',
+  '  Local OpenAI-compatible server (Ollama, vLLM, LM Studio):',
+  '               TASKFORCE_MODEL=openai:llama3.2  and OPENAI_BASE_URL=http://localhost:11434/v1',
+  '               (vLLM: http://localhost:8000/v1, LM Studio: http://localhost:1234/v1; no key needed)',
+  "  In code:     createModel('openai:gpt-5-mini') or createModel({ provider: 'openai', model, baseURL, apiKey })",
+  "  Offline:     createModel({ provider: 'scripted', replies: ['...'] }) — a deterministic model for tests",
+].join('\n');
+
+/** Splits `"provider:model"`; the provider must be one a string can name. */
+export function parseModelSpec(text: string, source = 'model spec'): { provider: (typeof STRING_PROVIDERS)[number]; model: string } {
+  const trimmed = text.trim();
+  const colon = trimmed.indexOf(':');
+  const provider = colon > 0 ? trimmed.slice(0, colon) : '';
+  const model = colon > 0 ? trimmed.slice(colon + 1).trim() : '';
+  if (!(STRING_PROVIDERS as readonly string[]).includes(provider) || !model)
+    throw new ConfigError(
+      `${source} "${text}" is not "<provider>:<model>" with provider ${STRING_PROVIDERS.map((p) => `"${p}"`).join(' or ')}.\n${MODEL_SETUP_HELP}`,
+    );
+  return { provider: provider as (typeof STRING_PROVIDERS)[number], model };
+}
+
+/**
+ * Applies environment defaults to a spec. No spec reads `TASKFORCE_MODEL`; nothing at all is a
+ * `ConfigError` that explains every way to configure a model. A missing API key names its variable.
+ */
+export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv): ResolvedModelSpec {
+  const given = spec ?? modelFromEnv(env);
+  const config = typeof given === 'string' ? parseModelSpec(given, spec === undefined ? 'TASKFORCE_MODEL' : 'model spec') : given;
+  if (typeof config.provider === 'object') return config as CustomModelConfig;
+  switch (config.provider) {
+    case 'anthropic': {
+      const c = config as AnthropicModelConfig;
+      const apiKey = c.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY);
+      if (!apiKey)
+        throw new ConfigError(`Anthropic model "${c.model}" needs an API key: set ANTHROPIC_API_KEY (or pass apiKey).`);
+      return { ...c, apiKey, baseURL: c.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? ANTHROPIC_DEFAULT_BASE_URL };
+    }
+    case 'openai': {
+      const c = config as OpenAIModelConfig;
+      const baseURL = c.baseURL ?? nonEmpty(env.OPENAI_BASE_URL) ?? OPENAI_DEFAULT_BASE_URL;
+      const apiKey = c.apiKey ?? nonEmpty(env.OPENAI_API_KEY) ?? (isOfficialOpenAI(baseURL) ? undefined : LOCAL_PLACEHOLDER_KEY);
+      if (!apiKey)
+        throw new ConfigError(
+          `OpenAI model "${c.model}" needs an API key: set OPENAI_API_KEY (or pass apiKey). ` +
+            `For a local OpenAI-compatible server set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) instead.`,
+        );
+      return { ...c, apiKey, baseURL };
+    }
+    case 'langchain':
+    case 'scripted':
+      return config as LangChainModelConfig | ScriptedModelConfig;
+    default:
+      throw new ConfigError(
+        `unknown model provider ${JSON.stringify((config as { provider: unknown }).provider)}: ` +
+          `use "anthropic", "openai", "langchain", "scripted" or a ProviderModel object.\n${MODEL_SETUP_HELP}`,
+      );
+  }
+}
+
+function modelFromEnv(env: ModelEnv): string {
+  const fromEnv = nonEmpty(env.TASKFORCE_MODEL);
+  if (!fromEnv) throw new ConfigError(`No model configured: pass a model spec or set TASKFORCE_MODEL.\n${MODEL_SETUP_HELP}`);
+  return fromEnv;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function isOfficialOpenAI(baseURL: string): boolean {
+  try {
+    return new URL(baseURL).hostname === 'api.openai.com';
+  } catch {
+    throw new ConfigError(`OpenAI base URL "${baseURL}" is not a URL (check OPENAI_BASE_URL or baseURL).`);
+  }
+}

@@ -1,0 +1,19 @@
+import { editDistance } from '../agents/edit-distance.js';
+
+/**
+ * The candidate closest to `word` by edit distance (case-insensitive), however far; undefined when
+ * there are no candidates. Ties go to the earlier candidate, so the answer is stable.
+ */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  const target = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(target, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}

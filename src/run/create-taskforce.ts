@@ -1,0 +1,41 @@
+import { createRuntime, type ManagedRuntime, type RuntimeConfig } from './runtime.js';
+import type { Runtime } from './runtime-types.js';
+import { runTask, type TaskOptions, type TaskResult } from './task.js';
+
+/** Options of `taskforce.task()`: those of `Task()` without `runtime` (it is bound). */
+export type TaskforceTaskOptions = Omit<TaskOptions, 'runtime'>;
+
+/**
+ * Taskforce bound to one runtime. Every method shares the runtime's concurrency slots, rate limits,
+ * budgets and events.
+ */
+export interface Taskforce {
+  readonly runtime: Runtime;
+  /** `Task()` on this runtime. */
+  task(description: string, prompt: string, agentType: string, options?: TaskforceTaskOptions): Promise<TaskResult>;
+  /** Closes the runtime: work in flight stops with `AbortedError`, new work is refused. */
+  close(reason?: unknown): void;
+}
+
+/**
+ * Creates a runtime from `config` (or wraps one you made) and returns Taskforce bound to it.
+ *
+ * @example
+ * ```ts
+ * import { createTaskforce } from 'taskforce';
+ *
+ * const tf = await createTaskforce({ model: 'openai:gpt-4o-mini', limits: { concurrency: 4 } });
+ * const { output } = await tf.task('summarise', 'Summarise this changelog: ...', 'writer');
+ * tf.close();
+ * ```
+ */
+export async function createTaskforce(config: RuntimeConfig | { readonly runtime: ManagedRuntime }): Promise<Taskforce> {
+  const runtime = 'runtime' in config ? config.runtime : await createRuntime(config);
+  // Each method is a thin binding of a free function to the runtime, so `.plan()` and
+  // `.orchestrate()` join here the same way without this object holding any logic.
+  return {
+    runtime,
+    task: (description, prompt, agentType, options) => runTask(runtime, description, prompt, agentType, options),
+    close: (reason) => runtime.close(reason),
+  };
+}

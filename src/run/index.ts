@@ -1,0 +1,10 @@
+export type { Runtime, RuntimeLimits, RuntimeModels } from './runtime-types.js';
+export type { Budgets, BudgetTracker, BudgetUsage } from './budget.js';
+export type { Store } from './store.js';
+export { createRuntime, DEFAULT_LIMITS, type ManagedRuntime, type RuntimeConfig } from './runtime.js';
+export { CLAUDE_MODEL_ALIASES } from './runtime-models.js';
+export { guardedModel } from './guarded-model.js';
+export { memoryStore } from './memory-store.js';
+export { Task, runTask, type TaskOptions, type TaskResult } from './task.js';
+export { defaultRuntime, closeDefaultRuntime, runtimeConfigFromEnv } from './default-runtime.js';
+export { createTaskforce, type Taskforce, type TaskforceTaskOptions } from './create-taskforce.js';

@@ -1,0 +1,27 @@
+import type { EventBus } from '../events/bus.js';
+import { createModel, type CreateModelOptions } from '../model/create-model.js';
+import { resolveModelSpec, type ModelSpec } from '../model/spec.js';
+import type { Clock } from '../util/clock.js';
+import type { IdGenerator } from '../util/ids.js';
+import type { Random } from '../util/random.js';
+import type { ModelFactory } from './runtime-models.js';
+
+/** The `createModel` options a runtime passes to every model it creates (events, clock, random, ids are its own). */
+export type RuntimeModelOptions = Pick<CreateModelOptions, 'pricing' | 'resilience' | 'cassette' | 'env'>;
+
+/** `createModel` bound to the runtime's clock, random, ids and events. */
+export function modelFactory(
+  deps: { clock: Clock; random: Random; ids: IdGenerator; events: EventBus },
+  options: RuntimeModelOptions = {},
+): ModelFactory<ModelSpec> {
+  const env = options.env ?? process.env;
+  return {
+    create: (spec) => createModel(spec, { ...options, ...deps }),
+    withModelId(spec, modelId) {
+      // Resolving applies the environment defaults (TASKFORCE_MODEL, base URL, key), so the sibling
+      // reaches the same endpoint with the same key as the model it derives from.
+      const resolved = resolveModelSpec(spec, env);
+      return resolved.provider === 'anthropic' ? { ...resolved, model: modelId } : undefined;
+    },
+  };
+}

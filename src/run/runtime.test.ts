@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineAgent } from '../agents/define.js';
+import { createAgentRegistry } from '../agents/registry.js';
+import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
+import type { TaskforceEvent } from '../events/types.js';
+import { modelFromProvider } from '../model/model.js';
+import { scriptedModel } from '../model/scripted.js';
+import { defineTool } from '../tools/define-tool.js';
+import { createRuntime, DEFAULT_LIMITS } from './runtime.js';
+
+const scripted = (modelId = 'scripted') => modelFromProvider(scriptedModel({ replies: () => 'ok', modelId }));
+const agent = (name: string, extra: Partial<Parameters<typeof defineAgent>[0]> = {}) =>
+  defineAgent({ name, description: `${name} agent`, systemPrompt: `You are ${name}.`, ...extra });
+
+describe('createRuntime', () => {
+  it('applies the documented default limits and loads the built-in agents', async () => {
+    const runtime = await createRuntime({ model: scripted() });
+    expect(runtime.limits).toEqual({
+      concurrency: 8,
+      maxDepth: 3,
+      maxAgents: 200,
+      toolTimeoutMs: 60_000,
+      maxSteps: 20,
+      allowHooks: false,
+      hookTimeoutMs: 10_000,
+    });
+    expect(DEFAULT_LIMITS).toEqual(runtime.limits);
+    expect(runtime.agents.list().length).toBeGreaterThan(0);
+  });
+
+  it('rejects limits that make no sense, naming the field', async () => {
+    await expect(createRuntime({ model: scripted(), limits: { concurrency: 0 } })).rejects.toThrow(
+      new ConfigError('limits.concurrency must be a positive integer, got 0'),
+    );
+    await expect(createRuntime({ model: scripted(), limits: { toolTimeoutMs: -1 } })).rejects.toThrow(/limits\.toolTimeoutMs/);
+  });
+
+  it('refuses two tools with one name', async () => {
+    const tool = defineTool({ name: 'search', description: 'Searches', input: z.object({}), execute: () => '' });
+    await expect(createRuntime({ model: scripted(), tools: [tool, tool] })).rejects.toThrow(/two tools are named "search"/);
+  });
+
+  it('with a seed, produces the same ids and random numbers every time', async () => {
+    const draw = async () => {
+      const runtime = await createRuntime({ model: scripted(), seed: 'repro', builtinAgents: false });
+      return [runtime.id, runtime.ids.next('task'), runtime.random.next(), runtime.random.next()];
+    };
+    const first = await draw();
+    expect(await draw()).toEqual(first);
+    expect(first.slice(0, 2)).toEqual(['runtime_1', 'task_1']);
+  });
+
+  it('lets your agents replace built-ins of the same name, but not each other', async () => {
+    const runtime = await createRuntime({ model: scripted(), agents: [agent('coder', { description: 'my coder' })] });
+    expect(runtime.agents.require('coder').description).toBe('my coder');
+    await expect(createRuntime({ model: scripted(), builtinAgents: false, agents: [agent('x'), agent('x')] })).rejects.toMatchObject({
+      code: 'AGENT_DUPLICATE_NAME',
+    });
+  });
+
+  it('loads agent files from agentsDir and uses a given registry as is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taskforce-agents-'));
+    try {
+      writeFileSync(join(dir, 'sql.md'), '---\nname: sql-expert\ndescription: Writes SQL\n---\nYou write SQL.\n');
+      const fromDir = await createRuntime({ model: scripted(), agentsDir: dir, builtinAgents: false });
+      expect(fromDir.agents.list().map((a) => a.name)).toEqual(['sql-expert']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const registry = createAgentRegistry([agent('solo')]);
+    expect((await createRuntime({ model: scripted(), agents: registry })).agents).toBe(registry);
+    await expect(createRuntime({ model: scripted(), agents: registry, agentsDir: 'agents' })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('resolves agent model aliases: inherit is the worker; a Claude alias without an Anthropic worker warns and uses the worker', async () => {
+    const events: TaskforceEvent[] = [];
+    const runtime = await createRuntime({ model: scripted('worker-1'), builtinAgents: false, onEvent: (e) => events.push(e) });
+    expect(runtime.models.forAgent(agent('a', { model: 'inherit' }))).toBe(runtime.models.worker);
+    expect(runtime.models.forAgent(agent('b'))).toBe(runtime.models.worker);
+    expect(runtime.models.forAgent(agent('c', { model: 'haiku' }))).toBe(runtime.models.worker);
+    expect(events.filter((e) => e.type === 'log').map((e) => e.type === 'log' && e.message)).toEqual([
+      'agent "c" asks for model "haiku", a Claude alias, but the worker model is not an Anthropic model; using the worker model scripted:worker-1',
+    ]);
+  });
+
+  it('maps a Claude alias to that family’s model with the Anthropic worker’s connection settings', async () => {
+    const runtime = await createRuntime({
+      model: { provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'k', baseURL: 'http://127.0.0.1:9' },
+      modelOptions: { env: { OPENAI_API_KEY: 'k' } },
+      builtinAgents: false,
+    });
+    const haiku = runtime.models.forAgent(agent('fast', { model: 'haiku' }));
+    expect([haiku.provider, haiku.modelId]).toEqual(['anthropic', 'claude-haiku-4-5']);
+    expect(runtime.models.forAgent(agent('quick', { model: 'haiku' }))).toBe(haiku);
+    expect(runtime.models.forAgent(agent('deep', { model: 'opus' })).modelId).toBe('claude-opus-4-5');
+    expect(runtime.models.forAgent(agent('gpt', { model: 'openai:gpt-5-mini' })).modelId).toBe('gpt-5-mini');
+    expect(() => runtime.models.forAgent(agent('bad', { model: 'gpt-5-mini' }))).toThrow(/agent "bad" \(code\): model "gpt-5-mini" cannot be used/);
+  });
+
+  it('runs at most `concurrency` slots at once and reports each allocation', async () => {
+    const events: TaskforceEvent[] = [];
+    const runtime = await createRuntime({ model: scripted(), builtinAgents: false, limits: { concurrency: 2 }, onEvent: (e) => events.push(e) });
+    let inFlight = 0;
+    let peak = 0;
+    const gates = Array.from({ length: 5 }, () => {
+      let resolve!: () => void;
+      return { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+    });
+    const running = gates.map((gate) =>
+      runtime.slot(async () => {
+        peak = Math.max(peak, ++inFlight);
+        await gate.promise;
+        inFlight -= 1;
+      }),
+    );
+    for (const gate of gates) {
+      await new Promise((r) => setImmediate(r));
+      gate.resolve();
+    }
+    await Promise.all(running);
+    expect(peak).toBe(2);
+    const allocated = events.filter((e) => e.type === 'resource.allocated');
+    expect(allocated).toHaveLength(5);
+    expect(Math.max(...allocated.map((e) => (e.type === 'resource.allocated' ? e.inUse : 0)))).toBe(2);
+  });
+
+  it('refuses queued work once closed, and closes when its signal fires', async () => {
+    const controller = new AbortController();
+    const runtime = await createRuntime({ model: scripted(), builtinAgents: false, signal: controller.signal });
+    expect(runtime.signal.aborted).toBe(false);
+    controller.abort();
+    expect(runtime.signal.aborted).toBe(true);
+    await expect(runtime.slot(async () => 'never')).rejects.toBeInstanceOf(AbortedError);
+  });
+});

@@ -1,0 +1,208 @@
+import pLimit from 'p-limit';
+import { builtinAgents as loadBuiltinAgents } from '../agents/builtin.js';
+import { loadAgents } from '../agents/load.js';
+import { createAgentRegistry } from '../agents/registry.js';
+import type { AgentDefinition, AgentRegistry } from '../agents/types.js';
+import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
+import { createEventBus, type EventBus } from '../events/bus.js';
+import type { TaskforceEvent } from '../events/types.js';
+import type { Tool } from '../tools/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { randomIds, sequentialIds, type IdGenerator } from '../util/ids.js';
+import { seededRandom, systemRandom, type Random } from '../util/random.js';
+import { createBudgetTracker, type Budgets } from './budget.js';
+import { memoryStore } from './memory-store.js';
+import { createRuntimeModels, type ModelInput } from './runtime-models.js';
+import { modelFactory, type RuntimeModelOptions } from './model-factory.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { Runtime, RuntimeLimits } from './runtime-types.js';
+import type { Store } from './store.js';
+
+/** What `createRuntime` takes. Every field is optional. */
+export interface RuntimeConfig {
+  /**
+   * The model every role uses unless `models` says otherwise: a `Model`, a spec
+   * (`"anthropic:claude-sonnet-4-5"`) or a `createModel` config. Absent: `TASKFORCE_MODEL`.
+   */
+  readonly model?: ModelInput<ModelSpec>;
+  /** Per-role models; planner and synthesizer fall back to the worker, the worker to `model`. */
+  readonly models?: {
+    readonly planner?: ModelInput<ModelSpec>;
+    readonly worker?: ModelInput<ModelSpec>;
+    readonly synthesizer?: ModelInput<ModelSpec>;
+  };
+  /** Passed to `createModel` for every model built from a spec: prices, retries / rate limits / timeout, cassette, env. */
+  readonly modelOptions?: RuntimeModelOptions;
+  /** Agents defined in code, or a ready registry (used as is: then `agentsDir` and `builtinAgents` must be absent). */
+  readonly agents?: readonly AgentDefinition[] | AgentRegistry;
+  /** Folders (or `.md` files) of agent definitions to load. */
+  readonly agentsDir?: string | readonly string[];
+  /** Include the built-in agent library (default true). Your agents replace built-ins of the same name. */
+  readonly builtinAgents?: boolean;
+  readonly tools?: readonly Tool[];
+  readonly limits?: Partial<RuntimeLimits>;
+  readonly budgets?: Budgets;
+  /** Makes randomness and ids reproducible: `random = seededRandom(seed)`, `ids = sequentialIds()`. */
+  readonly seed?: number | string;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly ids?: IdGenerator;
+  /** Receives every event of the runtime. */
+  readonly onEvent?: (event: TaskforceEvent) => void;
+  /** Closes the runtime when it fires: work in flight stops with `AbortedError`. */
+  readonly signal?: AbortSignal;
+  readonly store?: Store;
+}
+
+/** A runtime you created and may close. */
+export interface ManagedRuntime extends Runtime {
+  /** Aborts everything in flight and refuses new work (`runtime.signal` fires). Idempotent. */
+  close(reason?: unknown): void;
+}
+
+/** Limits used when the config leaves them out. */
+export const DEFAULT_LIMITS: RuntimeLimits = Object.freeze({
+  concurrency: 8,
+  maxDepth: 3,
+  maxAgents: 200,
+  toolTimeoutMs: 60_000,
+  maxSteps: 20,
+  allowHooks: false,
+  hookTimeoutMs: 10_000,
+});
+
+/**
+ * Creates the runtime everything runs through: models (budget-guarded), agents, tools, limits, budgets,
+ * events, clock, randomness, ids and store. Two runtimes share nothing. Async because agent files are
+ * read here, so a bad file fails now with its path and line, not in the middle of a run.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from 'taskforce';
+ *
+ * const runtime = await createRuntime({
+ *   model: 'anthropic:claude-haiku-4-5',
+ *   limits: { concurrency: 4 },
+ *   budgets: { maxCostUsd: 0.5 },
+ *   onEvent: (e) => console.error(e.type),
+ * });
+ * ```
+ */
+export async function createRuntime(config: RuntimeConfig = {}): Promise<ManagedRuntime> {
+  const limits = resolveLimits(config.limits);
+  const clock = config.clock ?? systemClock();
+  const random = config.random ?? (config.seed !== undefined ? seededRandom(config.seed) : systemRandom());
+  const ids = config.ids ?? (config.seed !== undefined ? sequentialIds() : randomIds(random));
+  const events = createEventBus({
+    clock,
+    // A listener's bug must not change the run, but must not vanish either.
+    onListenerError: (error) => process.emitWarning(`taskforce: an event listener threw: ${String(error)}`),
+  });
+  if (config.onEvent) events.on(config.onEvent);
+
+  const tools = toolMap(config.tools ?? []);
+  const agents = await resolveAgents(config, events);
+  const budget = createBudgetTracker(config.budgets ?? {}, { clock, events });
+  const models = createRuntimeModels(config, { factory: modelFactory({ clock, random, ids, events }, config.modelOptions), budget, events });
+
+  const controller = new AbortController();
+  const close = (reason?: unknown) => {
+    if (!controller.signal.aborted) controller.abort(reason ?? new AbortedError('the runtime was closed'));
+  };
+  if (config.signal) {
+    if (config.signal.aborted) close(config.signal.reason);
+    else config.signal.addEventListener('abort', () => close(config.signal?.reason), { once: true });
+  }
+
+  return {
+    id: ids.next('runtime'),
+    models,
+    agents,
+    tools,
+    events,
+    clock,
+    random,
+    ids,
+    budget,
+    limits,
+    store: config.store ?? memoryStore(),
+    slot: createSlots(limits.concurrency, controller.signal, events),
+    signal: controller.signal,
+    close,
+  };
+}
+
+function resolveLimits(overrides: Partial<RuntimeLimits> = {}): RuntimeLimits {
+  const limits = { ...DEFAULT_LIMITS, ...dropUndefined(overrides) };
+  const positiveInt = ['concurrency', 'maxAgents', 'maxSteps'] as const;
+  for (const key of positiveInt)
+    if (!Number.isInteger(limits[key]) || limits[key] < 1)
+      throw new ConfigError(`limits.${key} must be a positive integer, got ${String(limits[key])}`);
+  if (!Number.isInteger(limits.maxDepth) || limits.maxDepth < 0)
+    throw new ConfigError(`limits.maxDepth must be a non-negative integer, got ${String(limits.maxDepth)}`);
+  for (const key of ['toolTimeoutMs', 'hookTimeoutMs'] as const)
+    if (!(limits[key] > 0)) throw new ConfigError(`limits.${key} must be a positive number of ms, got ${String(limits[key])}`);
+  if (typeof limits.allowHooks !== 'boolean')
+    throw new ConfigError(`limits.allowHooks must be true or false, got ${String(limits.allowHooks)}`);
+  return Object.freeze(limits);
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function toolMap(tools: readonly Tool[]): ReadonlyMap<string, Tool> {
+  const map = new Map<string, Tool>();
+  for (const tool of tools) {
+    if (map.has(tool.name)) throw new ConfigError(`two tools are named "${tool.name}"; tool names must be unique in a runtime`);
+    map.set(tool.name, tool);
+  }
+  return map;
+}
+
+function isRegistry(value: RuntimeConfig['agents']): value is AgentRegistry {
+  return value !== undefined && !Array.isArray(value) && typeof (value as AgentRegistry).require === 'function';
+}
+
+async function resolveAgents(config: RuntimeConfig, events: EventBus): Promise<AgentRegistry> {
+  if (isRegistry(config.agents)) {
+    if (config.agentsDir !== undefined || config.builtinAgents === true)
+      throw new ConfigError('`agents` is a registry, which is used as is: leave out `agentsDir` and `builtinAgents`, or pass agents as a list');
+    return config.agents;
+  }
+  const own: AgentDefinition[] = [];
+  if (config.agentsDir !== undefined) {
+    const loaded = await loadAgents(config.agentsDir, {
+      onWarning: (warning) => events.emit({ type: 'log', level: 'warn', message: warning.message }),
+    });
+    own.push(...loaded.agents);
+  }
+  own.push(...((config.agents as readonly AgentDefinition[] | undefined) ?? []));
+  // Duplicates among your own agents are errors (the registry names both sources); a built-in of the
+  // same name is replaced, as project agents override user agents in Claude Code.
+  const ownNames = new Set(own.map((agent) => agent.name));
+  const builtins = config.builtinAgents === false ? [] : (await loadBuiltinAgents()).filter((agent) => !ownNames.has(agent.name));
+  return createAgentRegistry([...builtins, ...own]);
+}
+
+/**
+ * One p-limit for the whole runtime: every task and `Task()` call queues here. Calling `slot` from
+ * inside a slot can deadlock when all slots are taken; nested work (sub-agents) must not hold its
+ * parent's slot while waiting for its own.
+ */
+function createSlots(capacity: number, signal: AbortSignal, events: EventBus): Runtime['slot'] {
+  const limit = pLimit(capacity);
+  let inUse = 0;
+  return <T>(fn: () => Promise<T>): Promise<T> =>
+    limit(async () => {
+      if (signal.aborted) throw new AbortedError('the runtime is closed', { cause: signal.reason });
+      inUse += 1;
+      events.emit({ type: 'resource.allocated', resource: 'slot', inUse, capacity });
+      try {
+        return await fn();
+      } finally {
+        inUse -= 1;
+        events.emit({ type: 'resource.released', resource: 'slot', inUse, capacity });
+      }
+    });
+}

@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors/taskforce-error.js';
+import { jsonSchemaOf } from '../model/structured.js';
+import type { ToolSpec } from '../model/types.js';
+import type { Tool, ToolContext } from './types.js';
+
+/** What `defineTool` takes: a name the model calls, a description, a zod input schema, the function. */
+export interface ToolDefinition<Schema extends z.ZodType, Output> {
+  /** 1–64 characters of `[A-Za-z0-9_-]`, the set both Anthropic and OpenAI accept. */
+  readonly name: string;
+  /** Tells the model when and how to use the tool. */
+  readonly description: string;
+  readonly input: Schema;
+  /** Receives the input already validated by `input`, and a signal that fires on timeout or abort. */
+  execute(input: z.output<Schema>, context: ToolContext): Promise<Output> | Output;
+  /** Per-call timeout in ms; default is the runtime's `limits.toolTimeoutMs`. */
+  readonly timeoutMs?: number;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Defines a tool agents may call. The model sees the JSON Schema of `input`; every call is validated
+ * against it before `execute` runs, and invalid calls go back to the model with the zod issues.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import { defineTool } from 'taskforce';
+ *
+ * const add = defineTool({
+ *   name: 'add',
+ *   description: 'Adds two numbers.',
+ *   input: z.object({ a: z.number(), b: z.number() }),
+ *   execute: ({ a, b }) => a + b,
+ * });
+ * ```
+ */
+export function defineTool<Schema extends z.ZodType, Output>(
+  definition: ToolDefinition<Schema, Output>,
+): Tool<z.output<Schema>, Output> {
+  if (!TOOL_NAME.test(definition.name))
+    throw new ConfigError(
+      `tool name ${JSON.stringify(definition.name)} is invalid: use 1-64 characters of letters, digits, "_" or "-"`,
+    );
+  if (!definition.description.trim()) throw new ConfigError(`tool "${definition.name}" needs a description`);
+  if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0))
+    throw new ConfigError(`tool "${definition.name}": timeoutMs must be a positive number, got ${definition.timeoutMs}`);
+  // Fails here, at definition time, rather than at the first model call, if the schema cannot be sent.
+  const schema = jsonSchemaOf(definition.input);
+  if (schema.type !== 'object')
+    throw new ConfigError(`tool "${definition.name}": input must be a zod object schema (providers require an object)`);
+  return {
+    name: definition.name,
+    description: definition.description,
+    input: definition.input as z.ZodType<z.output<Schema>>,
+    execute: definition.execute,
+    ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
+  };
+}
+
+/** The tool as the model sees it: name, description and the JSON Schema of its input. */
+export function toolSpecOf(tool: Tool): ToolSpec {
+  return { name: tool.name, description: tool.description, inputSchema: jsonSchemaOf(tool.input) };
+}

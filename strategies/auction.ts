@@ -1,0 +1,148 @@
+import type { AgentMatch, AgentRunResult } from '../src/agents/types.js';
+import type { Model } from '../src/model/types.js';
+import type { Strategy } from '../src/run/strategy.js';
+import { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
+import { clearAuction, reputationWeight, type Clearing } from './clearing.js';
+import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
+import { AuctionNoSaleError, StrategyOptionError } from './errors.js';
+import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';
+import type { PromptOverrides } from './prompts.js';
+import { reputationStore } from './reputation.js';
+
+export interface AuctionOptions {
+  /** Highest effective bid the buyer accepts; no bid at or under it means no sale. Default: no reserve. */
+  readonly reserve?: number;
+  /** What happens on no sale: `'fail'` (default) throws AuctionNoSaleError; `'best-match'` gives the task to the best-matched agent, unpaid. */
+  readonly onNoSale?: 'fail' | 'best-match';
+  /** `'model'` (default): each agent's model bids in a short structured call; `'deterministic'`: no model call; or your own bidder. */
+  readonly bidder?: 'model' | 'deterministic' | Bidder;
+  /** How many of the best-matched candidates are invited to bid. Default 5. */
+  readonly maxBidders?: number;
+  /** Weight of the exploration bonus in reputation weights (0 = trust the record alone). Default 0.5. */
+  readonly exploration?: number;
+  /** How the winner's work is graded (performance-based payment and reputation). Default `'finish'`. */
+  readonly assess?: AssessOption;
+  /** Store namespace of the reputations. Default `reputation` (shared with consensus). */
+  readonly namespace?: string;
+  /** Model for `assess: 'judge'`. Default the runtime's synthesizer model. */
+  readonly judgeModel?: Model;
+  readonly prompts?: PromptOverrides;
+}
+
+export interface AuctionStrategy extends Strategy, OutcomeRecorder {
+  readonly name: 'auction';
+}
+
+const NAME = 'auction';
+
+/**
+ * Sealed-bid second-price (Vickrey) procurement auction. Capable agents bid a cost and a confidence;
+ * the buyer divides each bid by the bidder's reputation weight; the lowest effective bid wins and is
+ * paid the runner-up's; after the task the outcome grades the payment and updates the winner's
+ * reputation, which weighs its later bids.
+ *
+ * @example
+ * const strategy = auction({ reserve: 5, bidder: 'deterministic' });
+ */
+export function auction(options: AuctionOptions = {}): AuctionStrategy {
+  const reserve = numberOption(NAME, 'reserve', options.reserve, Number.POSITIVE_INFINITY, { min: 0 });
+  const maxBidders = numberOption(NAME, 'maxBidders', options.maxBidders, 5, { min: 1, integer: true });
+  const exploration = numberOption(NAME, 'exploration', options.exploration, 0.5, { min: 0 });
+  const onNoSale = options.onNoSale ?? 'fail';
+  if (onNoSale !== 'fail' && onNoSale !== 'best-match') throw new StrategyOptionError(NAME, 'onNoSale', `must be 'fail' or 'best-match' (got ${String(onNoSale)})`);
+  const bidder: Bidder =
+    options.bidder === 'deterministic' ? deterministicBidder : typeof options.bidder === 'function' ? options.bidder : modelBidder(options.prompts);
+  const assess = options.assess ?? 'finish';
+  const namespace = options.namespace ?? 'reputation';
+
+  return {
+    name: NAME,
+    recordOutcome(runtime, outcome) {
+      reputationStore(runtime.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
+    },
+    async coordinate(context) {
+      requireCandidates(NAME, context);
+      const capabilities = taskCapabilities(context.task);
+      const reputations = reputationStore(context.runtime.store, namespace);
+      const invited = context.candidates.slice(0, maxBidders);
+      const records = new Map(invited.map((m) => [m.agent.name, reputations.get(m.agent.name, capabilities)]));
+      const total = [...records.values()].reduce((n, r) => n + r.successes + r.failures, 0);
+
+      const settled = await Promise.allSettled(invited.map(async (match) => validOffer(match, await bidder({ match, context }))));
+      const offers: { match: AgentMatch; offer: Offer }[] = [];
+      const invalidBids: { agent: string; error: string }[] = [];
+      settled.forEach((s, i) => {
+        const match = invited[i]!;
+        if (s.status === 'fulfilled') offers.push({ match, offer: s.value });
+        else if (isNoFault(s.reason, context.signal)) throw s.reason;
+        else invalidBids.push({ agent: match.agent.name, error: errorMessage(s.reason) });
+      });
+
+      const clearing: Clearing = clearAuction(
+        offers.map(({ match, offer }) => ({
+          agent: match.agent.name,
+          cost: offer.cost,
+          confidence: offer.confidence,
+          weight: reputationWeight(records.get(match.agent.name)!, total, exploration),
+        })),
+        { reserve },
+      );
+      const base = {
+        strategy: NAME,
+        reserve: Number.isFinite(reserve) ? reserve : null,
+        bids: clearing.ranked.map((b) => ({ ...b, rationale: offers.find((o) => o.match.agent.name === b.agent)?.offer.rationale ?? null, record: records.get(b.agent)! })),
+        invalidBids,
+        sold: clearing.sold,
+        winner: clearing.winner ?? null,
+        winningBid: clearing.winningBid ?? null,
+        price: clearing.price ?? null,
+        runnerUp: clearing.runnerUp ?? null,
+      };
+
+      let chosen: AgentMatch;
+      if (clearing.sold) chosen = invited.find((m) => m.agent.name === clearing.winner)!;
+      else if (onNoSale === 'best-match') chosen = context.candidates[0]!;
+      else {
+        decide(context, { output: '', agents: [], runs: [], decision: { ...base, outcome: 'no-sale' } });
+        throw new AuctionNoSaleError(context.task.id, reserve, clearing.ranked[0]?.effective);
+      }
+
+      let run: AgentRunResult;
+      try {
+        run = await context.runAgent(chosen.agent, taskPrompt(context));
+      } catch (error) {
+        if (!isNoFault(error, context.signal) && assess !== 'external') reputations.record(chosen.agent.name, capabilities, 0);
+        decide(context, { output: '', agents: [chosen.agent.name], runs: [], decision: { ...base, assigned: chosen.agent.name, error: errorMessage(error) } });
+        throw error;
+      }
+      const graded: Assessment | undefined = await assessRun(
+        assess,
+        { output: run.output, agent: chosen.agent.name, run, context },
+        { ...(options.judgeModel ? { judgeModel: options.judgeModel } : {}), ...(options.prompts ? { prompts: options.prompts } : {}) },
+      );
+      if (graded) reputations.record(chosen.agent.name, capabilities, graded.score);
+      return decide(context, {
+        output: run.output,
+        agents: [chosen.agent.name],
+        runs: [run],
+        decision: {
+          ...base,
+          assigned: chosen.agent.name,
+          ...(clearing.sold ? {} : { fallback: 'best-match' }),
+          payment: clearing.sold
+            ? { price: clearing.price, quality: graded?.score ?? null, paid: graded ? clearing.price! * graded.score : null }
+            : null,
+          assessment: graded ?? null,
+        },
+      });
+    },
+  };
+}
+
+function validOffer(match: AgentMatch, offer: Offer): Offer {
+  if (!(Number.isFinite(offer.cost) && offer.cost >= 0))
+    throw new RangeError(`bid of agent "${match.agent.name}" has cost ${offer.cost}; it must be finite and >= 0`);
+  if (!(offer.confidence > 0 && offer.confidence <= 1))
+    throw new RangeError(`bid of agent "${match.agent.name}" has confidence ${offer.confidence}; it must be in (0, 1]`);
+  return offer;
+}

@@ -1,0 +1,86 @@
+import { TaskforceError } from '../src/errors/taskforce-error.js';
+import type { TaskSpec } from '../src/plan/types.js';
+import type { CoordinationContext, CoordinationResult } from '../src/run/strategy.js';
+import { NoCandidatesError, StrategyOptionError } from './errors.js';
+
+/** Wildcard kind for tasks that name no capability. */
+export const ANY_KIND = '*';
+
+/** A capability name as strategies key it: trimmed, lower-case, inner whitespace as `-`. */
+export function normaliseCapability(capability: string): string {
+  return capability.trim().toLowerCase().replace(/\s+/g, '-');
+}
+
+/** The task's capabilities, normalised, de-duplicated and sorted (empty when it names none). */
+export function taskCapabilities(task: Pick<TaskSpec, 'capabilities'>): string[] {
+  return [...new Set(task.capabilities.map(normaliseCapability).filter((c) => c.length > 0))].sort();
+}
+
+/** The kind of work a task is: its normalised capabilities joined by `+`, or `*` when it names none. */
+export function taskKind(task: Pick<TaskSpec, 'capabilities'>): string {
+  const caps = taskCapabilities(task);
+  return caps.length > 0 ? caps.join('+') : ANY_KIND;
+}
+
+/** The prompt an agent gets for the task: goal, task, and the outputs of its dependencies. */
+export function taskPrompt(context: Pick<CoordinationContext, 'goal' | 'task' | 'inputs'>): string {
+  const parts = [`Overall goal: ${context.goal}`, `Your task: ${context.task.title}`, context.task.instructions];
+  const inputs = Object.entries(context.inputs);
+  if (inputs.length > 0) {
+    parts.push('Results of the tasks this one depends on:');
+    for (const [id, output] of inputs) parts.push(`<input task="${id}">\n${output}\n</input>`);
+  }
+  return parts.join('\n\n');
+}
+
+/** Throws NoCandidatesError when the coordinator matched no agent for the task. */
+export function requireCandidates(strategy: string, context: CoordinationContext): void {
+  if (context.candidates.length === 0) throw new NoCandidatesError(strategy, context.task.id);
+}
+
+/** Emits `strategy.decision` and returns the result with the decision attached. */
+export function decide(
+  context: CoordinationContext,
+  result: Omit<CoordinationResult, 'decision'> & { decision: { strategy: string } & Record<string, unknown> },
+): CoordinationResult {
+  context.runtime.events.emit({
+    type: 'strategy.decision',
+    taskId: context.task.id,
+    strategy: result.decision.strategy,
+    decision: result.decision,
+  });
+  return result;
+}
+
+/**
+ * Whether a failure says nothing about the agent's skill (the run was aborted, a budget ran out),
+ * so learning strategies must not count it against the agent.
+ */
+export function isNoFault(error: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  if (!TaskforceError.isInstance(error)) return false;
+  return error.code === 'ABORTED' || error.code === 'BUDGET_EXCEEDED';
+}
+
+/** Checks a numeric option; returns it (or the default when undefined). */
+export function numberOption(
+  strategy: string,
+  option: string,
+  value: number | undefined,
+  fallback: number,
+  range: { min?: number; max?: number; integer?: boolean; minExclusive?: boolean } = {},
+): number {
+  if (value === undefined) return fallback;
+  const bad = (problem: string) => new StrategyOptionError(strategy, option, `${problem} (got ${String(value)})`);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw bad('must be a number');
+  if (range.integer && !Number.isInteger(value)) throw bad('must be an integer');
+  if (range.min !== undefined && (range.minExclusive ? value <= range.min : value < range.min))
+    throw bad(`must be ${range.minExclusive ? 'greater than' : 'at least'} ${range.min}`);
+  if (range.max !== undefined && value > range.max) throw bad(`must be at most ${range.max}`);
+  return value;
+}
+
+/** Message of an unknown thrown value, for decision records. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

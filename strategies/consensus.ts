@@ -1,0 +1,265 @@
+import { z } from 'zod';
+import type { AgentDefinition, AgentRunResult } from '../src/agents/types.js';
+import type { Model } from '../src/model/types.js';
+import type { TaskSpec } from '../src/plan/types.js';
+import type { Strategy } from '../src/run/strategy.js';
+import { groupExact, groupWithJudge, isShortAnswer, SHORT_ANSWER_CHARS, type Answer, type AnswerOption } from './answer-options.js';
+import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
+import { StrategyOptionError } from './errors.js';
+import { assessRun, type AssessOption, type OutcomeRecorder } from './outcome.js';
+import { renderPrompt, type PromptOverrides } from './prompts.js';
+import { accuracy, logOddsWeight, priorFor, PRIORITY_PRIOR_MEAN, reputationStore, type OutcomeRecord } from './reputation.js';
+import { DEFAULT_QUORUM, tally, type Ballot, type TallyResult } from './tally.js';
+
+/**
+ * How much a vote counts:
+ * - `'reputation'` (default): log-odds of the agent's measured accuracy on the task's capabilities,
+ *   with a Beta prior centred on its declared priority (so an agent with no record still counts);
+ * - `'priority'`: log-odds of the accuracy its declared priority implies;
+ * - `'equal'`: one agent, one vote (simple majority);
+ * - a function of the agent and task returning a non-negative weight.
+ */
+export type ConsensusWeighting = 'reputation' | 'priority' | 'equal' | ((agent: AgentDefinition, task: TaskSpec) => number);
+
+export interface ConsensusOptions {
+  /** How many capable agents answer (the best-matched first). Default 3. */
+  readonly k?: number;
+  /** Share of the total weight an answer needs. Default 0.67 (so 2 of 3 equal votes, 0.667, fall short). */
+  readonly quorum?: number;
+  /** Re-vote rounds after a missed quorum, agents seeing the competing answers and reasons. Default 1. */
+  readonly conflictRounds?: number;
+  readonly weighting?: ConsensusWeighting;
+  /**
+   * How answers become options: `'exact'` (normalised text), `'judge'` (a model call groups
+   * equivalent answers), `'auto'` (default: exact when every answer is short, else the judge).
+   */
+  readonly grouping?: 'auto' | 'exact' | 'judge';
+  /** Longest normalised answer `'auto'` still compares exactly. Default 80. */
+  readonly shortAnswerChars?: number;
+  /** Model for the judge (grouping, and `assess: 'judge'`). Default the runtime's synthesizer model. */
+  readonly judgeModel?: Model;
+  /**
+   * How reputations learn. `'agreement'` (default): when the quorum is reached, voters whose first
+   * answer was the winning one score a success and the others a failure (nothing is learned when
+   * it is not reached). Or any `AssessOption`, applied to each voter's answer.
+   */
+  readonly assess?: 'agreement' | AssessOption;
+  /** Store namespace of the reputations. Default `reputation` (shared with the auction). */
+  readonly namespace?: string;
+  readonly prompts?: PromptOverrides;
+}
+
+/** A consensus strategy instance. */
+export interface ConsensusStrategy extends Strategy, OutcomeRecorder {
+  readonly name: 'consensus';
+}
+
+/** The vote weight of an agent with `record` on the task, under `weighting`. */
+export function expertiseWeight(agent: AgentDefinition, task: TaskSpec, record: OutcomeRecord, weighting: ConsensusWeighting): number {
+  if (weighting === 'equal') return 1;
+  if (weighting === 'priority') return logOddsWeight(PRIORITY_PRIOR_MEAN[agent.priority ?? 'medium']);
+  if (weighting === 'reputation') return logOddsWeight(accuracy(record, priorFor(agent.priority)));
+  const weight = weighting(agent, task);
+  if (!(Number.isFinite(weight) && weight >= 0))
+    throw new StrategyOptionError('consensus', 'weighting', `returned ${weight} for agent "${agent.name}"; weights must be finite and >= 0`);
+  return weight;
+}
+
+const NAME = 'consensus';
+
+/**
+ * Weighted-majority consensus: k capable agents answer independently, equivalent answers are grouped
+ * into options, each vote weighs by the agent's expertise, an option holding the quorum wins; else
+ * conflict rounds, else the answer with the most expertise behind it (`consensus: false`).
+ *
+ * @example
+ * const strategy = consensus({ k: 5, quorum: 0.6 });
+ */
+export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
+  const k = numberOption(NAME, 'k', options.k, 3, { min: 1, integer: true });
+  const quorum = numberOption(NAME, 'quorum', options.quorum, DEFAULT_QUORUM, { min: 0, minExclusive: true, max: 1 });
+  const conflictRounds = numberOption(NAME, 'conflictRounds', options.conflictRounds, 1, { min: 0, max: 5, integer: true });
+  const shortChars = numberOption(NAME, 'shortAnswerChars', options.shortAnswerChars, SHORT_ANSWER_CHARS, { min: 1 });
+  const weighting = options.weighting ?? 'reputation';
+  const grouping = options.grouping ?? 'auto';
+  const assess = options.assess ?? 'agreement';
+  const namespace = options.namespace ?? 'reputation';
+
+  return {
+    name: NAME,
+    recordOutcome(runtime, outcome) {
+      reputationStore(runtime.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
+    },
+    async coordinate(context) {
+      requireCandidates(NAME, context);
+      const { runtime, task } = context;
+      const capabilities = taskCapabilities(task);
+      const reputations = reputationStore(runtime.store, namespace);
+      const voters = context.candidates.slice(0, k).map((match) => {
+        const record = reputations.get(match.agent.name, capabilities);
+        return {
+          agent: match.agent,
+          record,
+          accuracy: accuracy(record, priorFor(match.agent.priority)),
+          weight: expertiseWeight(match.agent, task, record, weighting),
+        };
+      });
+
+      // Round 0: independent answers.
+      const prompt = renderPrompt('vote', { task: taskPrompt(context), voters: voters.length }, options.prompts);
+      const settled = await Promise.allSettled(voters.map((v) => context.runAgent(v.agent, prompt)));
+      const runs: AgentRunResult[] = [];
+      const answers: Answer[] = [];
+      const failures: { agent: string; error: string }[] = [];
+      settled.forEach((s, i) => {
+        const agent = voters[i]!.agent.name;
+        if (s.status === 'fulfilled') {
+          runs.push(s.value);
+          answers.push({ agent, text: s.value.output });
+        } else {
+          if (isNoFault(s.reason, context.signal)) throw s.reason;
+          failures.push({ agent, error: errorMessage(s.reason) });
+        }
+      });
+      if (answers.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
+
+      const useJudge =
+        answers.length > 1 && (grouping === 'judge' || (grouping === 'auto' && !answers.every((a) => isShortAnswer(a.text, shortChars))));
+      const optionsList: AnswerOption[] = useJudge
+        ? await groupWithJudge(options.judgeModel ?? runtime.models.synthesizer, answers, task, { signal: context.signal, prompts: options.prompts })
+        : groupExact(answers);
+      const answering = voters.filter((v) => answers.some((a) => a.agent === v.agent.name));
+      const weightOf = new Map(answering.map((v) => [v.agent.name, v.weight]));
+      const initialChoice = new Map(optionsList.flatMap((o) => o.members.map((m) => [m, o.id] as const)));
+      let choice = new Map(initialChoice);
+      const reasons = new Map<string, string>();
+      const ballots = (): Ballot[] => answering.map((v) => ({ agent: v.agent.name, option: choice.get(v.agent.name)!, weight: v.weight }));
+
+      const rounds: { round: number; ballots: (Ballot & { reason?: string })[]; tally: TallyResult }[] = [];
+      const invalidVotes: { round: number; agent: string; error: string }[] = [];
+      let result = tally(ballots(), { quorum });
+      rounds.push({ round: 0, ballots: ballots(), tally: result });
+
+      for (let round = 1; round <= conflictRounds && !result.reached && optionsList.length > 1; round++) {
+        const listing = describeOptions(optionsList, answers, choice, reasons);
+        const ids = optionsList.map((o) => o.id) as [string, ...string[]];
+        const VoteSchema = z.object({
+          option: z.enum(ids).describe('Id of the answer you now support'),
+          reason: z.string().describe('Why, in one or two sentences'),
+        });
+        const votes = await Promise.allSettled(
+          answering.map((v) =>
+            runtime.models.forAgent(v.agent).generateObject({
+              system: v.agent.systemPrompt,
+              prompt: renderPrompt(
+                'conflict',
+                { task: taskPrompt(context), options: listing, own: choice.get(v.agent.name)!, round, quorum: Math.round(quorum * 100) },
+                options.prompts,
+              ),
+              schema: VoteSchema,
+              schemaName: 'vote',
+              signal: context.signal,
+            }),
+          ),
+        );
+        const next = new Map(choice);
+        votes.forEach((vote, i) => {
+          const agent = answering[i]!.agent.name;
+          if (vote.status === 'fulfilled') {
+            next.set(agent, vote.value.object.option);
+            reasons.set(agent, vote.value.object.reason);
+          } else {
+            if (isNoFault(vote.reason, context.signal)) throw vote.reason;
+            invalidVotes.push({ round, agent, error: errorMessage(vote.reason) });
+          }
+        });
+        choice = next;
+        result = tally(ballots(), { quorum });
+        rounds.push({
+          round,
+          ballots: ballots().map((b) => ({ ...b, ...(reasons.has(b.agent) ? { reason: reasons.get(b.agent)! } : {}) })),
+          tally: result,
+        });
+      }
+
+      // No quorum: the option with the most expertise behind it (weighted plurality). With one
+      // dominant expert that is the expert's answer; it is the best guess the weights support.
+      const chosen = result.winner ?? result.options[0]!.option;
+      const chosenOption = optionsList.find((o) => o.id === chosen)!;
+      // The output is the answer of the weightiest agent whose own first answer is in the chosen option.
+      const author = answering
+        .filter((v) => initialChoice.get(v.agent.name) === chosen)
+        .reduce((best, v) => (v.weight > best.weight ? v : best));
+      const output = answers.find((a) => a.agent === author.agent.name)!.text;
+
+      const learned = await learn();
+      return decide(context, {
+        output,
+        agents: chosenOption.members.length > 0 ? chosenOption.members : [author.agent.name],
+        runs,
+        decision: {
+          strategy: NAME,
+          consensus: result.reached,
+          quorum,
+          weighting: typeof weighting === 'function' ? 'custom' : weighting,
+          grouping: useJudge ? 'judge' : 'exact',
+          voters: voters.map((v) => ({ agent: v.agent.name, weight: v.weight, accuracy: v.accuracy, record: v.record })),
+          options: optionsList.map((o) => ({ id: o.id, label: o.label, members: o.members })),
+          rounds,
+          winner: chosen,
+          author: author.agent.name,
+          ...(result.reached ? {} : { fallback: 'weighted-plurality' }),
+          failures,
+          invalidVotes,
+          learned,
+        },
+      });
+
+      async function learn(): Promise<{ agent: string; score: number }[]> {
+        if (assess === 'external') return [];
+        const scores: { agent: string; score: number }[] = failures.map((f) => ({ agent: f.agent, score: 0 }));
+        if (assess === 'agreement') {
+          if (!result.reached) return [];
+          for (const a of answers) scores.push({ agent: a.agent, score: initialChoice.get(a.agent) === result.winner ? 1 : 0 });
+        } else {
+          for (const run of runs) {
+            const graded = await assessRun(assess, { output: run.output, agent: run.agent, run, context }, {
+              ...(options.judgeModel ? { judgeModel: options.judgeModel } : {}),
+              ...(options.prompts ? { prompts: options.prompts } : {}),
+            });
+            if (graded) scores.push({ agent: run.agent, score: graded.score });
+          }
+        }
+        for (const s of scores) reputations.record(s.agent, capabilities, s.score);
+        return scores;
+      }
+    },
+  };
+}
+
+function describeOptions(
+  options: readonly AnswerOption[],
+  answers: readonly Answer[],
+  choice: ReadonlyMap<string, string>,
+  reasons: ReadonlyMap<string, string>,
+): string {
+  return options
+    .map((o) => {
+      const example = answers.find((a) => a.agent === o.members[0])?.text.trim() ?? o.label;
+      const supporters = [...choice.entries()].filter(([, id]) => id === o.id).map(([agent]) => agent);
+      const why = supporters.filter((a) => reasons.has(a)).map((a) => `- ${a}: ${reasons.get(a)}`);
+      return [
+        `<option id="${o.id}" supporters="${supporters.length}">`,
+        `Summary: ${o.label}`,
+        `Answer:\n${truncate(example, 2000)}`,
+        ...(why.length > 0 ? ['Reasons given:', ...why] : []),
+        `</option>`,
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n[... ${text.length - max} more characters]`;
+}
+
