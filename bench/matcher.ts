@@ -29,37 +29,54 @@ function makeWords(random: Random, count: number): string[] {
   return [...words];
 }
 
-/** Index in [0, n) with probability ∝ 1/(i+1): a few very common items, a long tail. */
-function zipf(random: Random, n: number): number {
-  const harmonic = Math.log(n) + 0.5772;
-  let target = random.next() * harmonic;
-  for (let i = 0; i < n; i++) {
-    target -= 1 / (i + 1);
-    if (target <= 0) return i;
-  }
-  return n - 1;
+/**
+ * A Zipf–Mandelbrot sampler over [0, n): P(i) ∝ 1/(i + 10). The offset flattens the head the way
+ * dropping stop words does, so the commonest word is ~2% of tokens, not ~11% as in plain Zipf.
+ */
+function zipfSampler(random: Random, n: number): () => number {
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) cdf[i] = total += 1 / (i + 10);
+  return () => {
+    const target = random.next() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 }
 
-function sentence(random: Random, words: readonly string[], length: number): string {
-  return Array.from({ length }, () => words[zipf(random, words.length)]).join(' ');
+interface Corpus {
+  readonly word: () => string;
+  readonly capability: () => string;
+  readonly random: Random;
 }
 
-function makeAgents(random: Random, count: number, words: readonly string[], capabilities: readonly string[]): AgentDefinition[] {
+function sentence(corpus: Corpus, length: number): string {
+  return Array.from({ length }, corpus.word).join(' ');
+}
+
+function makeAgents(corpus: Corpus, count: number): AgentDefinition[] {
+  const { random } = corpus;
   return Array.from({ length: count }, (_, i) =>
     defineAgent({
       name: `agent-${String(i).padStart(5, '0')}`,
-      description: sentence(random, words, 10 + randomInt(random, 20)),
-      systemPrompt: sentence(random, words, 150 + randomInt(random, 350)),
-      capabilities: Array.from({ length: 2 + randomInt(random, 5) }, () => capabilities[zipf(random, capabilities.length)]!),
+      description: sentence(corpus, 10 + randomInt(random, 20)),
+      systemPrompt: sentence(corpus, 150 + randomInt(random, 350)),
+      capabilities: Array.from({ length: 2 + randomInt(random, 5) }, corpus.capability),
       priority: (['low', 'medium', 'high', 'critical'] as const)[randomInt(random, 4)]!,
     }),
   );
 }
 
-function makeQuery(random: Random, words: readonly string[], capabilities: readonly string[]): MatchTask {
+function makeQuery(corpus: Corpus): MatchTask {
   return {
-    capabilities: Array.from({ length: 1 + randomInt(random, 3) }, () => capabilities[zipf(random, capabilities.length)]!),
-    text: sentence(random, words, 5 + randomInt(random, 20)),
+    capabilities: Array.from({ length: 1 + randomInt(corpus.random, 3) }, corpus.capability),
+    text: sentence(corpus, 5 + randomInt(corpus.random, 20)),
   };
 }
 
@@ -74,15 +91,18 @@ export async function main(): Promise<{ size: number; limit: number | undefined;
   const random = seededRandom('taskforce-matcher-bench');
   const words = makeWords(random, WORD_COUNT);
   const capabilities = Array.from({ length: CAPABILITY_COUNT }, (_, i) => `capability-${i}`);
+  const wordIndex = zipfSampler(random, words.length);
+  const capabilityIndex = zipfSampler(random, capabilities.length);
+  const corpus: Corpus = { random, word: () => words[wordIndex()]!, capability: () => capabilities[capabilityIndex()]! };
   const results: { size: number; limit: number | undefined; p50: number; p99: number }[] = [];
 
   console.log(`matcher: ${QUERIES} queries per size (after ${WARMUP_QUERIES} warm-up), 1-3 capabilities + 5-24 words each`);
   for (const size of SIZES) {
-    const agents = makeAgents(random, size, words, capabilities);
+    const agents = makeAgents(corpus, size);
     const buildStart = performance.now();
     const matcher = createMatcher(agents);
     const buildMs = performance.now() - buildStart;
-    const queries = Array.from({ length: QUERIES + WARMUP_QUERIES }, () => makeQuery(random, words, capabilities));
+    const queries = Array.from({ length: QUERIES + WARMUP_QUERIES }, () => makeQuery(corpus));
 
     for (const limit of [5, undefined]) {
       const times: number[] = [];

@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createEventBus } from '../src/events/bus.js';
+import { modelFromProvider } from '../src/model/model.js';
+import { scriptedModel } from '../src/model/scripted.js';
 import type { TaskSpec, TaskTree } from '../src/plan/types.js';
 import { runTaskTree, scheduleTaskTree } from '../src/run/scheduler/index.js';
 import type { ScheduleOptions } from '../src/run/scheduler/index.js';
@@ -59,7 +61,8 @@ export async function main(): Promise<Figure[]> {
     figures.push({ name: 'overhead (a) with one listener on the bus', value: `${micros.toFixed(2)} µs/task (${seen} events seen)` });
   }
 
-  figures.push(await makespanEfficiency(10_000, 64, 20));
+  figures.push(await scriptedModelRun(fanOutFanIn(10_000)));
+  figures.push(await makespanEfficiency(10_000, 64, 20, 3));
   figures.push(await memoryPerPendingTask(100_000));
 
   printTable(figures);
@@ -79,21 +82,59 @@ async function medianMicrosPerTask<O>(tree: TaskTree, execute: () => Promise<O>,
   return samples[Math.floor(samples.length / 2)]!;
 }
 
-async function makespanEfficiency(n: number, concurrency: number, latencyMs: number): Promise<Figure> {
+/**
+ * End to end with the zero-latency scripted model behind `modelFromProvider` (pricing, call events,
+ * tiktoken counting): what a task costs when it makes one model call. Not scheduler overhead alone.
+ */
+async function scriptedModelRun(tree: TaskTree): Promise<Figure> {
+  const model = modelFromProvider(scriptedModel({ replies: () => 'ok' }));
+  const micros = await medianMicrosPerTask(tree, async () => (await model.generate({ prompt: 'go' })).text, { concurrency: 64 });
+  return { name: '(a) with one zero-latency scripted model call per task', value: `${micros.toFixed(2)} µs/task (model layer included)` };
+}
+
+/** Runs the 20 ms workload `rounds` times (wall clock, so shared CPUs add noise) and reports the median. */
+async function makespanEfficiency(n: number, concurrency: number, latencyMs: number, rounds: number): Promise<Figure> {
   const clock = systemClock();
   const tree = independent(n);
-  const start = performance.now();
-  const result = await runTaskTree(tree, (_task, { signal }) => clock.sleep(latencyMs, signal), { concurrency, clock });
-  const actual = performance.now() - start;
-  if (result.status !== 'completed') throw new Error(`benchmark run ended ${result.status}`);
-  const lowerBound = Math.ceil(n / concurrency) * latencyMs;
-  const efficiency = lowerBound / actual;
+  // The lower bound: full waves of `concurrency` tasks, or the critical path if that is longer.
+  const lowerBound = Math.max(Math.ceil(n / concurrency), tree.analysis.criticalPathEffort) * latencyMs;
+  const actuals: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = performance.now();
+    const result = await runTaskTree(tree, (_task, { signal }) => clock.sleep(latencyMs, signal), { concurrency, clock });
+    actuals.push(performance.now() - start);
+    if (result.status !== 'completed') throw new Error(`benchmark run ended ${result.status}`);
+  }
+  const efficiencies = actuals.map((actual) => lowerBound / actual).sort((a, b) => a - b);
+  const median = efficiencies[Math.floor(rounds / 2)]!;
+  const baseline = await bareWorkersEfficiency(n, concurrency, latencyMs, lowerBound);
   return {
     name: `makespan efficiency, ${n} independent x ${latencyMs} ms at concurrency ${concurrency}`,
-    value: `${efficiency.toFixed(4)} (lower bound ${lowerBound} ms, actual ${actual.toFixed(0)} ms)`,
+    value:
+      `${median.toFixed(4)} median of ${rounds} (${efficiencies.map((e) => e.toFixed(4)).join(', ')}; lower bound ${lowerBound} ms); ` +
+      `same sleeps in ${concurrency} bare async loops, no scheduler: ${baseline.toFixed(4)}`,
     target: '>= 0.97',
-    pass: efficiency >= 0.97,
+    pass: median >= 0.97,
   };
+}
+
+/**
+ * The ceiling a timer-based workload reaches on this machine right now: `concurrency` plain loops
+ * awaiting the same sleeps. The gap between this and the scheduler's figure is the scheduler's share.
+ */
+async function bareWorkersEfficiency(n: number, concurrency: number, latencyMs: number, lowerBound: number): Promise<number> {
+  const clock = systemClock();
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        next++;
+        await clock.sleep(latencyMs);
+      }
+    }),
+  );
+  return lowerBound / (performance.now() - start);
 }
 
 async function memoryPerPendingTask(n: number): Promise<Figure> {

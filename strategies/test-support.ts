@@ -152,3 +152,8 @@ export function testContext(
     },
   };
 }
+
+/** A result's decision record, read as the shape a test expects. */
+export function decisionOf<T>(result: { readonly decision: unknown }): T {
+  return result.decision as T;
+}

@@ -82,39 +82,42 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
   const covered = new Int32Array(n);
   const relevance = new Float64Array(n);
   const seen = new Uint8Array(n);
+  const touchedIds = new Int32Array(n);
 
   function rank(task: MatchTask | string, options: RankOptions = {}): AgentMatch[] {
     const spec: MatchTask = typeof task === 'string' ? { text: task } : task;
     const required = normalizeCapabilities(spec.capabilities ?? []);
-    const terms = [...new Set(tokenize([spec.title, spec.instructions, spec.text].filter(Boolean).join('\n')))];
-    const touched: number[] = [];
-    const touch = (id: number) => {
-      if (seen[id] === 0) {
-        seen[id] = 1;
-        touched.push(id);
-      }
-    };
+    const terms = new Set(tokenize([spec.title, spec.instructions, spec.text].filter(Boolean).join('\n')));
+    let touchedCount = 0;
 
     for (const cap of required) {
       for (const id of capabilityIndex.get(cap) ?? []) {
         covered[id]!++;
-        touch(id);
+        if (seen[id] === 0) {
+          seen[id] = 1;
+          touchedIds[touchedCount++] = id;
+        }
       }
     }
     for (const term of terms) {
       const postings = textIndex.postings(term);
       if (!postings) continue;
-      for (let i = 0; i < postings.ids.length; i++) {
-        const id = postings.ids[i]!;
-        relevance[id]! += postings.weights[i]!;
-        touch(id);
+      const { ids, weights } = postings;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        relevance[id]! += weights[i]!;
+        if (seen[id] === 0) {
+          seen[id] = 1;
+          touchedIds[touchedCount++] = id;
+        }
       }
     }
+    const touched = Array.from(touchedIds.subarray(0, touchedCount));
 
     const matchesNothing = required.length === 0 && touched.length === 0;
     let candidates = matchesNothing || options.includeUnmatched ? allIds(n) : touched;
     const better = (a: number, b: number) =>
-            covered[b]! - covered[a]! ||
+      covered[b]! - covered[a]! ||
       relevance[b]! - relevance[a]! ||
       general[b]! - general[a]! ||
       priority[b]! - priority[a]! ||

@@ -32,10 +32,11 @@ export function buildTextIndex(documents: readonly IndexedText[]): TextIndex {
   const n = documents.length;
   const termFrequencies: Map<string, number>[] = [];
   const lengths = new Float64Array(n);
+  const stems = new Map<string, string>();
   documents.forEach((doc, id) => {
     const tf = new Map<string, number>();
-    for (const term of tokenize(doc.header)) tf.set(term, (tf.get(term) ?? 0) + HEADER_WEIGHT);
-    for (const term of tokenize(doc.body)) tf.set(term, (tf.get(term) ?? 0) + 1);
+    for (const term of tokenize(doc.header, stems)) tf.set(term, (tf.get(term) ?? 0) + HEADER_WEIGHT);
+    for (const term of tokenize(doc.body, stems)) tf.set(term, (tf.get(term) ?? 0) + 1);
     let length = 0;
     for (const count of tf.values()) length += count;
     lengths[id] = length;

@@ -17,14 +17,23 @@ const STOP_WORDS = new Set(
 );
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const SUFFIXES = ['ation', 'ate', 'ing', 'ed', 'er', 'ly'] as const;
 
-/** Words of `text`, normalised and stemmed, stop words removed, in order (duplicates kept). */
-export function tokenize(text: string): string[] {
+/**
+ * Words of `text`, normalised and stemmed, stop words removed, in order (duplicates kept).
+ * `stems` memoises `stem` across calls (indexing thousands of prompts repeats most words).
+ */
+export function tokenize(text: string, stems?: Map<string, string>): string[] {
   const out: string[] = [];
   for (const match of text.toLowerCase().matchAll(WORD)) {
     const word = match[0];
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
-    out.push(stem(word));
+    let stemmed = stems?.get(word);
+    if (stemmed === undefined) {
+      stemmed = stem(word);
+      stems?.set(word, stemmed);
+    }
+    out.push(stemmed);
   }
   return out;
 }
@@ -38,7 +47,7 @@ export function stem(word: string): string {
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  for (const suffix of ['ation', 'ate', 'ing', 'ed', 'er', 'ly']) {
+  for (const suffix of SUFFIXES) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
       w = w.slice(0, -suffix.length);
       // planning → plann → plan; but keep `ll`, `ss`, `zz` (install, pass, buzz).

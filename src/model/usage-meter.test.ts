@@ -52,3 +52,24 @@ describe('createUsageMeter', () => {
     expect(meter.totals().calls).toBe(0);
   });
 });
+
+describe('createUsageMeter keys', () => {
+  it('keeps a model’s calls together under its configured id when the provider reports a dated one', async () => {
+    const events = createEventBus({ clock: manualClock() });
+    const meter = createUsageMeter(events);
+    events.emit({ type: 'model.call.started', callId: 'c1', provider: 'anthropic', model: 'claude-haiku-4-5' });
+    events.emit({ type: 'model.retry', callId: 'c1', provider: 'anthropic', model: 'claude-haiku-4-5', attempt: 1, delayMs: 1, reason: 'status 529' });
+    events.emit({
+      type: 'model.call.finished',
+      callId: 'c1',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5-20251001',
+      usage: { inputTokens: 5, outputTokens: 1 },
+      costUsd: 0.1,
+      durationMs: 3,
+    });
+    expect(meter.byModel()).toEqual([
+      { provider: 'anthropic', model: 'claude-haiku-4-5', calls: 1, failedCalls: 0, retries: 1, usage: { inputTokens: 5, outputTokens: 1 }, costUsd: 0.1 },
+    ]);
+  });
+});

@@ -25,7 +25,7 @@ export interface ModelUsageTotals extends UsageTotals {
 export interface UsageMeter {
   /** Totals over every model. */
   totals(): UsageTotals;
-  /** Totals per model, keyed `provider/model`, in the order models were first seen. */
+  /** Totals per configured model (`provider` + `model`), in the order models were first seen. */
   byModel(): readonly ModelUsageTotals[];
   /** Stops listening; the totals so far stay readable. */
   stop(): void;
@@ -56,12 +56,23 @@ export function createUsageMeter(events: EventBus): UsageMeter {
     const { key, found } = entry(provider, model);
     perModel.set(key, change(found));
   };
-  const onFinished = (e: EventOf<'model.call.finished'>) =>
-    update(e.provider, e.model, (t) => ({ ...t, calls: t.calls + 1, usage: addUsage(t.usage, e.usage), costUsd: t.costUsd + e.costUsd }));
+  // `model.call.finished` names the model the provider reported (often a dated id); key every event by
+  // the configured id from `model.call.started`, so one model's calls, failures and retries stay together.
+  const configured = new Map<string, string>();
+  const modelOf = (callId: string, fallback: string) => configured.get(callId) ?? fallback;
+  const onFinished = (e: EventOf<'model.call.finished'>) => {
+    update(e.provider, modelOf(e.callId, e.model), (t) => ({ ...t, calls: t.calls + 1, usage: addUsage(t.usage, e.usage), costUsd: t.costUsd + e.costUsd }));
+    configured.delete(e.callId);
+  };
+  const onFailed = (e: EventOf<'model.call.failed'>) => {
+    update(e.provider, modelOf(e.callId, e.model), (t) => ({ ...t, failedCalls: t.failedCalls + 1 }));
+    configured.delete(e.callId);
+  };
   const stops = [
+    events.onType('model.call.started', (e) => void configured.set(e.callId, e.model)),
     events.onType('model.call.finished', onFinished),
-    events.onType('model.call.failed', (e) => update(e.provider, e.model, (t) => ({ ...t, failedCalls: t.failedCalls + 1 }))),
-    events.onType('model.retry', (e) => update(e.provider, e.model, (t) => ({ ...t, retries: t.retries + 1 }))),
+    events.onType('model.call.failed', onFailed),
+    events.onType('model.retry', (e) => update(e.provider, modelOf(e.callId, e.model), (t) => ({ ...t, retries: t.retries + 1 }))),
   ];
   return {
     totals() {

@@ -1,6 +1,11 @@
 import { createRuntime, type ManagedRuntime, type RuntimeConfig } from './runtime.js';
 import type { Runtime } from './runtime-types.js';
 import { runTask, type TaskOptions, type TaskResult } from './task.js';
+import { planGoal, plannerDeps, type PlanGoalOptions } from '../plan/planner.js';
+import type { TaskTree } from '../plan/types.js';
+import { runOrchestration } from './orchestrate/orchestrate.js';
+import type { OrchestrateRunOptions } from './orchestrate/options.js';
+import type { RunResult } from './orchestrate/types.js';
 
 /** Options of `taskforce.task()`: those of `Task()` without `runtime` (it is bound). */
 export type TaskforceTaskOptions = Omit<TaskOptions, 'runtime'>;
@@ -13,6 +18,10 @@ export interface Taskforce {
   readonly runtime: Runtime;
   /** `Task()` on this runtime. */
   task(description: string, prompt: string, agentType: string, options?: TaskforceTaskOptions): Promise<TaskResult>;
+  /** `orchestrate()` on this runtime: only per-run options (the runtime's settings are fixed). */
+  orchestrate<T = string>(goal: string, options?: OrchestrateRunOptions<T>): Promise<RunResult<T>>;
+  /** Plans `goal` with the runtime's planner model and agents: the validated, analysed `TaskTree`, nothing run. */
+  plan(goal: string, options?: PlanGoalOptions): Promise<TaskTree>;
   /** Closes the runtime: work in flight stops with `AbortedError`, new work is refused. */
   close(reason?: unknown): void;
 }
@@ -36,6 +45,8 @@ export async function createTaskforce(config: RuntimeConfig | { readonly runtime
   return {
     runtime,
     task: (description, prompt, agentType, options) => runTask(runtime, description, prompt, agentType, options),
+    orchestrate: (goal, options) => runOrchestration(runtime, goal, options),
+    plan: (goal, options) => planGoal(goal, plannerDeps(runtime), options),
     close: (reason) => runtime.close(reason),
   };
 }

@@ -18,6 +18,15 @@ export class StoreCorruptError extends TaskforceError {
   }
 }
 
+/** The store file exists but cannot be read (permissions, a folder in its place...). */
+export class StoreReadError extends TaskforceError {
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    super('STORE_READ_FAILED', `cannot read store file ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.path = path;
+  }
+}
+
 /** Writing the store file failed (the previous file, if any, is intact). */
 export class StoreWriteError extends TaskforceError {
   readonly path: string;
@@ -112,6 +121,17 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
     );
   };
 
+  const flush = async (): Promise<void> => {
+    // Let a write in flight finish first. Its failure is not lost: an explicit flush's caller got
+    // it, and a debounced write's went to onError or to `failed`, reported just below.
+    await writing.catch(() => undefined);
+    // A debounced write failed: report it once; the data stays unsaved, so the next flush retries.
+    const earlier = failed;
+    failed = undefined;
+    if (earlier) throw earlier;
+    await flushNow();
+  };
+
   return {
     path,
     get<T>(key: string): T | undefined {
@@ -126,14 +146,8 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
     keys(prefix = '') {
       return [...data.keys()].filter((key) => key.startsWith(prefix)).sort();
     },
-    async flush() {
-      // A debounced write failed earlier: report it once; the data stays unsaved, so the next flush retries.
-      const earlier = failed;
-      failed = undefined;
-      if (earlier) throw earlier;
-      await flushNow();
-    },
-    close: () => flushNow(),
+    flush,
+    close: flush,
   };
 }
 
@@ -143,7 +157,7 @@ function load(path: string): Map<string, unknown> {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw new StoreCorruptError(path, `cannot read it (${(error as Error).message})`, { cause: error });
+    throw new StoreReadError(path, error);
   }
   let parsed: unknown;
   try {

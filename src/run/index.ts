@@ -8,3 +8,19 @@ export { memoryStore } from './memory-store.js';
 export { Task, runTask, type TaskOptions, type TaskResult } from './task.js';
 export { defaultRuntime, closeDefaultRuntime, runtimeConfigFromEnv } from './default-runtime.js';
 export { createTaskforce, type Taskforce, type TaskforceTaskOptions } from './create-taskforce.js';
+export {
+  orchestrate,
+  runOrchestration,
+  direct,
+  RecursionCapError,
+  SubRunError,
+  type OrchestrateOptions,
+  type OrchestrateRunOptions,
+  type RunResult,
+  type RunNode,
+  type TaskNode,
+  type RunMetrics,
+  type StoppedBy,
+  type CapReport,
+  type RefineOptions,
+} from './orchestrate/index.js';

@@ -3,6 +3,7 @@ import type { Store } from './store.js';
 /**
  * A `Store` held in memory, private to the runtime that created it. Values are copied in and out
  * (`structuredClone`), so a caller mutating what it read or wrote never changes the stored data.
+ * Setting a key to `undefined` removes it.
  */
 export function memoryStore(initial: Readonly<Record<string, unknown>> = {}): Store {
   const data = new Map<string, unknown>(Object.entries(initial).map(([key, value]) => [key, structuredClone(value)]));

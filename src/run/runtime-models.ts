@@ -91,6 +91,8 @@ export function createRuntimeModels<Config>(
       if (!wanted || wanted === 'inherit') return worker;
       const aliasId = CLAUDE_MODEL_ALIASES[wanted.toLowerCase()];
       if (aliasId !== undefined) {
+        // Same model as the worker: share it (and its rate limiter) rather than build a twin.
+        if (worker.provider === 'anthropic' && worker.modelId === aliasId) return worker;
         if (worker.provider !== 'anthropic') return fallBack(agent, wanted, 'the worker model is not an Anthropic model');
         if (isModel(workerInput)) return fallBack(agent, wanted, 'the worker was given as a Model object, whose connection settings cannot be reused');
         const sibling = deps.factory.withModelId(workerInput, aliasId);

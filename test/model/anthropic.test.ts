@@ -7,7 +7,7 @@ import { createModel } from '../../src/model/create-model.js';
 import type { Model, ToolSpec } from '../../src/model/types.js';
 import { manualClock } from '../../src/util/clock.js';
 import { startAimock, useAimock } from '../support/aimock.js';
-import { collectStream, drain, rejectionOf } from './helpers.js';
+import { collectStream, drain, rejectionOf, streamUntilError } from './helpers.js';
 
 const server = useAimock();
 
@@ -205,8 +205,10 @@ describe('anthropic provider: streaming', () => {
   });
 
   it('turns a stream cut mid-reply into ModelConnectionError', async () => {
-    server().mock.onMessage('cut me', { content: 'this reply will never finish arriving' }, { chunkSize: 3, truncateAfterChunks: 3 });
-    expect(await rejectionOf(drain(anthropic().stream({ prompt: 'cut me' })))).toBeInstanceOf(ModelConnectionError);
+    server().mock.onMessage('cut me', { content: 'this reply will never finish arriving' }, { chunkSize: 3, truncateAfterChunks: 5, latency: 5 });
+    const { deltas, error } = await streamUntilError(anthropic(), { prompt: 'cut me' });
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(ModelConnectionError);
   });
 
   it('treats a stream that closes cleanly before message_stop as cut', async () => {

@@ -26,3 +26,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Re
 export async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
 }
+
+/** Runs a stream expected to fail: the deltas that arrived first, and the error. */
+export async function streamUntilError(model: Model, request: GenerateRequest): Promise<{ deltas: string[]; error: Error & Record<string, unknown> }> {
+  const deltas: string[] = [];
+  const error = await rejectionOf(
+    (async () => {
+      for await (const part of model.stream(request)) if (part.type === 'text-delta') deltas.push(part.text);
+    })(),
+  );
+  return { deltas, error };
+}

@@ -9,7 +9,7 @@ import { createModel } from '../../src/model/create-model.js';
 import type { Model, ToolSpec } from '../../src/model/types.js';
 import { manualClock } from '../../src/util/clock.js';
 import { startAimock, useAimock } from '../support/aimock.js';
-import { collectStream, drain, rejectionOf } from './helpers.js';
+import { collectStream, drain, rejectionOf, streamUntilError } from './helpers.js';
 
 const server = useAimock();
 const noRetries = { retry: { maxRetries: 0 } };
@@ -198,8 +198,9 @@ describe('openai provider: streaming', () => {
   });
 
   it('turns a stream cut mid-reply into ModelConnectionError', async () => {
-    server().mock.onMessage('cut me', { content: 'this reply will never finish arriving' }, { chunkSize: 3, truncateAfterChunks: 2 });
-    const error = await rejectionOf(drain(openai().stream({ prompt: 'cut me' })));
+    server().mock.onMessage('cut me', { content: 'this reply will never finish arriving' }, { chunkSize: 3, truncateAfterChunks: 3, latency: 5 });
+    const { deltas, error } = await streamUntilError(openai(), { prompt: 'cut me' });
+    expect(deltas.length).toBeGreaterThan(0);
     expect(error).toBeInstanceOf(ModelConnectionError);
   });
 

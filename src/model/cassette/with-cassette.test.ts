@@ -143,3 +143,14 @@ describe('withCassette', () => {
     expect((await readCassette(path)).entries).toHaveLength(1);
   });
 });
+
+describe('withCassette record mode and the header', () => {
+  it('refuses to append real replies to a cassette whose header says scripted', async () => {
+    const path = join(dir, 'c.jsonl');
+    await withCassette(scriptedModel({ replies: ['x'] }), { mode: 'record', path }).doGenerate(ask('q'));
+    const real = { ...scriptedModel({ replies: ['y'] }), provider: 'openai' };
+    const error = await withCassette(real, { mode: 'record', path }).doGenerate(ask('q')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CassetteFileError);
+    expect((error as Error).message).toContain(`${path}:1: the header says the replies are "scripted" but these are "recorded"`);
+  });
+});

@@ -1,6 +1,6 @@
 import { AbortedError } from '../../errors/taskforce-error.js';
 import type { ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart } from '../types.js';
-import { CassetteMissError } from './errors.js';
+import { CassetteFileError, CassetteMissError } from './errors.js';
 import { appendCassetteEntries, ensureCassetteHeader, readCassette, type Cassette } from './file.js';
 import { CASSETTE_SCHEMA_VERSION, type CassetteEntry, type CassetteHeader, type CassetteResponse } from './format.js';
 import { recordableRequest, requestHash } from './hash.js';
@@ -44,7 +44,11 @@ function recorder(provider: ProviderModel, path: string): ProviderModel {
   let writes: Promise<unknown> = Promise.resolve();
   let headerReady: Promise<unknown> | undefined;
   const write = (request: ProviderRequest, response: CassetteResponse): Promise<void> => {
-    headerReady ??= ensureCassetteHeader(path, header);
+    headerReady ??= ensureCassetteHeader(path, header).then((found) => {
+      // A demo says which it replays from the header, so it must not mix real and scripted replies.
+      if (found.source !== header.source)
+        throw new CassetteFileError(path, 1, `the header says the replies are "${found.source}" but these are "${header.source}"; record into a new file`);
+    });
     const entry: CassetteEntry = {
       hash: requestHash(provider, request),
       provider: provider.provider,

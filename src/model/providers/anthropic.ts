@@ -50,6 +50,8 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
   const clock = options.clock ?? systemClock();
   const client = new Anthropic({
     apiKey: options.apiKey,
+    // Explicit, so an ANTHROPIC_AUTH_TOKEN in the environment cannot add a second credential.
+    authToken: null,
     baseURL,
     maxRetries: 0,
     ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),

@@ -32,7 +32,7 @@ export function mapSdkError(error: unknown, sdk: SdkErrorClasses, context: Provi
   const { provider } = context;
   if (error instanceof sdk.APIUserAbortError || context.signal?.aborted || isAbortError(error))
     return new AbortedError(`${provider} call was aborted`, { cause: context.signal?.reason ?? error });
-  if (error instanceof sdk.APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError || isConnectionFailure(error)) {
     const cause = (error as Error).cause;
     const detail = cause instanceof Error && cause.message ? `${(error as Error).message} (${cause.message})` : (error as Error).message;
     return new ModelConnectionError(provider, detail, { cause: error });
@@ -74,6 +74,22 @@ export function headerRecord(headers: unknown): Record<string, string> {
       : Object.entries(headers as Record<string, unknown>);
   for (const [name, value] of entries) if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
   return out;
+}
+
+const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * A network failure that reached us without the SDK's wrapping: once a streamed body is being read,
+ * a dropped socket surfaces from undici as `TypeError: terminated` (cause `UND_ERR_SOCKET`), not as
+ * the SDK's `APIConnectionError`.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('UND_ERR_'))) return true;
+    if (current instanceof TypeError && (current.message === 'terminated' || current.message === 'fetch failed')) return true;
+  }
+  return false;
 }
 
 /** An abort surfaced by fetch/undici or LangChain rather than the SDK's own abort class. */

@@ -12,7 +12,7 @@ import { AbortedError, ConfigError, TaskforceError } from '../../errors/taskforc
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
 import type { Message, ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, StopReason, ToolCall, ToolChoice, Usage } from '../types.js';
-import { httpError, isAbortError } from './errors.js';
+import { httpError, isAbortError, isConnectionFailure } from './errors.js';
 import { rootObjectSchema, structuredText, type RootObjectSchema } from './shared.js';
 
 /** Settings of the LangChain adapter. */
@@ -253,7 +253,7 @@ function mapLangChainError(error: unknown, now: number, signal: AbortSignal | un
   if (typeof shaped.status === 'number' && shaped.status >= 400) {
     return httpError('langchain', shaped.status, shaped, now);
   }
-  if (/connection|ECONNREFUSED|ECONNRESET|fetch failed|terminated|socket/i.test(`${error.name} ${error.message}`))
+  if (isConnectionFailure(error) || /connection error/i.test(error.message))
     return new ModelConnectionError('langchain', error.message, { cause: error });
   if (error instanceof SyntaxError) return new ModelResponseError('langchain', error.message, undefined, { cause: error });
   return error;

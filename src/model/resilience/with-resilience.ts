@@ -145,7 +145,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
           // The consumer stopped early (break/return): the endpoint was answering fine.
           if (consumerHolds) ticket.success();
           current?.end();
-          if (iterator?.return) iterator.return().catch(() => undefined);
+          if (iterator) closeQuietly(iterator);
         }
         if (yielded) {
           const kind = classifyError(outcome);
@@ -173,4 +173,16 @@ function settleTicket(ticket: BreakerTicket, error: unknown): void {
 
 function totalTokens(usage: Usage): number {
   return usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+}
+
+/**
+ * Tells an abandoned provider stream to stop (closing its HTTP body) without waiting for it: a provider
+ * that ignores its signal must not hold the caller. Its own late errors are of no interest by then.
+ */
+function closeQuietly(iterator: AsyncIterator<unknown>): void {
+  try {
+    Promise.resolve(iterator.return?.()).catch(() => undefined);
+  } catch {
+    // A hand-written iterator whose return() throws synchronously: same as above.
+  }
 }

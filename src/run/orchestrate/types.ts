@@ -83,8 +83,10 @@ export interface SynthesisSummary {
 
 /** What the refine (critique → revise) rounds did. */
 export interface RefineSummary {
+  /** Rounds observed, the first (the synthesized draft) included. */
   readonly rounds: number;
-  readonly reason: ConvergenceReason;
+  /** Why refining stopped: the detector's reason, or `stopped` when a budget or cancellation cut it short. */
+  readonly reason: ConvergenceReason | 'stopped';
   /** Similarity of the last round to the one before; `null` when only one round ran. */
   readonly similarity: number | null;
 }

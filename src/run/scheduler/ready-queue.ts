@@ -23,14 +23,17 @@ export class ReadyQueue {
     this.position = new Int32Array(remainingPath.length).fill(-1);
   }
 
+  /** Number of queued tasks. */
   get size(): number {
     return this.length;
   }
 
+  /** Whether `task` is queued. */
   has(task: number): boolean {
     return this.position[task]! >= 0;
   }
 
+  /** Queues `task` (no-op if it is already queued). O(log n). */
   push(task: number): void {
     if (this.position[task]! >= 0) return;
     const at = this.length++;
@@ -39,7 +42,7 @@ export class ReadyQueue {
     this.siftUp(at);
   }
 
-  /** Removes and returns the first task, or -1 when empty. */
+  /** Removes and returns the first task, or -1 when empty. O(log n). */
   pop(): number {
     if (this.length === 0) return -1;
     const top = this.heap[0]!;

@@ -294,6 +294,30 @@ describe('scheduleTaskTree: retries', () => {
     expect(budget.tasks.a?.attempts).toBe(1);
   });
 
+  it('rejects the result and aborts running work when retryOn itself throws', async () => {
+    const clock = manualClock();
+    const executor = timedExecutor(clock, { long: 100 });
+    const pending = runTaskTree<string>(
+      testTree([{ id: 'long' }, { id: 'bad' }]),
+      async (task, context) => {
+        if (task.id === 'bad') throw new Error('first failure');
+        return executor.execute(task, context);
+      },
+      {
+        clock,
+        concurrency: 2,
+        retry: {
+          maxAttempts: 2,
+          retryOn: () => {
+            throw new TypeError('retryOn is broken');
+          },
+        },
+      },
+    );
+    await expect(drive(clock, pending)).rejects.toThrow('retryOn is broken');
+    expect(executor.contexts.get('long')?.signal.aborted).toBe(true);
+  });
+
   it('frees the slot during a backoff so other tasks run meanwhile', async () => {
     const clock = manualClock();
     const starts: string[] = [];

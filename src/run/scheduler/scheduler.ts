@@ -458,6 +458,7 @@ class ScheduleRun<O> {
       this.runController.abort(error);
       this.backoffController.abort();
       for (const timer of this.timers) timer?.abort();
+      for (const controller of this.attemptControllers) controller?.abort(error);
       this.userSignal?.removeEventListener('abort', this.onUserAbort);
       this.rejectResult(error);
     }

@@ -119,6 +119,7 @@ export type StopCause =
  */
 export type ScheduleStatus = 'completed' | 'failed' | 'cancelled' | 'budget-exceeded';
 
+/** What a schedule returns: one outcome per task, and why it stopped if it stopped early. */
 export interface ScheduleResult<O> {
   readonly status: ScheduleStatus;
   /** Set when the schedule stopped early: budget, cancellation, or a fail-fast failure. */
@@ -131,7 +132,7 @@ export interface ScheduleResult<O> {
   readonly endedAt: number;
 }
 
-/** A running schedule. */
+/** A running schedule: its result, plus controls that act while it runs. */
 export interface ScheduleHandle<O> {
   /** Settles when every task has a final status. Never rejects for task failures. */
   readonly result: Promise<ScheduleResult<O>>;

@@ -1,0 +1,24 @@
+import type { Clock } from '../util/clock.js';
+
+/** A stream the CLI writes to; `isTTY` / `columns` decide between the live and the plain view. */
+export interface CliStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** Everything a command touches outside itself, so tests can run the CLI in-process too. */
+export interface CliIo {
+  readonly stdout: CliStream;
+  readonly stderr: CliStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Fires on Ctrl-C (SIGINT): the command cancels its run through it and prints what finished. */
+  readonly interrupt: AbortSignal;
+  readonly clock: Clock;
+}
+
+/** Writes `text` and a newline. */
+export function println(stream: CliStream, text = ''): void {
+  stream.write(`${text}\n`);
+}

@@ -1,0 +1,90 @@
+import type { TaskforceEvent } from '../../events/types.js';
+import type { Clock } from '../../util/clock.js';
+import { plainLine } from './plain-lines.js';
+import { renderLive } from './render.js';
+import { applyEvent, EMPTY_LIVE_STATE, type LiveState } from './state.js';
+
+/** Receives a run's events and shows its progress. */
+export interface LiveView {
+  update(event: TaskforceEvent): void;
+  /** Draws the final state and releases the terminal (cursor shown again). */
+  finish(): void;
+  readonly state: LiveState;
+}
+
+/** Where a view writes. */
+export interface ViewOutput {
+  write(text: string): void;
+}
+
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
+const CLEAR_TO_END = '\x1b[0J';
+
+/**
+ * The TTY view: redraws the whole tree in place (cursor up over the last drawing, clear, draw), at
+ * most once per `intervalMs` so a burst of events costs one redraw. The first event draws at once.
+ */
+export function ttyView(output: ViewOutput, options: { readonly width: number; readonly clock: Clock; readonly intervalMs?: number }): LiveView {
+  const interval = options.intervalMs ?? 100;
+  let state = EMPTY_LIVE_STATE;
+  let drawnLines = 0;
+  let lastDrawAt: number | undefined;
+  let pending: AbortController | undefined;
+  let finished = false;
+
+  const draw = () => {
+    pending = undefined;
+    const lines = renderLive(state, { width: options.width, now: options.clock.now() });
+    const up = drawnLines > 0 ? `\r\x1b[${drawnLines}A` : HIDE_CURSOR;
+    output.write(`${up}${CLEAR_TO_END}${lines.join('\n')}\n`);
+    drawnLines = lines.length;
+    lastDrawAt = options.clock.now();
+  };
+  const schedule = () => {
+    if (pending || finished) return;
+    const since = lastDrawAt === undefined ? Infinity : options.clock.now() - lastDrawAt;
+    if (since >= interval) return draw();
+    const controller = new AbortController();
+    pending = controller;
+    options.clock.sleep(interval - since, controller.signal).then(
+      () => {
+        if (pending === controller) draw();
+      },
+      // Aborted by finish(), which draws the final state itself.
+      () => undefined,
+    );
+  };
+  return {
+    update(event) {
+      state = applyEvent(state, event);
+      schedule();
+    },
+    finish() {
+      if (finished) return;
+      pending?.abort();
+      draw();
+      finished = true;
+      output.write(SHOW_CURSOR);
+    },
+    get state() {
+      return state;
+    },
+  };
+}
+
+/** The plain view for pipes and logs: one line per notable event, nothing redrawn. */
+export function plainView(output: ViewOutput): LiveView {
+  let state = EMPTY_LIVE_STATE;
+  return {
+    update(event) {
+      state = applyEvent(state, event);
+      const line = plainLine(event, state);
+      if (line !== undefined) output.write(`${line}\n`);
+    },
+    finish() {},
+    get state() {
+      return state;
+    },
+  };
+}

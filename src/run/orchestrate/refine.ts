@@ -1,0 +1,103 @@
+import type { EventBus } from '../../events/bus.js';
+import type { Model } from '../../model/types.js';
+import { ConfigError } from '../../errors/taskforce-error.js';
+import { createConvergenceDetector } from '../convergence/detector.js';
+import type { SimilarityFn } from '../convergence/similarity.js';
+import { stopOf } from './stop.js';
+import type { RefineSummary, StoppedBy } from './types.js';
+
+/** `refine` option: critique → revise rounds on the synthesized answer until it converges. */
+export interface RefineOptions {
+  /** Rounds at most, the synthesized draft counting as round 1 (so 3 = at most two revisions). */
+  readonly maxRounds: number;
+  /** Similarity at or above which two rounds count as the same; default 0.9. */
+  readonly threshold?: number;
+  /** No stop other than max-rounds before this many rounds; default 1. */
+  readonly minRounds?: number;
+  /** How rounds are compared; default word-set Jaccard on normalised text. */
+  readonly similarity?: SimilarityFn;
+}
+
+/** The reply a critic gives when the answer needs no change. */
+export const NO_CHANGES = 'NO CHANGES';
+
+export function critiquePrompt(goal: string, answer: string): string {
+  return [
+    'You are the critic of a team’s answer. Check the answer below against the goal.',
+    `## Goal\n\n${goal}`,
+    `## Answer\n\n${answer}`,
+    '## What to reply',
+    'List the concrete problems of the answer, most important first: what is wrong, missing, unclear or unsupported. ' +
+      `Do not rewrite the answer. If it needs no change, reply exactly: ${NO_CHANGES}`,
+  ].join('\n\n');
+}
+
+export function revisePrompt(goal: string, answer: string, critique: string): string {
+  return [
+    'You are revising a team’s answer to fix the problems a critic found.',
+    `## Goal\n\n${goal}`,
+    `## Answer\n\n${answer}`,
+    `## Critique\n\n${critique}`,
+    '## What to reply',
+    'The revised answer only. Fix what the critique names, keep what is right, and keep the `[task-id]` source markers of every part you keep.',
+  ].join('\n\n');
+}
+
+export interface RefineInput {
+  readonly goal: string;
+  readonly draft: string;
+  readonly model: Model;
+  readonly options: RefineOptions;
+  readonly events?: EventBus;
+  readonly signal?: AbortSignal;
+}
+
+export interface RefineOutcome {
+  /** The last round's answer (for an oscillation, the round that repeated an earlier one). */
+  readonly output: string;
+  readonly summary: RefineSummary;
+  /** Set when a budget or cancellation cut refining short; `output` is the last finished round. */
+  readonly stoppedBy?: StoppedBy;
+}
+
+/**
+ * Critique → revise rounds on `draft` (round 1) until the convergence detector says stable, agreement,
+ * oscillation or max-rounds. A critic that finds nothing to change ends the rounds as stable without a
+ * revision call. Rounds go out as `convergence.round` / `convergence.stopped` events.
+ */
+export async function refineAnswer(input: RefineInput): Promise<RefineOutcome> {
+  validate(input.options);
+  const { goal, model, signal } = input;
+  const detector = createConvergenceDetector({
+    maxRounds: input.options.maxRounds,
+    ...(input.options.threshold !== undefined ? { threshold: input.options.threshold } : {}),
+    ...(input.options.minRounds !== undefined ? { minRounds: input.options.minRounds } : {}),
+    ...(input.options.similarity ? { similarity: input.options.similarity } : {}),
+    ...(input.events ? { events: input.events } : {}),
+  });
+  let current = input.draft;
+  let state = detector.observe(current);
+  while (!state.done) {
+    try {
+      const critique = await model.generate({ prompt: critiquePrompt(goal, current), ...(signal ? { signal } : {}) });
+      if (critique.text.trim().toUpperCase().startsWith(NO_CHANGES)) {
+        state = detector.observe(current);
+        continue;
+      }
+      const revised = await model.generate({ prompt: revisePrompt(goal, current, critique.text.trim()), ...(signal ? { signal } : {}) });
+      // An empty revision would erase the answer; keep the current one and let the detector see it as stable.
+      if (revised.text.trim() !== '') current = revised.text.trim();
+    } catch (error) {
+      const stop = stopOf(error, signal);
+      if (!stop) throw error;
+      return { output: current, summary: { rounds: state.rounds, reason: 'stopped', similarity: state.similarity }, stoppedBy: stop };
+    }
+    state = detector.observe(current);
+  }
+  return { output: current, summary: { rounds: state.rounds, reason: state.reason, similarity: state.similarity } };
+}
+
+function validate(options: RefineOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('option "refine" must be an object like { maxRounds: 3, threshold: 0.9 }');
+}

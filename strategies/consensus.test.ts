@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { ModelApiError } from '../src/errors/model-errors.js';
+import { memoryStore } from '../src/run/memory-store.js';
+import { consensus } from './consensus.js';
+import { NoCandidatesError, StrategyOptionError } from './errors.js';
+import { reputationStore } from './reputation.js';
+import { agentOf, callKind, lastPrompt, testAgent, testContext, testRuntime, testTask, decisionOf } from './test-support.js';
+
+const team = [testAgent('a', ['geo']), testAgent('b', ['geo']), testAgent('c', ['geo']), testAgent('d', ['geo'])];
+const task = testTask({ capabilities: ['geo'], title: 'Capital', instructions: 'What is the capital of France?' });
+
+describe('consensus', () => {
+  it('asks k agents independently and takes an answer every voter gives, whatever its wording', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: '**paris.**', c: 'Paris' };
+    const { runtime, model, events } = testRuntime({ agents: team, reply: (r) => replies[agentOf(r)!]! });
+    const result = await consensus().coordinate(testContext(runtime, task));
+    expect(model.calls).toBe(3); // k = 3 of 4 candidates, no conflict round
+    expect(result.output).toBe('Paris');
+    expect(result.agents).toEqual(['a', 'b', 'c']);
+    expect(result.decision).toMatchObject({ strategy: 'consensus', consensus: true, winner: 'A', grouping: 'exact' });
+    expect(model.requests[0]!.messages[0]!.content).toContain('What is the capital of France?');
+    expect(events.filter((e) => e.type === 'strategy.decision')).toHaveLength(1);
+    // Agreement with a reached quorum is a success on the task's capability.
+    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 1, failures: 0 });
+  });
+
+  it('runs a conflict round when the quorum is missed, showing the competing answers and reasons', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: 'Paris', c: 'Lyon' };
+    const { runtime, model } = testRuntime({
+      agents: team,
+      reply: (r) => {
+        if (callKind(r) === 'vote') return JSON.stringify({ option: 'A', reason: agentOf(r) === 'c' ? 'Lyon is the second city; Paris is the capital' : 'Paris is the capital' });
+        return replies[agentOf(r)!]!;
+      },
+    });
+    const result = await consensus().coordinate(testContext(runtime, task));
+    const votes = model.requests.filter((r) => callKind(r) === 'vote');
+    expect(votes).toHaveLength(3);
+    expect(lastPrompt(votes[0]!)).toContain('<option id="A" supporters="2">');
+    expect(lastPrompt(votes[0]!)).toContain('Lyon');
+    expect(result.output).toBe('Paris');
+    const decision = decisionOf<{ consensus: boolean; rounds: { tally: { reached: boolean } }[] }>(result);
+    expect(decision.consensus).toBe(true);
+    expect(decision.rounds.map((r) => r.tally.reached)).toEqual([false, true]);
+    // c answered Lyon first: agreement learning counts that as a miss.
+    expect(reputationStore(runtime.store).get('c', ['geo'])).toEqual({ successes: 0, failures: 1 });
+  });
+
+  it('falls back to the answer with the most expertise behind it, recorded as consensus: false', async () => {
+    const agents = [testAgent('senior', ['geo'], { priority: 'high' }), testAgent('mid', ['geo']), testAgent('junior', ['geo'], { priority: 'low' })];
+    const replies: Record<string, string> = { senior: 'Paris', mid: 'Lyon', junior: 'Nice' };
+    const { runtime, model } = testRuntime({
+      agents,
+      reply: (r) => (callKind(r) === 'vote' ? JSON.stringify({ option: { senior: 'A', mid: 'B', junior: 'C' }[agentOf(r)!], reason: 'sure' }) : replies[agentOf(r)!]!),
+    });
+    const result = await consensus({ conflictRounds: 2 }).coordinate(testContext(runtime, task));
+    expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
+    expect(result.output).toBe('Paris');
+    expect(result.decision).toMatchObject({ consensus: false, fallback: 'weighted-plurality', winner: 'A', author: 'senior' });
+    // Nothing is learned from agreement without a quorum.
+    expect(reputationStore(runtime.store).get('senior', ['geo'])).toEqual({ successes: 0, failures: 0 });
+  });
+
+  it('lets a measured record outweigh a majority', async () => {
+    const store = memoryStore();
+    const reputations = reputationStore(store);
+    for (let i = 0; i < 30; i++) {
+      reputations.record('c', ['geo'], true);
+      reputations.record('a', ['geo'], i % 2 === 0);
+      reputations.record('b', ['geo'], i % 2 === 1);
+    }
+    const replies: Record<string, string> = { a: 'Lyon', b: 'Lyon', c: 'Paris' };
+    const { runtime } = testRuntime({ agents: team, store, reply: (r) => replies[agentOf(r)!]! });
+    const result = await consensus({ conflictRounds: 0 }).coordinate(testContext(runtime, task));
+    expect(result.output).toBe('Paris');
+    expect(result.decision).toMatchObject({ consensus: true, winner: 'B' });
+  });
+
+  it('with equal weights, the same votes go to the majority', async () => {
+    const replies: Record<string, string> = { a: 'Lyon', b: 'Lyon', c: 'Paris' };
+    const { runtime } = testRuntime({ agents: team, reply: (r) => replies[agentOf(r)!]! });
+    const result = await consensus({ weighting: 'equal', quorum: 0.6, conflictRounds: 0 }).coordinate(testContext(runtime, task));
+    expect(result.output).toBe('Lyon');
+  });
+
+  it('groups long free-text answers with a judge call', async () => {
+    const long: Record<string, string> = {
+      a: 'Use PostgreSQL.\nIt gives transactions and joins.',
+      b: 'I recommend MongoDB.\nThe schema will change a lot.',
+      c: 'PostgreSQL is the better fit:\nrelational data, strong consistency.',
+    };
+    const { runtime, model } = testRuntime({
+      agents: team,
+      reply: (r) =>
+        callKind(r) === 'answer_groups'
+          ? JSON.stringify({ groups: [{ answers: [2], summary: 'Use MongoDB' }, { answers: [1, 3], summary: 'Use PostgreSQL' }] })
+          : long[agentOf(r)!]!,
+    });
+    const result = await consensus({ quorum: 0.6 }).coordinate(testContext(runtime, testTask({ capabilities: ['geo'] })));
+    const judge = model.requests.find((r) => callKind(r) === 'answer_groups')!;
+    expect(lastPrompt(judge)).toContain('<answer number="2">');
+    expect(result.decision).toMatchObject({ grouping: 'judge', consensus: true, winner: 'A' });
+    expect(decisionOf<{ options: unknown }>(result).options).toEqual([
+      { id: 'A', label: 'Use PostgreSQL', members: ['a', 'c'] },
+      { id: 'B', label: 'Use MongoDB', members: ['b'] },
+    ]);
+    expect(result.output).toBe(long.a);
+  });
+
+  it('goes on without an agent that failed, records the failure and counts it against the agent', async () => {
+    const { runtime } = testRuntime({
+      agents: team,
+      reply: (r) => (agentOf(r) === 'b' ? { error: new ModelApiError({ provider: 'scripted', status: 500, message: 'boom' }) } : 'Paris'),
+    });
+    const result = await consensus().coordinate(testContext(runtime, task));
+    expect(result.output).toBe('Paris');
+    expect(result.runs.map((r) => r.agent)).toEqual(['a', 'c']);
+    expect(result.decision).toMatchObject({ consensus: true, failures: [{ agent: 'b', error: expect.stringContaining('boom') }] });
+    expect(reputationStore(runtime.store).get('b', ['geo'])).toEqual({ successes: 0, failures: 1 });
+  });
+
+  it('reports outcomes given later through recordOutcome with assess: external', async () => {
+    const { runtime } = testRuntime({ agents: team, reply: () => 'Paris' });
+    const strategy = consensus({ assess: 'external' });
+    await strategy.coordinate(testContext(runtime, task));
+    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 0, failures: 0 });
+    strategy.recordOutcome(runtime, { task, agent: 'a', success: true });
+    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 1, failures: 0 });
+  });
+
+  it('rejects bad options and a task with no candidates', async () => {
+    expect(() => consensus({ k: 0 })).toThrow(StrategyOptionError);
+    expect(() => consensus({ quorum: 1.2 })).toThrow(/option "quorum" must be at most 1/);
+    const { runtime } = testRuntime({ agents: team, reply: () => 'x' });
+    await expect(consensus().coordinate(testContext(runtime, task, { candidates: [] }))).rejects.toThrow(NoCandidatesError);
+  });
+});
