@@ -2,12 +2,12 @@ import type { AgentMatch, AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { Strategy } from '../src/run/strategy.js';
 import { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
-import { clearAuction, reputationWeight, type Clearing } from './clearing.js';
+import { clearAuction, reputationWeight, type Clearing, type RankedBid } from './clearing.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
 import { AuctionNoSaleError, StrategyOptionError } from './errors.js';
 import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';
 import type { PromptOverrides } from './prompts.js';
-import { reputationStore } from './reputation.js';
+import { reputationStore, type OutcomeRecord } from './reputation.js';
 
 export interface AuctionOptions {
   /** Highest effective bid the buyer accepts; no bid at or under it means no sale. Default: no reserve. */
@@ -29,11 +29,38 @@ export interface AuctionOptions {
   readonly prompts?: PromptOverrides;
 }
 
+/** What the auction decided, as recorded in `CoordinationResult.decision` and the `strategy.decision` event. */
+export type AuctionDecision = {
+  readonly strategy: 'auction';
+  readonly reserve: number | null;
+  /** Every valid bid, best first. */
+  readonly bids: readonly (RankedBid & { readonly rationale: string | null; readonly record: OutcomeRecord })[];
+  readonly invalidBids: readonly { readonly agent: string; readonly error: string }[];
+  readonly sold: boolean;
+  readonly winner: string | null;
+  readonly winningBid: number | null;
+  /** What the winner is paid (effective units): the runner-up's effective bid, capped by the reserve. */
+  readonly price: number | null;
+  readonly runnerUp: string | null;
+  /** The agent that did the task (absent when nothing was sold and `onNoSale` is `'fail'`). */
+  readonly assigned?: string;
+  readonly outcome?: 'no-sale';
+  readonly fallback?: 'best-match';
+  /** Performance-based payment: `paid = price × quality` once the work is graded. */
+  readonly payment?: { readonly price: number; readonly quality: number | null; readonly paid: number | null } | null;
+  readonly assessment?: Assessment | null;
+  /** The winner's run failed with this message. */
+  readonly error?: string;
+};
+
 export interface AuctionStrategy extends Strategy, OutcomeRecorder {
   readonly name: 'auction';
 }
 
 const NAME = 'auction';
+
+/** The defaults of `auction()`. */
+export const AUCTION_DEFAULTS = Object.freeze({ maxBidders: 5, exploration: 0.5 });
 
 /**
  * Sealed-bid second-price (Vickrey) procurement auction. Capable agents bid a cost and a confidence;
@@ -46,8 +73,8 @@ const NAME = 'auction';
  */
 export function auction(options: AuctionOptions = {}): AuctionStrategy {
   const reserve = numberOption(NAME, 'reserve', options.reserve, Number.POSITIVE_INFINITY, { min: 0 });
-  const maxBidders = numberOption(NAME, 'maxBidders', options.maxBidders, 5, { min: 1, integer: true });
-  const exploration = numberOption(NAME, 'exploration', options.exploration, 0.5, { min: 0 });
+  const maxBidders = numberOption(NAME, 'maxBidders', options.maxBidders, AUCTION_DEFAULTS.maxBidders, { min: 1, integer: true });
+  const exploration = numberOption(NAME, 'exploration', options.exploration, AUCTION_DEFAULTS.exploration, { min: 0 });
   const onNoSale = options.onNoSale ?? 'fail';
   if (onNoSale !== 'fail' && onNoSale !== 'best-match') throw new StrategyOptionError(NAME, 'onNoSale', `must be 'fail' or 'best-match' (got ${String(onNoSale)})`);
   const bidder: Bidder =
@@ -88,7 +115,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
         { reserve },
       );
       const base = {
-        strategy: NAME,
+        strategy: 'auction' as const,
         reserve: Number.isFinite(reserve) ? reserve : null,
         bids: clearing.ranked.map((b) => ({ ...b, rationale: offers.find((o) => o.match.agent.name === b.agent)?.offer.rationale ?? null, record: records.get(b.agent)! })),
         invalidBids,
@@ -97,13 +124,13 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
         winningBid: clearing.winningBid ?? null,
         price: clearing.price ?? null,
         runnerUp: clearing.runnerUp ?? null,
-      };
+      } satisfies AuctionDecision;
 
       let chosen: AgentMatch;
       if (clearing.sold) chosen = invited.find((m) => m.agent.name === clearing.winner)!;
       else if (onNoSale === 'best-match') chosen = context.candidates[0]!;
       else {
-        decide(context, { output: '', agents: [], runs: [], decision: { ...base, outcome: 'no-sale' } });
+        decide(context, { output: '', agents: [], runs: [], decision: { ...base, outcome: 'no-sale' } satisfies AuctionDecision });
         throw new AuctionNoSaleError(context.task.id, reserve, clearing.ranked[0]?.effective);
       }
 
@@ -112,7 +139,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
         run = await context.runAgent(chosen.agent, taskPrompt(context));
       } catch (error) {
         if (!isNoFault(error, context.signal) && assess !== 'external') reputations.record(chosen.agent.name, capabilities, 0);
-        decide(context, { output: '', agents: [chosen.agent.name], runs: [], decision: { ...base, assigned: chosen.agent.name, error: errorMessage(error) } });
+        decide(context, { output: '', agents: [chosen.agent.name], runs: [], decision: { ...base, assigned: chosen.agent.name, error: errorMessage(error) } satisfies AuctionDecision });
         throw error;
       }
       const graded: Assessment | undefined = await assessRun(
@@ -128,12 +155,12 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
         decision: {
           ...base,
           assigned: chosen.agent.name,
-          ...(clearing.sold ? {} : { fallback: 'best-match' }),
+          ...(clearing.sold ? {} : { fallback: 'best-match' as const }),
           payment: clearing.sold
             ? { price: clearing.price, quality: graded?.score ?? null, paid: graded ? clearing.price! * graded.score : null }
             : null,
           assessment: graded ?? null,
-        },
+        } satisfies AuctionDecision,
       });
     },
   };

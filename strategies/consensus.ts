@@ -49,6 +49,29 @@ export interface ConsensusOptions {
   readonly prompts?: PromptOverrides;
 }
 
+/** What consensus decided, as recorded in `CoordinationResult.decision` and the `strategy.decision` event. */
+export type ConsensusDecision = {
+  readonly strategy: 'consensus';
+  /** Whether an option reached the quorum (false: the weighted plurality was taken). */
+  readonly consensus: boolean;
+  readonly quorum: number;
+  readonly weighting: 'reputation' | 'priority' | 'equal' | 'custom';
+  readonly grouping: 'exact' | 'judge';
+  readonly voters: readonly { readonly agent: string; readonly weight: number; readonly accuracy: number; readonly record: OutcomeRecord }[];
+  readonly options: readonly AnswerOption[];
+  /** Round 0 is the independent answers; later rounds are conflict rounds. */
+  readonly rounds: readonly { readonly round: number; readonly ballots: readonly (Ballot & { readonly reason?: string })[]; readonly tally: TallyResult }[];
+  /** Id of the chosen option. */
+  readonly winner: string;
+  /** The agent whose answer is the output. */
+  readonly author: string;
+  readonly fallback?: 'weighted-plurality';
+  readonly failures: readonly { readonly agent: string; readonly error: string }[];
+  readonly invalidVotes: readonly { readonly round: number; readonly agent: string; readonly error: string }[];
+  /** Outcomes recorded into reputations by this task. */
+  readonly learned: readonly { readonly agent: string; readonly score: number }[];
+};
+
 /** A consensus strategy instance. */
 export interface ConsensusStrategy extends Strategy, OutcomeRecorder {
   readonly name: 'consensus';
@@ -198,21 +221,21 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         agents: chosenOption.members.length > 0 ? chosenOption.members : [author.agent.name],
         runs,
         decision: {
-          strategy: NAME,
+          strategy: 'consensus',
           consensus: result.reached,
           quorum,
-          weighting: typeof weighting === 'function' ? 'custom' : weighting,
-          grouping: useJudge ? 'judge' : 'exact',
+          weighting: typeof weighting === 'function' ? ('custom' as const) : weighting,
+          grouping: useJudge ? ('judge' as const) : ('exact' as const),
           voters: voters.map((v) => ({ agent: v.agent.name, weight: v.weight, accuracy: v.accuracy, record: v.record })),
           options: optionsList.map((o) => ({ id: o.id, label: o.label, members: o.members })),
           rounds,
           winner: chosen,
           author: author.agent.name,
-          ...(result.reached ? {} : { fallback: 'weighted-plurality' }),
+          ...(result.reached ? {} : { fallback: 'weighted-plurality' as const }),
           failures,
           invalidVotes,
           learned,
-        },
+        } satisfies ConsensusDecision,
       });
 
       async function learn(): Promise<{ agent: string; score: number }[]> {

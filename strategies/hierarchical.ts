@@ -29,6 +29,15 @@ export interface DelegationNode {
   readonly error?: string;
 }
 
+/** What the hierarchy did, as recorded in `CoordinationResult.decision` and the `strategy.decision` event. */
+export type HierarchicalDecision = {
+  readonly strategy: 'hierarchical';
+  readonly leader: string;
+  /** Levels of sub-leaders the depth cap allowed below the top leader. */
+  readonly allowedLevels: number;
+  readonly tree: DelegationNode;
+};
+
 export interface HierarchicalStrategy extends Strategy {
   readonly name: 'hierarchical';
 }
@@ -164,7 +173,7 @@ export function hierarchical(options: HierarchicalOptions = {}): HierarchicalStr
         output: top.output,
         agents: [...new Set(runs.map((r) => r.agent))],
         runs,
-        decision: { strategy: NAME, leader: leader.name, allowedLevels, tree: top.node },
+        decision: { strategy: 'hierarchical', leader: leader.name, allowedLevels, tree: top.node } satisfies HierarchicalDecision,
       });
     },
   };

@@ -42,16 +42,16 @@ export function createStrategy(spec: StrategyName | StrategyConfig | Strategy | 
   }
 }
 
-export { consensus, expertiseWeight, type ConsensusOptions, type ConsensusStrategy, type ConsensusWeighting } from './consensus.js';
-export { hierarchical, type HierarchicalOptions, type HierarchicalStrategy, type DelegationNode } from './hierarchical.js';
-export { auction, type AuctionOptions, type AuctionStrategy } from './auction.js';
-export { stigmergy, type StigmergyOptions, type StigmergyStrategy } from './stigmergy.js';
+export { consensus, expertiseWeight, type ConsensusOptions, type ConsensusStrategy, type ConsensusWeighting, type ConsensusDecision } from './consensus.js';
+export { hierarchical, type HierarchicalOptions, type HierarchicalStrategy, type HierarchicalDecision, type DelegationNode } from './hierarchical.js';
+export { auction, AUCTION_DEFAULTS, type AuctionOptions, type AuctionStrategy, type AuctionDecision } from './auction.js';
+export { stigmergy, STIGMERGY_DEFAULTS, type StigmergyOptions, type StigmergyStrategy, type StigmergyDecision } from './stigmergy.js';
 export { tally, DEFAULT_QUORUM, type Ballot, type OptionTally, type TallyResult } from './tally.js';
 export { normaliseAnswer, isShortAnswer, groupExact, groupWithJudge, type Answer, type AnswerOption } from './answer-options.js';
 export { selectLeader, balance, capabilityCoverage, type LeaderCandidate, type WorkItem, type Worker, type Balanced } from './hierarchy-rules.js';
 export { clearAuction, effectiveBid, reputationWeight, type Bid, type RankedBid, type Clearing } from './clearing.js';
 export { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
-export { choose, evaporate, deposit, seed, maxMinBounds, type Trails, type PheromoneBounds, type ChoiceCandidate, type ChooseParams, type Choice } from './pheromone.js';
+export { choose, evaporate, deposit, seed, maxMinBounds, updateTrails, type UpdateParams, type Trails, type PheromoneBounds, type ChoiceCandidate, type ChooseParams, type Choice } from './pheromone.js';
 export { trailStore, type TrailStore } from './trail-store.js';
 export {
   reputationStore,

@@ -122,3 +122,23 @@ export function maxMinBounds(reinforcement: number, evaporation: number, minRati
   const max = reinforcement / evaporation;
   return { min: max * minRatio, max };
 }
+
+/** The parameters of one trail update. */
+export interface UpdateParams {
+  readonly evaporation: number;
+  readonly reinforcement: number;
+  readonly bounds?: PheromoneBounds;
+  /** Pheromone of an agent new to the kind. */
+  readonly initial: number;
+}
+
+/**
+ * The update after one task of `kind` done by `agent` with outcome `score` (0..1): the kind's trails
+ * evaporate, then the agent deposits `reinforcement × score`. Pure; what the strategy applies.
+ */
+export function updateTrails(trails: Trails, kind: string, agent: string, score: number, params: UpdateParams): Trails {
+  if (!(score >= 0 && score <= 1)) throw new RangeError(`updateTrails: score must be in [0, 1], got ${score}`);
+  const bounds = params.bounds ? { bounds: params.bounds } : {};
+  const evaporated = evaporate(seed(trails, kind, [agent], params.initial), params.evaporation, { kind, ...bounds });
+  return deposit(evaporated, kind, agent, params.reinforcement * score, { ...bounds, initial: params.initial });
+}

@@ -4,8 +4,8 @@ import type { Runtime } from '../src/run/runtime-types.js';
 import type { Strategy } from '../src/run/strategy.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskKind, taskPrompt } from './common.js';
 import { StrategyOptionError } from './errors.js';
-import { assessRun, type AssessOption, type OutcomeRecorder } from './outcome.js';
-import { choose, deposit, evaporate, maxMinBounds, seed, type PheromoneBounds, type Trails } from './pheromone.js';
+import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';
+import { choose, maxMinBounds, seed, updateTrails, type PheromoneBounds, type Trails } from './pheromone.js';
 import type { PromptOverrides } from './prompts.js';
 import { trailStore } from './trail-store.js';
 
@@ -37,6 +37,22 @@ export interface StigmergyOptions {
   readonly prompts?: PromptOverrides;
 }
 
+/** What the colony did, as recorded in `CoordinationResult.decision` and the `strategy.decision` event. */
+export type StigmergyDecision = {
+  readonly strategy: 'stigmergy';
+  /** The kind of work: the task's capabilities, normalised and sorted, joined by `+` (`*` for none). */
+  readonly kind: string;
+  /** Each candidate's pheromone when the pick was made. */
+  readonly pheromone: Readonly<Record<string, number>>;
+  readonly probabilities: Readonly<Record<string, number>>;
+  readonly pick: string;
+  readonly assessment?: Assessment | null;
+  /** The kind's trails after the update (null when nothing was learned). */
+  readonly after: Readonly<Record<string, number>> | null;
+  /** The picked agent's run failed with this message. */
+  readonly error?: string;
+};
+
 export interface StigmergyStrategy extends Strategy, OutcomeRecorder {
   readonly name: 'stigmergy';
   /** The pheromone trails of a kind of work in the runtime's store (for inspection). */
@@ -44,6 +60,9 @@ export interface StigmergyStrategy extends Strategy, OutcomeRecorder {
 }
 
 const NAME = 'stigmergy';
+
+/** The defaults of `stigmergy()`: evaporation 0.1, reinforcement 2.0, alpha 1, beta 2, exploration 0.05, τ_min = 5% of τ_max. */
+export const STIGMERGY_DEFAULTS = Object.freeze({ evaporation: 0.1, reinforcement: 2, alpha: 1, beta: 2, exploration: 0.05, minRatio: 0.05 });
 
 /**
  * Ant-colony coordination: each kind of work (the task's capabilities) has a pheromone trail per
@@ -55,23 +74,23 @@ const NAME = 'stigmergy';
  * const strategy = stigmergy({ evaporation: 0.1, reinforcement: 2 });
  */
 export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
-  const evaporation = numberOption(NAME, 'evaporation', options.evaporation, 0.1, { min: 0, minExclusive: true, max: 1 });
-  const reinforcement = numberOption(NAME, 'reinforcement', options.reinforcement, 2, { min: 0 });
-  const alpha = numberOption(NAME, 'alpha', options.alpha, 1, { min: 0 });
-  const beta = numberOption(NAME, 'beta', options.beta, 2, { min: 0 });
-  const exploration = numberOption(NAME, 'exploration', options.exploration, 0.05, { min: 0, max: 1 });
-  const bounds = options.bounds === false ? undefined : (options.bounds ?? maxMinBounds(reinforcement, evaporation));
+  const evaporation = numberOption(NAME, 'evaporation', options.evaporation, STIGMERGY_DEFAULTS.evaporation, { min: 0, minExclusive: true, max: 1 });
+  const reinforcement = numberOption(NAME, 'reinforcement', options.reinforcement, STIGMERGY_DEFAULTS.reinforcement, { min: 0 });
+  const alpha = numberOption(NAME, 'alpha', options.alpha, STIGMERGY_DEFAULTS.alpha, { min: 0 });
+  const beta = numberOption(NAME, 'beta', options.beta, STIGMERGY_DEFAULTS.beta, { min: 0 });
+  const exploration = numberOption(NAME, 'exploration', options.exploration, STIGMERGY_DEFAULTS.exploration, { min: 0, max: 1 });
+  const bounds = options.bounds === false ? undefined : (options.bounds ?? maxMinBounds(reinforcement, evaporation, STIGMERGY_DEFAULTS.minRatio));
   if (bounds && !(bounds.min > 0 && bounds.max >= bounds.min))
     throw new StrategyOptionError(NAME, 'bounds', `must have 0 < min <= max (got min ${bounds.min}, max ${bounds.max})`);
   const initial = numberOption(NAME, 'initial', options.initial, bounds?.max ?? 1, { min: 0 });
   const assess = options.assess ?? 'finish';
   const namespace = options.namespace ?? 'stigmergy';
 
-  /** Evaporates the kind's trail and deposits for the agent, re-reading the store so concurrent tasks are not lost. */
+  const update = { evaporation, reinforcement, initial, ...(bounds ? { bounds } : {}) };
+  /** Applies the trail update, re-reading the store so that tasks finishing concurrently are not lost. */
   const reinforce = (runtime: Runtime, kind: string, agent: string, score: number): Trails => {
     const store = trailStore(runtime.store, namespace);
-    const evaporated = evaporate(seed(store.load(kind), kind, [agent], initial), evaporation, { kind, ...(bounds ? { bounds } : {}) });
-    const next = deposit(evaporated, kind, agent, reinforcement * score, { ...(bounds ? { bounds } : {}), initial });
+    const next = updateTrails(store.load(kind), kind, agent, score, update);
     store.save(next, kind);
     return next;
   };
@@ -100,14 +119,14 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
         { alpha, beta, initial, exploration },
       );
       const match = context.candidates.find((m) => m.agent.name === choice.agent)!;
-      const base = { strategy: NAME, kind, pheromone: choice.pheromone, probabilities: choice.probabilities, pick: choice.agent };
+      const base = { strategy: 'stigmergy' as const, kind, pheromone: choice.pheromone, probabilities: choice.probabilities, pick: choice.agent };
 
       let run: AgentRunResult;
       try {
         run = await context.runAgent(match.agent, taskPrompt(context));
       } catch (error) {
         const after = !isNoFault(error, context.signal) && assess !== 'external' ? reinforce(runtime, kind, choice.agent, 0)[kind] : undefined;
-        decide(context, { output: '', agents: [choice.agent], runs: [], decision: { ...base, error: errorMessage(error), after: after ?? null } });
+        decide(context, { output: '', agents: [choice.agent], runs: [], decision: { ...base, error: errorMessage(error), after: after ?? null } satisfies StigmergyDecision });
         throw error;
       }
       const graded = await assessRun(
@@ -120,7 +139,7 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
         output: run.output,
         agents: [choice.agent],
         runs: [run],
-        decision: { ...base, assessment: graded ?? null, after: after ?? null },
+        decision: { ...base, assessment: graded ?? null, after: after ?? null } satisfies StigmergyDecision,
       });
     },
   };

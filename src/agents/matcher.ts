@@ -48,8 +48,8 @@ const PRIORITY_RANK: Record<AgentPriority, number> = { low: 0, medium: 1, high: 
  *
  * @example
  * const matcher = createMatcher(await builtinAgents());
- * const [best] = matcher.rank({ capabilities: ['code', 'testing'], text: 'Add a CSV parser with tests' });
- * console.log(best?.agent.name, best?.reason); // e.g. "coder covers 2/2 capabilities (code, testing); text relevance 3.1"
+ * const [best] = matcher.rank({ capabilities: ['code', 'refactoring'], text: 'Refactor the CSV parser' }, { limit: 3 });
+ * console.log(best?.agent.name, best?.reason); // coder covers 2/2 capabilities (code, refactoring); text relevance 4.05
  */
 export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
   // Ids follow name order, so "lower id" is the final, deterministic tie-break.
@@ -114,23 +114,26 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
     }
     const touched = Array.from(touchedIds.subarray(0, touchedCount));
 
-    const matchesNothing = required.length === 0 && touched.length === 0;
-    let candidates = matchesNothing || options.includeUnmatched ? allIds(n) : touched;
-    const better = (a: number, b: number) =>
-      covered[b]! - covered[a]! ||
-      relevance[b]! - relevance[a]! ||
-      general[b]! - general[a]! ||
-      priority[b]! - priority[a]! ||
-      a - b;
-    candidates = options.limit === undefined ? candidates.sort(better) : topK(candidates, Math.max(0, options.limit), better);
-
-    const result = candidates.map((id) => toMatch(docs[id]!, docCapabilities[id]!, required, covered[id]!, relevance[id]!));
-    for (const id of touched) {
-      covered[id] = 0;
-      relevance[id] = 0;
-      seen[id] = 0;
+    try {
+      const matchesNothing = required.length === 0 && touched.length === 0;
+      const all = matchesNothing || options.includeUnmatched === true;
+      const candidates = all ? Array.from({ length: n }, (_, i) => i) : touched;
+      const better = (a: number, b: number) =>
+        covered[b]! - covered[a]! ||
+        relevance[b]! - relevance[a]! ||
+        general[b]! - general[a]! ||
+        priority[b]! - priority[a]! ||
+        a - b;
+      const ranked = options.limit === undefined ? candidates.sort(better) : topK(candidates, Math.max(0, options.limit), better);
+      return ranked.map((id) => toMatch(docs[id]!, docCapabilities[id]!, required, covered[id]!, relevance[id]!));
+    } finally {
+      // The scratch arrays must be clean for the next query whatever happened in this one.
+      for (const id of touched) {
+        covered[id] = 0;
+        relevance[id] = 0;
+        seen[id] = 0;
+      }
     }
-    return result;
   }
 
   return { rank, size: n };
@@ -155,8 +158,4 @@ function toMatch(
     caps = `covers ${have.length}/${k} capabilities (${have.length > 0 ? have.join(', ') : 'none'}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`;
   }
   return { agent, score, capabilityCoverage: coverage, textRelevance: relevance, reason: `${caps}; text relevance ${rounded}` };
-}
-
-function allIds(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -245,7 +245,6 @@ describe('loadAgents on broken files', () => {
   });
 
   it('covers every file of the broken folder', async () => {
-    const { readdir } = await import('node:fs/promises');
     expect((await readdir(BROKEN)).sort()).toEqual(cases.map((c) => c[0]).sort());
   });
 

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { AgentRunResult } from '../../agents/types.js';
+import { ZERO_USAGE } from '../../model/types.js';
 import type { EventBus } from '../../events/bus.js';
 import { RecursionCapError } from './errors.js';
 import type { CapReport } from './types.js';
@@ -18,6 +20,16 @@ export interface Ticket {
   release(): void;
 }
 
+/** An admitted agent run: release it on failure, or hand in its result so a repeat can reuse it. */
+export interface AgentTicket extends Ticket {
+  done(result: AgentRunResult): void;
+}
+
+/** What admitting an agent run gives: run it, or reuse the earlier identical run's result (no model call). */
+export type AgentAdmission =
+  | { readonly kind: 'run'; readonly ticket: AgentTicket }
+  | { readonly kind: 'reuse'; readonly result: AgentRunResult; readonly report: CapReport };
+
 /** The caps of one orchestration, held across all its levels at once. */
 export interface RecursionGuard {
   readonly maxDepth: number;
@@ -29,10 +41,12 @@ export interface RecursionGuard {
   /** Whether the agent cap refused some run. */
   readonly agentCapReached: CapReport | undefined;
   /**
-   * Admits one agent run, or throws `RecursionCapError` when the agent cap is reached or the same
-   * agent was already asked the same thing (same trajectory hash) in this orchestration.
+   * Admits one agent run. When the same agent was already asked the same thing (same trajectory
+   * hash) in this orchestration and that run finished, its result is reused instead (no new run);
+   * while it is still running (a delegation cycle), or when the agent cap is reached, this throws
+   * `RecursionCapError`. Either way the repeat is reported as a cap.
    */
-  admitAgent(site: GuardSite, agent: string, prompt: string): Ticket;
+  admitAgent(site: GuardSite, agent: string, prompt: string): AgentAdmission;
   /**
    * Admits a sub-run for `goal` one level below `site.depth`, or returns why not: the depth cap, or
    * the goal was already run (an ancestor's goal, or delegated before). A refusal is recorded.
@@ -62,7 +76,8 @@ export function trajectoryHash(agent: string, prompt: string): string {
 /** Creates the guard of one orchestration. All state lives in this closure. */
 export function createRecursionGuard(limits: { readonly maxDepth: number; readonly maxAgents: number }): RecursionGuard {
   const caps: CapReport[] = [];
-  const trajectories = new Set<string>();
+  /** Trajectory hash → the finished run's result, or `running`. */
+  const trajectories = new Map<string, AgentRunResult | 'running'>();
   const goals = new Map<string, { runId: string; output?: string }>();
   let spawned = 0;
   let agentCap: CapReport | undefined;
@@ -96,14 +111,24 @@ export function createRecursionGuard(limits: { readonly maxDepth: number; readon
     },
     admitAgent(site, agent, prompt) {
       const hash = trajectoryHash(agent, prompt);
-      if (trajectories.has(hash))
+      const earlier = trajectories.get(hash);
+      if (earlier === 'running')
         throw new RecursionCapError(
           record(site, {
             cap: 'repeat',
             agent,
-            detail: `agent "${agent}" was already asked the same thing in this run (trajectory ${hash.slice(0, 12)}); not run again`,
+            detail: `agent "${agent}" is already working on the same request in this run (trajectory ${hash.slice(0, 12)}); not run again`,
           }),
         );
+      if (earlier) {
+        const report = record(site, {
+          cap: 'repeat',
+          agent,
+          detail: `agent "${agent}" was already asked the same thing in this run (trajectory ${hash.slice(0, 12)}); its earlier answer is reused, not run again`,
+        });
+        // Nothing was spent this time; the earlier run already counted its usage.
+        return { kind: 'reuse', report, result: { ...earlier, usage: ZERO_USAGE, costUsd: 0, steps: [], durationMs: 0 } };
+      }
       if (spawned >= limits.maxAgents) {
         const report = record(site, {
           cap: 'maxAgents',
@@ -114,9 +139,10 @@ export function createRecursionGuard(limits: { readonly maxDepth: number; readon
         throw new RecursionCapError(report);
       }
       spawned += 1;
-      trajectories.add(hash);
+      trajectories.set(hash, 'running');
       // A failed run did no reusable work: a retry of it is not a repeat.
-      return once(() => trajectories.delete(hash));
+      const ticket = once(() => trajectories.delete(hash));
+      return { kind: 'run', ticket: { release: ticket.release, done: (result) => trajectories.set(hash, result) } };
     },
     admitSubRun(site, goal, agent) {
       const depth = site.depth + 1;

@@ -51,16 +51,22 @@ export function taskExecutor(o: Orchestration, frame: RunFrame): TaskExecutor<st
       signal: context.signal,
       depth: frame.depth,
       async runAgent(agent: AgentDefinition, prompt: string, options?: { readonly system?: string }): Promise<AgentRunResult> {
-        const ticket = o.guard.admitAgent(site, agent.name, prompt);
+        const admission = o.guard.admitAgent(site, agent.name, prompt);
+        if (admission.kind === 'reuse') {
+          record.caps.push(admission.report);
+          return admission.result;
+        }
         frame.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: o.strategy.name });
         try {
-          return await runAgent(agentRuntime, agent, prompt, {
+          const result = await runAgent(agentRuntime, agent, prompt, {
             taskId: task.id,
             signal: context.signal,
             ...(options?.system !== undefined ? { system: options.system } : {}),
           });
+          admission.ticket.done(result);
+          return result;
         } catch (error) {
-          ticket.release();
+          admission.ticket.release();
           throw error;
         }
       },

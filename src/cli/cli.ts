@@ -1,0 +1,108 @@
+import { TaskforceError } from '../errors/taskforce-error.js';
+import { agentsCommand } from './commands/agents.js';
+import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import { taskCommand } from './commands/task.js';
+import { UsageError } from './errors.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { println, type CliIo } from './io.js';
+
+export const MAIN_HELP = `Usage: taskforce <command> [options]
+
+Multi-agent LLM orchestration: a planner, capability-matched agents, coordination strategies,
+recursion, convergence and synthesis.
+
+Commands:
+  run "<goal>"                 plan, coordinate agents, synthesize; live task tree, answer, metrics
+  plan "<goal>"                show the task tree the planner makes (nothing is run)
+  task <agentType> "<prompt>"  run one agent on one job, like Task() in code
+  agents list | show <name>    the agents a run can use
+  eval <suite>                 run an eval suite (.yaml, .json, .mjs, .js) and report pass rates
+  demo                         the example goal end to end; offline on scripted replies without a key
+
+Run "taskforce <command> --help" for a command's options.
+
+Models: set TASKFORCE_MODEL (e.g. anthropic:claude-haiku-4-5), or just ANTHROPIC_API_KEY or
+OPENAI_API_KEY; OPENAI_BASE_URL points at any OpenAI-compatible server. --model overrides.
+
+Exit codes: 0 ok, 1 run failed (or eval below threshold), 2 usage/configuration error,
+130 cancelled with Ctrl-C.`;
+
+const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<ExitCode>>> = {
+  run: runCommand,
+  plan: planCommand,
+  task: taskCommand,
+  agents: agentsCommand,
+  eval: evalCommand,
+  demo: demoCommand,
+};
+
+/** Errors the user fixes by changing the command line, a file or the environment: exit 2. */
+const CONFIGURATION_CODES = new Set([
+  'USAGE_ERROR',
+  'NO_MODEL',
+  'CONFIG_ERROR',
+  'UNKNOWN_STRATEGY',
+  'STRATEGY_OPTION_INVALID',
+  'REPLIES_FILE_INVALID',
+  'EVAL_SUITE_INVALID',
+  'CASSETTE_INVALID',
+  'AGENT_UNKNOWN',
+  'AGENT_LOAD_FAILED',
+  'AGENT_DEFINITION_INVALID',
+  'PLAN_FILE_INVALID',
+]);
+
+/**
+ * The whole CLI as a function: parses `argv` (without `node` and the script), runs the command,
+ * prints errors, and returns the exit code. `main.ts` wires it to the process.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    println(io.stderr, `taskforce: missing command\n\n${MAIN_HELP}`);
+    return EXIT.USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    println(io.stdout, MAIN_HELP);
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    println(io.stderr, `taskforce: unknown command "${name}"\n\n${MAIN_HELP}`);
+    return EXIT.USAGE;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    return reportError(name, error, io);
+  }
+}
+
+function reportError(command: string, error: unknown, io: CliIo): ExitCode {
+  if (error instanceof UsageError) {
+    println(io.stderr, `taskforce ${command}: ${error.message}\n\n${error.usage}`);
+    return EXIT.USAGE;
+  }
+  if (io.interrupt.aborted) {
+    println(io.stderr, `taskforce ${command}: cancelled with Ctrl-C before any result (${messageOf(error)})`);
+    return EXIT.CANCELLED;
+  }
+  if (TaskforceError.isInstance(error)) {
+    if (error.code === 'NO_MODEL') {
+      println(io.stderr, error.message);
+      return EXIT.USAGE;
+    }
+    println(io.stderr, `taskforce ${command}: ${error.message} [${error.code}]`);
+    return CONFIGURATION_CODES.has(error.code) ? EXIT.USAGE : EXIT.FAILED;
+  }
+  println(io.stderr, `taskforce ${command}: ${messageOf(error)}`);
+  if (error instanceof Error && error.stack && io.env.TASKFORCE_DEBUG) println(io.stderr, error.stack);
+  return EXIT.FAILED;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,89 @@
+import { builtinAgents } from '../../agents/builtin.js';
+import { loadAgents } from '../../agents/load.js';
+import { createAgentRegistry } from '../../agents/registry.js';
+import type { AgentDefinition, AgentRegistry } from '../../agents/types.js';
+import { booleanFlag, parseCommandArgs, requirePositionals, type FlagSpec } from '../args.js';
+import { UsageError } from '../errors.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { fit } from '../format.js';
+import { println, type CliIo } from '../io.js';
+
+export const AGENTS_HELP = `Usage: taskforce agents list [options]
+       taskforce agents show [options] <name>
+
+Lists the agents a run can use (the built-in library plus those in --agents folders; yours
+replace built-ins of the same name), or shows one agent's definition and system prompt.
+Needs no model.
+
+Options:
+  --agents DIR        also load agent definitions from DIR; repeatable
+  --no-builtin        leave out the built-in agents
+  --json              print JSON on stdout
+  -h, --help          show this help
+
+Examples:
+  taskforce agents list
+  taskforce agents show researcher
+  taskforce agents list --agents ./my-agents --no-builtin`;
+
+const FLAGS = {
+  agents: { type: 'string', multiple: true },
+  'no-builtin': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const satisfies FlagSpec;
+
+/** `taskforce agents list|show`. */
+export async function agentsCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const parsed = parseCommandArgs(args, FLAGS, AGENTS_HELP);
+  if (parsed.help) return (println(io.stdout, AGENTS_HELP), EXIT.OK);
+  const [sub, ...rest] = parsed.positionals;
+  if (sub === undefined) throw new UsageError('missing subcommand: list or show', AGENTS_HELP);
+  const json = booleanFlag(parsed, 'json');
+  const dirs = parsed.values.agents;
+  const registry = await registryOf(Array.isArray(dirs) ? (dirs as string[]) : [], !booleanFlag(parsed, 'no-builtin'), io);
+  if (sub === 'list') {
+    if (rest.length > 0) throw new UsageError(`"agents list" takes no argument, got ${JSON.stringify(rest[0])}`, AGENTS_HELP);
+    const agents = registry.list();
+    if (json) println(io.stdout, JSON.stringify(agents.map(summary), null, 2));
+    else {
+      println(io.stdout, `${fit('name', 14)} ${fit('capabilities', 40)} description`);
+      for (const agent of agents) println(io.stdout, `${fit(agent.name, 14)} ${fit(agent.capabilities.join(', '), 40)} ${agent.description}`);
+    }
+    return EXIT.OK;
+  }
+  if (sub === 'show') {
+    const [name] = requirePositionals({ ...parsed, positionals: rest }, ['name'], AGENTS_HELP) as [string];
+    // An unknown name is an UnknownAgentError listing the closest names.
+    const agent = registry.require(name);
+    if (json) println(io.stdout, JSON.stringify({ ...summary(agent), systemPrompt: agent.systemPrompt, metadata: agent.metadata }, null, 2));
+    else io.stdout.write(formatAgent(agent));
+    return EXIT.OK;
+  }
+  throw new UsageError(`unknown subcommand "${sub}": use list or show`, AGENTS_HELP);
+}
+
+async function registryOf(dirs: readonly string[], builtin: boolean, io: CliIo): Promise<AgentRegistry> {
+  const own = dirs.length > 0 ? (await loadAgents(dirs, { onWarning: (w) => println(io.stderr, `warning: ${w.message}`) })).agents : [];
+  const names = new Set(own.map((a) => a.name));
+  const builtins = builtin ? (await builtinAgents()).filter((a) => !names.has(a.name)) : [];
+  return createAgentRegistry([...builtins, ...own]);
+}
+
+function summary(agent: AgentDefinition): Record<string, unknown> {
+  return {
+    name: agent.name,
+    description: agent.description,
+    capabilities: agent.capabilities,
+    ...(agent.model ? { model: agent.model } : {}),
+    ...(agent.tools ? { tools: agent.tools } : {}),
+    ...(agent.priority ? { priority: agent.priority } : {}),
+    ...(agent.maxTurns !== undefined ? { maxTurns: agent.maxTurns } : {}),
+    source: agent.source,
+  };
+}
+
+function formatAgent(agent: AgentDefinition): string {
+  const fields = summary(agent);
+  const lines = Object.entries(fields).map(([k, v]) => `${fit(`${k}:`, 14)} ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+  return `${lines.join('\n')}\n\n${agent.systemPrompt.trim()}\n`;
+}

@@ -1,0 +1,179 @@
+import { createJsonlTraceWriter, type TraceSink } from '../../events/jsonl-trace.js';
+import type { ResolvedModelSource } from '../../eval/model-source.js';
+import { loadPlanFile } from '../../plan/load.js';
+import type { TaskTree } from '../../plan/types.js';
+import { createTaskforce } from '../../run/create-taskforce.js';
+import type { RefineOptions } from '../../run/orchestrate/refine.js';
+import type { RunResult } from '../../run/orchestrate/types.js';
+import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, type FlagSpec, type ParsedArgs } from '../args.js';
+import { UsageError } from '../errors.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { println, type CliIo } from '../io.js';
+import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
+import { formatRunResult } from '../print-result.js';
+import { listenerFor, viewFor } from '../view-for.js';
+
+export const RUN_HELP = `Usage: taskforce run [options] "<goal>"
+
+Plans the goal into a task tree, coordinates agents on each task, recurses into decomposable
+tasks, synthesizes (and optionally refines) the answer. Shows the task tree live on stderr,
+then prints the answer, the run tree and the metrics on stdout.
+
+Options:
+  --strategy NAME     direct (default), consensus, hierarchical, auction, stigmergy
+  --max-depth N       deepest sub-run level; 0 = no sub-runs (default 3)
+  --budget-usd USD    stop the run once it has cost this much (partial result kept)
+  --refine N          critique → revise the answer for at most N rounds, until it converges
+  --concurrency N     tasks in flight at once (default 8)
+${MODEL_FLAGS_HELP}
+  --agents DIR        also load agent definitions (markdown) from DIR; repeatable
+  --plan FILE         run this plan (JSON or YAML) instead of asking the planner; the goal
+                      argument may then be left out
+  --trace FILE        write every event as JSON lines to FILE
+  --seed N            reproducible randomness and ids
+  --json              print only the result as JSON on stdout (no live view)
+  -h, --help          show this help
+
+Exit codes: 0 done, 1 run failed or stopped by a budget, 2 usage or configuration error,
+130 cancelled with Ctrl-C (the partial result is printed first).
+
+Examples:
+  taskforce run "Compare three e-bike motors for a city commuter"
+  taskforce run --strategy consensus --budget-usd 0.50 --trace run.jsonl "Draft a release note for v2"
+  taskforce run --scripted examples/demo/replies.mjs --refine 3 "$(cat examples/demo/goal.txt)"`;
+
+export const RUN_FLAGS = {
+  strategy: { type: 'string' },
+  'max-depth': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  refine: { type: 'string' },
+  concurrency: { type: 'string' },
+  ...MODEL_FLAGS,
+  agents: { type: 'string', multiple: true },
+  plan: { type: 'string' },
+  trace: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies FlagSpec;
+
+/** What one orchestration from the command line needs, once flags are parsed. */
+export interface OrchestrateCommand {
+  readonly goal: string;
+  readonly model: ResolvedModelSource;
+  readonly strategy?: string;
+  readonly maxDepth?: number;
+  readonly budgetUsd?: number;
+  readonly refine?: RefineOptions;
+  readonly concurrency?: number;
+  readonly agentsDirs: readonly string[];
+  readonly plan?: TaskTree;
+  readonly tracePath?: string;
+  readonly seed?: number;
+  readonly json: boolean;
+}
+
+/** `taskforce run`. */
+export async function runCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const parsed = parseCommandArgs(args, RUN_FLAGS, RUN_HELP);
+  if (parsed.help) return printHelp(io);
+  const planPath = stringFlag(parsed, 'plan');
+  if (parsed.positionals.length > 1)
+    throw new UsageError(`expected one goal, got ${parsed.positionals.length} arguments (put the goal in quotes)`, RUN_HELP);
+  if (parsed.positionals.length === 0 && planPath === undefined) throw new UsageError('missing argument <goal>', RUN_HELP);
+  const options = runOptionsOf(parsed);
+  const model = await resolveCliModel('run', parsed, io, RUN_HELP);
+  const plan = planPath !== undefined ? await loadPlanFile(planPath) : undefined;
+  const goal = parsed.positionals[0] ?? plan!.goal;
+  return executeOrchestration({ ...options, goal, model, ...(plan ? { plan } : {}) }, io);
+}
+
+/** The run flags other than goal, model and plan. */
+export function runOptionsOf(parsed: ParsedArgs): Omit<OrchestrateCommand, 'goal' | 'model' | 'plan'> {
+  const refineRounds = numberFlag(parsed, 'refine', RUN_HELP, { integer: true, min: 1 });
+  const maxDepth = numberFlag(parsed, 'max-depth', RUN_HELP, { integer: true, min: 0 });
+  const budgetUsd = numberFlag(parsed, 'budget-usd', RUN_HELP, { min: 0 });
+  const concurrency = numberFlag(parsed, 'concurrency', RUN_HELP, { integer: true, min: 1 });
+  const seed = numberFlag(parsed, 'seed', RUN_HELP, { integer: true });
+  const strategy = stringFlag(parsed, 'strategy');
+  const tracePath = stringFlag(parsed, 'trace');
+  const agents = parsed.values.agents;
+  return {
+    json: booleanFlag(parsed, 'json'),
+    agentsDirs: Array.isArray(agents) ? (agents as string[]) : [],
+    ...(strategy !== undefined ? { strategy } : {}),
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
+    ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+    ...(refineRounds !== undefined ? { refine: { maxRounds: refineRounds } } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(tracePath !== undefined ? { tracePath } : {}),
+  };
+}
+
+/**
+ * Runs one orchestration for the CLI: live view on stderr, trace file, Ctrl-C through the run's
+ * AbortSignal (the partial result is still printed), then answer and metrics (or JSON) on stdout.
+ */
+export async function executeOrchestration(command: OrchestrateCommand, io: CliIo): Promise<ExitCode> {
+  if (!command.json) println(io.stderr, command.model.notice);
+  const view = viewFor(io, { json: command.json });
+  let trace: TraceSink | undefined;
+  const onInterrupt = () => {
+    if (!command.json) println(io.stderr, '\nCtrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
+  };
+  io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const taskforce = await createTaskforce({
+    model: command.model.model,
+    ...(command.model.modelOptions ? { modelOptions: command.model.modelOptions } : {}),
+    ...(command.agentsDirs.length > 0 ? { agentsDir: command.agentsDirs } : {}),
+    ...(command.seed !== undefined ? { seed: command.seed } : {}),
+    limits: {
+      ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
+      ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
+    },
+    onEvent: listenerFor(view),
+  });
+  let result: RunResult;
+  try {
+    if (command.tracePath !== undefined) {
+      trace = createJsonlTraceWriter(command.tracePath);
+      trace.attach(taskforce.runtime.events);
+    }
+    result = await taskforce.orchestrate(command.goal, {
+      signal: io.interrupt,
+      ...(command.strategy !== undefined ? { strategy: command.strategy as 'direct' } : {}),
+      ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
+      ...(command.budgetUsd !== undefined ? { budgets: { maxCostUsd: command.budgetUsd } } : {}),
+      ...(command.refine ? { refine: command.refine } : {}),
+      ...(command.plan ? { plan: command.plan } : {}),
+    });
+  } finally {
+    view?.finish();
+    io.interrupt.removeEventListener('abort', onInterrupt);
+    taskforce.close();
+    await trace?.close();
+  }
+  if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
+  else io.stdout.write(formatRunResult(result));
+  if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;
+  return result.stoppedBy ? EXIT.FAILED : EXIT.OK;
+}
+
+/** The `--json` document of a run: the whole result plus where the model's replies came from. */
+export function runResultJson(result: RunResult<unknown>, model: ResolvedModelSource): Record<string, unknown> {
+  return {
+    ok: result.stoppedBy === undefined,
+    model: { label: model.label, provenance: model.provenance, notice: model.notice },
+    output: result.output,
+    ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
+    metrics: result.metrics,
+    caps: result.caps,
+    tree: result.tree,
+    lineage: result.lineage,
+  };
+}
+
+function printHelp(io: CliIo): ExitCode {
+  println(io.stdout, RUN_HELP);
+  return EXIT.OK;
+}

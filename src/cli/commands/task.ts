@@ -1,0 +1,73 @@
+import { createTaskforce } from '../../run/create-taskforce.js';
+import type { TaskResult } from '../../run/task.js';
+import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, type FlagSpec } from '../args.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { formatInt, formatMs, formatUsd } from '../format.js';
+import { truncate } from '../live/decision-summary.js';
+import { println, type CliIo } from '../io.js';
+import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
+import { listenerFor, viewFor } from '../view-for.js';
+
+export const TASK_HELP = `Usage: taskforce task [options] <agentType> "<prompt>"
+
+Runs one agent on one job, the way Task() does in code: the agent's loop with its tools,
+under the runtime's limits. Prints the agent's answer and its usage.
+
+Options:
+${MODEL_FLAGS_HELP}
+  --agents DIR        also load agent definitions from DIR; repeatable
+  --max-steps N       at most N model calls in the agent's loop
+  --json              print only the result as JSON on stdout
+  -h, --help          show this help
+
+Example:
+  taskforce task researcher "List three risks of lending power tools to the public"`;
+
+const FLAGS = {
+  ...MODEL_FLAGS,
+  agents: { type: 'string', multiple: true },
+  'max-steps': { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies FlagSpec;
+
+/** `taskforce task`. */
+export async function taskCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const parsed = parseCommandArgs(args, FLAGS, TASK_HELP);
+  if (parsed.help) return (println(io.stdout, TASK_HELP), EXIT.OK);
+  const [agentType, prompt] = requirePositionals(parsed, ['agentType', 'prompt'], TASK_HELP) as [string, string];
+  const maxSteps = numberFlag(parsed, 'max-steps', TASK_HELP, { integer: true, min: 1 });
+  const json = booleanFlag(parsed, 'json');
+  const model = await resolveCliModel('task', parsed, io, TASK_HELP);
+  if (!json) println(io.stderr, model.notice);
+  const agents = parsed.values.agents;
+  const view = viewFor(io, { json });
+  const taskforce = await createTaskforce({
+    model: model.model,
+    ...(model.modelOptions ? { modelOptions: model.modelOptions } : {}),
+    ...(Array.isArray(agents) && agents.length > 0 ? { agentsDir: agents as string[] } : {}),
+    onEvent: listenerFor(view),
+  });
+  let result: TaskResult;
+  try {
+    result = await taskforce.task(truncate(prompt, 60), prompt, agentType, {
+      signal: io.interrupt,
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+    });
+  } finally {
+    view?.finish();
+    taskforce.close();
+  }
+  if (json) {
+    const { steps, ...rest } = result;
+    println(io.stdout, JSON.stringify({ ...rest, modelCalls: steps.length, model: { label: model.label, provenance: model.provenance } }, null, 2));
+  } else {
+    println(io.stdout, result.output.trim());
+    println(io.stdout);
+    println(
+      io.stdout,
+      `— ${result.agent}: ${result.steps.length} model call(s), ${formatInt(result.usage.inputTokens + result.usage.outputTokens)} tokens, ` +
+        `${formatUsd(result.costUsd)}, ${formatMs(result.durationMs)}${result.finishReason === 'max_steps' ? ' (stopped at the step cap)' : ''}`,
+    );
+  }
+  return EXIT.OK;
+}

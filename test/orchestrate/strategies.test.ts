@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { UnknownStrategyError } from '../../strategies/errors.js';
+import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
+import { runsOf } from '../../src/run/orchestrate/metrics.js';
+import { scripted } from './helpers.js';
+import { kindOf } from './script.js';
+
+/** Two independent tasks any agent can do, then one that builds on both. */
+const PLANS = { bikes: [{ id: 'a' }, { id: 'b' }, { id: 'c', dependsOn: ['a', 'b'] }] };
+/** Every agent gives the same answer to a task, so votes can agree. */
+const sameAnswer = ({ title }: { title: string }) => `Answer to ${title || 'the integration'}.`;
+
+describe('orchestrate: each strategy end to end through the scheduler', () => {
+  it('direct (the default): the best-matched agent does each task once', async () => {
+    const { options, provider } = scripted({ plans: PLANS });
+    const result = await orchestrate('Write about bikes', options);
+    expect(result.tree.tasks.map((t) => [t.id, t.status, t.decision?.strategy])).toEqual([
+      ['a', 'completed', 'direct'],
+      ['b', 'completed', 'direct'],
+      ['c', 'completed', 'direct'],
+    ]);
+    expect(provider.requests.filter((r) => kindOf(r) === 'worker')).toHaveLength(3);
+  });
+
+  it('consensus: several agents answer each task and the votes are kept', async () => {
+    const { options } = scripted({ plans: PLANS, work: sameAnswer }, { strategy: { name: 'consensus', k: 3, weighting: 'equal' } });
+    const result = await orchestrate('Write about bikes', options);
+    for (const task of result.tree.tasks) {
+      expect(task.status).toBe('completed');
+      expect(task.decision).toMatchObject({ strategy: 'consensus', consensus: true });
+      expect(task.agents).toHaveLength(3);
+    }
+    expect(result.metrics.agentsSpawned).toBe(9);
+    expect(result.tree.tasks[2]!.output).toBe('Answer to Do c.');
+  });
+
+  it('hierarchical: a leader splits each task, subordinates work, the leader integrates', async () => {
+    const { options, provider } = scripted({ plans: PLANS }, { strategy: 'hierarchical' });
+    const result = await orchestrate('Write about bikes', options);
+    console.log(JSON.stringify(result.tree.tasks.map((t) => [t.id, t.status, t.error, t.reason]), null, 1), result.caps);
+    for (const task of result.tree.tasks) {
+      expect(task.status).toBe('completed');
+      expect(task.decision).toMatchObject({ strategy: 'hierarchical', tree: { role: 'leader' } });
+    }
+    expect(provider.requests.filter((r) => r.responseFormat?.name === 'split')).toHaveLength(3);
+    // Per task: two subordinates and the leader's integration.
+    expect(result.metrics.agentsSpawned).toBe(9);
+  });
+
+  it('auction: agents bid, the cheapest wins each task', async () => {
+    const { options, provider } = scripted({ plans: PLANS }, { strategy: 'auction' });
+    const result = await orchestrate('Write about bikes', options);
+    for (const task of result.tree.tasks) {
+      expect(task.status).toBe('completed');
+      expect(task.decision).toMatchObject({ strategy: 'auction', assigned: 'ada' });
+      expect(task.agents).toEqual(['ada']);
+    }
+    expect(provider.requests.filter((r) => r.responseFormat?.name === 'bid')).toHaveLength(9);
+    // Bids are model calls of the task, in its own usage.
+    expect(result.tree.tasks[0]!.usage.own.modelCalls).toBe(3 + 1);
+  });
+
+  it('stigmergy: each task goes to a pheromone pick, and the trails are in the decision', async () => {
+    const { options } = scripted({ plans: PLANS }, { strategy: 'stigmergy' });
+    const result = await orchestrate('Write about bikes', options);
+    for (const task of result.tree.tasks) {
+      expect(task.status).toBe('completed');
+      expect(task.decision).toMatchObject({ strategy: 'stigmergy' });
+      expect(task.agents).toEqual([task.decision!.pick]);
+      expect(Object.keys(task.decision!.probabilities as object).sort()).toEqual(['ada', 'bob', 'cy']);
+    }
+  });
+
+  it('uses one strategy at every level, sub-runs included', async () => {
+    const { options } = scripted(
+      { plans: { L1: [{ id: 'x' }], bikes: [{ id: 'big', decomposable: true, instructions: 'Go to L1.' }] } },
+      { strategy: { name: 'auction', bidder: 'deterministic' } },
+    );
+    const result = await orchestrate('Write about bikes', options);
+    const [, sub] = runsOf(result.tree);
+    expect(sub!.tasks[0]!.decision).toMatchObject({ strategy: 'auction' });
+  });
+
+  it('names the strategies it knows, direct included, for an unknown one', async () => {
+    const { options } = scripted({ plans: PLANS }, { strategy: 'democracy' as never });
+    const error = await orchestrate('Write about bikes', options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownStrategyError);
+    expect((error as Error).message).toContain('direct');
+  });
+});
