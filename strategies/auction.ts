@@ -157,7 +157,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
           assigned: chosen.agent.name,
           ...(clearing.sold ? {} : { fallback: 'best-match' as const }),
           payment: clearing.sold
-            ? { price: clearing.price, quality: graded?.score ?? null, paid: graded ? clearing.price! * graded.score : null }
+            ? { price: clearing.price!, quality: graded?.score ?? null, paid: graded ? clearing.price! * graded.score : null }
             : null,
           assessment: graded ?? null,
         } satisfies AuctionDecision,

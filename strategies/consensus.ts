@@ -152,7 +152,6 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         ? await groupWithJudge(options.judgeModel ?? runtime.models.synthesizer, answers, task, { signal: context.signal, prompts: options.prompts })
         : groupExact(answers);
       const answering = voters.filter((v) => answers.some((a) => a.agent === v.agent.name));
-      const weightOf = new Map(answering.map((v) => [v.agent.name, v.weight]));
       const initialChoice = new Map(optionsList.flatMap((o) => o.members.map((m) => [m, o.id] as const)));
       let choice = new Map(initialChoice);
       const reasons = new Map<string, string>();

@@ -12,6 +12,7 @@ export interface MatchTask {
   readonly instructions?: string;
 }
 
+/** Options of `AgentMatcher.rank`. */
 export interface RankOptions {
   /** Return at most this many matches. */
   readonly limit?: number;

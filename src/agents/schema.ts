@@ -102,4 +102,5 @@ export const AgentFields = z.object({
   hooks: hooksSchema.optional(),
   systemPrompt: z.string({ error: expected('a string') }),
 });
+/** The validated known fields, as `AgentFields` outputs them. */
 export type AgentFields = z.infer<typeof AgentFields>;

@@ -48,14 +48,35 @@ describe('orchestrate: agent cap and repeat guard', () => {
     expect(result.metrics.agentsSpawned).toBe(2);
   });
 
-  it('does not run the same agent on the same prompt twice in one run', async () => {
+  it('does not run the same agent on the same prompt twice in one run: the earlier answer is reused', async () => {
     const same = { title: 'Count the spokes', instructions: 'Count   the spokes.', agent: 'ada' };
     const { options, provider, events } = scripted(
       { plans: {} },
       {
-        failurePolicy: 'continue',
+        concurrency: 1,
         plan: { goal: 'Bikes', tasks: [{ id: 'dup-1', ...same }, { id: 'dup-2', ...same, instructions: 'count the SPOKES.' }] },
       },
+    );
+
+    const result = await orchestrate('Write about bikes', options);
+
+    expect(result.tree.tasks.map((t) => [t.id, t.status, t.output])).toEqual([
+      ['dup-1', 'completed', 'ada did Count the spokes.'],
+      ['dup-2', 'completed', 'ada did Count the spokes.'],
+    ]);
+    expect(result.caps).toEqual([expect.objectContaining({ cap: 'repeat', agent: 'ada', taskId: 'dup-2', detail: expect.stringContaining('reused') })]);
+    expect(result.tree.tasks[1]!.caps).toEqual(result.caps);
+    expect(result.tree.tasks[1]!.usage.own.modelCalls).toBe(0);
+    expect(result.metrics.agentsSpawned).toBe(1);
+    expect(provider.requests.filter((r) => kindOf(r) === 'worker')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'recursion.capped').map((e) => e.type === 'recursion.capped' && e.cap)).toEqual(['repeat']);
+  });
+
+  it('refuses the same request while the first is still running (it cannot be reused yet)', async () => {
+    const same = { title: 'Count the spokes', instructions: 'Count the spokes.', agent: 'ada' };
+    const { options, provider } = scripted(
+      { plans: {} },
+      { failurePolicy: 'continue', plan: { goal: 'Bikes', tasks: [{ id: 'dup-1', ...same }, { id: 'dup-2', ...same }] } },
     );
 
     const result = await orchestrate('Write about bikes', options);
@@ -64,9 +85,8 @@ describe('orchestrate: agent cap and repeat guard', () => {
       ['dup-1', 'completed', undefined],
       ['dup-2', 'failed', 'RECURSION_CAPPED'],
     ]);
-    expect(result.caps).toEqual([expect.objectContaining({ cap: 'repeat', agent: 'ada', taskId: 'dup-2' })]);
+    expect(result.caps).toEqual([expect.objectContaining({ cap: 'repeat', taskId: 'dup-2', detail: expect.stringContaining('already working') })]);
     expect(provider.requests.filter((r) => kindOf(r) === 'worker')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'recursion.capped').map((e) => e.type === 'recursion.capped' && e.cap)).toEqual(['repeat']);
   });
 
   it('retries a failed task with the same agent and prompt: a failed attempt is not a repeat', async () => {

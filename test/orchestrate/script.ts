@@ -56,13 +56,15 @@ export function defaultStructured(name: string, request: ProviderRequest): unkno
   switch (name) {
     case 'bid':
       return { cost: 1 + agent.charCodeAt(0) / 100, confidence: 0.8, rationale: `${agent} can do it` };
-    case 'split':
+    case 'split': {
+      const of = titleOf(firstUserText(request));
       return {
         subtasks: [
-          { id: 'part-1', title: 'First part', instructions: 'Do the first part.', capabilities: [], effort: 1, delegate: false },
-          { id: 'part-2', title: 'Second part', instructions: 'Do the second part.', capabilities: [], effort: 1, delegate: false },
+          { id: 'part-1', title: `First part of ${of}`, instructions: `Do the first part of ${of}.`, capabilities: [], effort: 1, delegate: false },
+          { id: 'part-2', title: `Second part of ${of}`, instructions: `Do the second part of ${of}.`, capabilities: [], effort: 1, delegate: false },
         ],
       };
+    }
     case 'vote':
       return { option: /<option id="([^"]+)"/.exec(firstUserText(request))?.[1] ?? 'A', reason: 'it is right' };
     case 'verdict':

@@ -11,7 +11,7 @@ import type { RecursionGuard } from './guard.js';
 import type { CallLog } from './metered-model.js';
 import type { RunLineage } from '../lineage.js';
 import type { RefineOptions } from './refine.js';
-import type { CapReport, RunNode, TaskMode } from './types.js';
+import type { RunNode, TaskMode } from './types.js';
 
 /** Planner settings a run passes through (limits, re-asks, template). */
 export type PlannerSettings = Omit<PlanGoalOptions, 'signal' | 'context'>;
@@ -79,7 +79,6 @@ export interface TaskRecord {
   mode: TaskMode;
   decision?: { readonly strategy: string } & Record<string, unknown>;
   readonly subRuns: RunOutcome[];
-  readonly caps: CapReport[];
 }
 
 /** A finished run: its public node, its lineage and its descendants', and the typed value if a schema was used. */

@@ -105,7 +105,7 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
     }
   }
 
-  const tasks = tree && schedule ? taskNodes(tree, schedule, frame) : [];
+  const tasks = tree && schedule ? taskNodes(o, tree, schedule, frame) : [];
   const own = ownLog.usage();
   const node: RunNode = {
     runId,
@@ -132,7 +132,7 @@ function sourcesOf(tree: TaskTree, schedule: ScheduleResult<string>): SynthesisS
   });
 }
 
-function taskNodes(tree: TaskTree, schedule: ScheduleResult<string>, frame: RunFrame): TaskNode[] {
+function taskNodes(o: Orchestration, tree: TaskTree, schedule: ScheduleResult<string>, frame: RunFrame): TaskNode[] {
   return tree.tasks.map((task) => {
     const outcome = schedule.tasks[task.id]!;
     const record = frame.records.get(task.id);
@@ -150,7 +150,7 @@ function taskNodes(tree: TaskTree, schedule: ScheduleResult<string>, frame: RunF
       attempts: outcome.attempts,
       ...(record?.decision ? { decision: record.decision } : {}),
       subRuns,
-      caps: record?.caps ?? [],
+      caps: o.guard.caps.filter((cap) => cap.runId === frame.runId && cap.taskId === task.id),
       usage: { own, subtree: subRuns.reduce((sum, child) => addNodeUsage(sum, child.usage.subtree), own) },
     };
   });

@@ -29,8 +29,7 @@ export function taskExecutor(o: Orchestration, frame: RunFrame): TaskExecutor<st
         for (const t of child.node.tasks) for (const agent of t.agents) context.reportAgent(agent);
         return child.node.output;
       }
-      // At the cap (or a repeat) the task is still done, directly by agents; the record says why.
-      record.caps.push(admitted.refused);
+      // At the cap (or a repeat) the task is still done, directly by agents; its caps say why.
     }
 
     const scope = scopedRuntime(o.runtime, {
@@ -52,10 +51,7 @@ export function taskExecutor(o: Orchestration, frame: RunFrame): TaskExecutor<st
       depth: frame.depth,
       async runAgent(agent: AgentDefinition, prompt: string, options?: { readonly system?: string }): Promise<AgentRunResult> {
         const admission = o.guard.admitAgent(site, agent.name, prompt);
-        if (admission.kind === 'reuse') {
-          record.caps.push(admission.report);
-          return admission.result;
-        }
+        if (admission.kind === 'reuse') return admission.result;
         frame.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: o.strategy.name });
         try {
           const result = await runAgent(agentRuntime, agent, prompt, {
@@ -80,7 +76,7 @@ export function taskExecutor(o: Orchestration, frame: RunFrame): TaskExecutor<st
 function recordOf(frame: RunFrame, taskId: string): TaskRecord {
   let record = frame.records.get(taskId);
   if (!record) {
-    record = { log: createCallLog(`${frame.runId}/${taskId}`), mode: 'agents', subRuns: [], caps: [] };
+    record = { log: createCallLog(`${frame.runId}/${taskId}`), mode: 'agents', subRuns: [] };
     frame.records.set(taskId, record);
   }
   return record;
