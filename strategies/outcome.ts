@@ -10,7 +10,7 @@ import { renderPrompt, type PromptOverrides } from './prompts.js';
 export type OutcomeScore = number | boolean;
 
 /** An outcome reported back to a learning strategy. */
-export interface TaskOutcome {
+export interface StrategyOutcome {
   readonly task: Pick<TaskSpec, 'id' | 'capabilities'>;
   readonly agent: string;
   readonly success: OutcomeScore;
@@ -22,7 +22,7 @@ export interface OutcomeRecorder {
    * Feeds one outcome into what the strategy learns, in `runtime.store`. Call it when the quality of
    * a task's output is known later (tests passed, a reviewer accepted it) with `assess: 'external'`.
    */
-  recordOutcome(runtime: Runtime, outcome: TaskOutcome): void;
+  recordOutcome(runtime: Runtime, outcome: StrategyOutcome): void;
 }
 
 /** What an `assess` function sees. */

@@ -49,7 +49,7 @@ export function formatMetrics(result: RunResult<unknown>): string[] {
     .join(', ');
   const lines = [
     `tokens       ${formatInt(m.tokens)} (input ${formatInt(m.usage.inputTokens)}, output ${formatInt(m.usage.outputTokens)})`,
-    `cost         ${formatUsd(m.costUsd)}`,
+    `cost         ${formatUsd(m.costUsd)}${m.costUsd === 0 && m.tokens > 0 ? ' (no price is known for this model: scripted and replayed replies cost nothing)' : ''}`,
     `model calls  ${m.modelCalls}`,
     `wall time    ${formatMs(m.wallTimeMs)}`,
     `agents       ${m.agentsSpawned} agent run(s)`,

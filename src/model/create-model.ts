@@ -10,7 +10,7 @@ import type { PriceTable } from './pricing.js';
 import { anthropicProvider } from './providers/anthropic.js';
 import { langchainProvider } from './providers/langchain.js';
 import { openaiProvider } from './providers/openai.js';
-import { withResilience, type ResilienceOptions } from './resilience/index.js';
+import { withResilience, type BreakerRegistry, type ResilienceOptions } from './resilience/index.js';
 import { scriptedModel } from './scripted.js';
 import { resolveModelSpec, type ModelEnv, type ModelSpec, type ResolvedModelSpec } from './spec.js';
 import type { Model, ProviderModel } from './types.js';
@@ -21,6 +21,12 @@ export interface CreateModelOptions {
   readonly pricing?: PriceTable;
   /** Retries, rate limits, breaker, timeout; defaults apply when omitted. */
   readonly resilience?: ResilienceOptions;
+  /**
+   * Circuit breakers shared by endpoint (`createBreakerRegistry()`): models given the same registry
+   * that call the same endpoint share one breaker, so when it opens for one it opens for all. Absent:
+   * this model gets a breaker of its own. The first model to use an endpoint fixes its breaker settings.
+   */
+  readonly breakers?: BreakerRegistry;
   /** Record provider replies to a file, or replay them offline. */
   readonly cassette?: CassetteOptions;
   readonly events?: EventBus;
@@ -56,6 +62,7 @@ export function createModel(spec?: ModelSpec, options: CreateModelOptions = {}):
     clock,
     random: options.random ?? systemRandom(),
     ...(options.events ? { events: options.events } : {}),
+    ...(options.breakers ? { breakers: options.breakers } : {}),
   });
   return modelFromProvider(resilient, {
     clock,

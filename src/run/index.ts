@@ -24,3 +24,4 @@ export {
   type CapReport,
   type RefineOptions,
 } from './orchestrate/index.js';
+export { fileStore, StoreCorruptError, StoreReadError, StoreWriteError, type FileStore, type FileStoreOptions } from './file-store.js';

@@ -14,6 +14,7 @@ import { createBudgetTracker, type Budgets } from './budget.js';
 import { memoryStore } from './memory-store.js';
 import { createRuntimeModels, type ModelInput } from './runtime-models.js';
 import { modelFactory, type RuntimeModelOptions } from './model-factory.js';
+import { createBreakerRegistry } from '../model/resilience/breaker.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { Runtime, RuntimeLimits } from './runtime-types.js';
 import type { Store } from './store.js';
@@ -103,7 +104,13 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
   const tools = toolMap(config.tools ?? []);
   const agents = await resolveAgents(config, events);
   const budget = createBudgetTracker(config.budgets ?? {}, { clock, events });
-  const models = createRuntimeModels(config, { factory: modelFactory({ clock, random, ids, events }, config.modelOptions), budget, events });
+  // One registry per runtime: its models share a breaker per endpoint; two runtimes never share one.
+  const breakers = createBreakerRegistry();
+  const models = createRuntimeModels(config, {
+    factory: modelFactory({ clock, random, ids, events, breakers }, config.modelOptions),
+    budget,
+    events,
+  });
 
   const controller = new AbortController();
   const close = (reason?: unknown) => {

@@ -9,10 +9,10 @@ import { team, teamScript, type Script } from './script.js';
 export const AGENTS = team({ ada: ['research', 'analysis'], bob: ['research'], cy: ['writing'] });
 
 /** Options for an orchestrate run over one scripted model, a manual clock and a seed; events collected. */
-export function scripted(script: Script, extra: Partial<OrchestrateOptions> = {}) {
+export function scripted(script: Script, extra: Partial<OrchestrateOptions<unknown>> = {}) {
   const provider: ScriptedModel = scriptedModel({ replies: teamScript(script) });
   const events: TaskforceEvent[] = [];
-  const options: OrchestrateOptions = {
+  const options: OrchestrateOptions<unknown> = {
     model: modelFromProvider(provider),
     agents: AGENTS,
     builtinAgents: false,

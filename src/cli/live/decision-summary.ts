@@ -22,10 +22,13 @@ export function summarizeDecision(strategy: string, decision: unknown): string {
     }
     case 'auction': {
       if (d.outcome === 'no-sale') return 'auction: no sale';
-      const price = num(d.price);
       const bids = list(d.bids).length;
-      const fallback = str(d.fallback) ? `, no sale → ${str(d.fallback)}` : '';
-      return `auction: ${bids} bids, ${str(d.assigned) ?? str(d.winner) ?? '?'} won${price !== undefined ? ` at ${price.toFixed(2)}` : ''}${fallback}`;
+      const winning = num(d.winningBid);
+      const price = num(d.price);
+      const won = str(d.assigned) ?? str(d.winner) ?? '?';
+      if (str(d.fallback)) return `auction: no sale among ${bids} bids → ${str(d.fallback)} ${won}`;
+      const against = price !== undefined && str(d.runnerUp) ? ` vs ${price.toFixed(2)} (${str(d.runnerUp)})` : '';
+      return `auction: ${won} won ${winning !== undefined ? winning.toFixed(2) : ''}${against}, ${bids} bids`;
     }
     case 'hierarchical':
       return `hierarchical: leader ${str(d.leader) ?? '?'}${num(d.allowedLevels) !== undefined ? `, ${num(d.allowedLevels)} level(s)` : ''}`;

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: runs every benchmark in turn; each prints its own figures.
+ * Benchmarks measure and print; they never fail on a number (the machines are shared and noisy).
+ */
+import { main as matcher } from './matcher.js';
+import { main as scheduler } from './scheduler.js';
+
+const benches: [string, () => Promise<unknown>][] = [
+  ['matcher: capability matching latency', matcher],
+  ['scheduler: overhead, makespan efficiency, memory', scheduler],
+];
+
+for (const [name, run] of benches) {
+  console.log(`\n=== ${name} ===`);
+  await run();
+}

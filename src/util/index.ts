@@ -1,0 +1,3 @@
+export { systemClock, manualClock, type Clock, type ManualClock } from './clock.js';
+export { seededRandom, systemRandom, randomInt, type Random } from './random.js';
+export { sequentialIds, randomIds, type IdGenerator } from './ids.js';
