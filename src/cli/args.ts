@@ -31,7 +31,10 @@ export function parseCommandArgs(args: readonly string[], flags: FlagSpec, usage
 /** Node's messages end with advice about `--`, which reads oddly in our CLI; keep the first sentence. */
 function cleanParseMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split(/\. To specify| To specify/)[0]!.replace(/\.$/, '');
+  return message
+    .split(/\.?\s*To specify/)[0]!
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\.$/, '');
 }
 
 /** A string flag's value, or undefined. */

@@ -76,8 +76,11 @@ export function describeStop(stop: StoppedBy): string {
   }
 }
 
-/** Answer, run tree and metrics, as printed on stdout by `run` and `demo`. */
-export function formatRunResult(result: RunResult<unknown>): string {
+/**
+ * Answer, run tree and metrics, as printed on stdout by `run` and `demo`. `notice` says where the
+ * replies came from; it is printed last so that output saved to a file still says it.
+ */
+export function formatRunResult(result: RunResult<unknown>, notice?: string): string {
   const output = typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2);
   const partial = result.stoppedBy ? ` (PARTIAL — ${describeStop(result.stoppedBy)})` : '';
   return [
@@ -90,6 +93,7 @@ export function formatRunResult(result: RunResult<unknown>): string {
     '',
     '=== Metrics ===',
     ...formatMetrics(result),
+    ...(notice ? [`replies      ${notice}`] : []),
     '',
   ].join('\n');
 }

@@ -43,4 +43,21 @@ describe('event bus', () => {
     bus.emit({ type: 'log', level: 'info', message: 'b' });
     expect(count).toBe(1);
   });
+
+  it('says whether anyone listens, the same on a parent and its children', () => {
+    const bus = createEventBus({ clock: manualClock() });
+    const child = bus.child('run_1');
+    const grandchild = child.child('run_2');
+    expect([bus.hasListeners(), child.hasListeners(), grandchild.hasListeners()]).toEqual([false, false, false]);
+
+    const off = grandchild.onType('log', () => undefined);
+    expect([bus.hasListeners(), child.hasListeners(), grandchild.hasListeners()]).toEqual([true, true, true]);
+    off();
+    expect(bus.hasListeners()).toBe(false);
+
+    const offAll = bus.on(() => undefined);
+    expect(grandchild.hasListeners()).toBe(true);
+    offAll();
+    expect(child.hasListeners()).toBe(false);
+  });
 });

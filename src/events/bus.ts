@@ -15,6 +15,11 @@ export interface EventBus {
   onType<T extends TaskforceEventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
   /** A bus that stamps `runId` on what it emits and forwards to this one. */
   child(runId: string): EventBus;
+  /**
+   * Whether anyone listens: a parent and its children share one listener set, so every bus of the
+   * family gives the same answer. Hot paths check this to skip building events nobody will see.
+   */
+  hasListeners(): boolean;
 }
 
 export function createEventBus(options: { clock: Clock; onListenerError?: (error: unknown) => void }): EventBus {
@@ -46,6 +51,7 @@ export function createEventBus(options: { clock: Clock; onListenerError?: (error
       return () => listeners.delete(wrapped);
     },
     child: (childRunId) => make(childRunId),
+    hasListeners: () => listeners.size > 0,
   });
   return make();
 }

@@ -6,10 +6,14 @@ import { z } from 'zod';
 import { defineAgent } from '../agents/define.js';
 import { createAgentRegistry } from '../agents/registry.js';
 import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
+import { ModelApiError } from '../errors/model-errors.js';
 import type { TaskforceEvent } from '../events/types.js';
 import { modelFromProvider } from '../model/model.js';
+import { CircuitOpenError } from '../model/resilience/circuit-open-error.js';
 import { scriptedModel } from '../model/scripted.js';
+import type { ProviderModel } from '../model/types.js';
 import { defineTool } from '../tools/define-tool.js';
+import { manualClock } from '../util/clock.js';
 import { createRuntime, DEFAULT_LIMITS } from './runtime.js';
 
 const scripted = (modelId = 'scripted') => modelFromProvider(scriptedModel({ replies: () => 'ok', modelId }));
@@ -136,5 +140,79 @@ describe('createRuntime', () => {
     controller.abort();
     expect(runtime.signal.aborted).toBe(true);
     await expect(runtime.slot(async () => 'never')).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  describe('circuit breakers', () => {
+    /** A provider adapter at `endpoint` that answers "ok", or fails with a 503 (a transient fault), counting its calls. */
+    const endpointModel = (endpoint: string, mode: 'ok' | 'down') => {
+      const counter = { calls: 0 };
+      const scripted = scriptedModel({
+        modelId: `${mode}@${endpoint}`,
+        replies: () => {
+          counter.calls += 1;
+          return mode === 'ok' ? 'ok' : { error: new ModelApiError({ provider: 'scripted', status: 503, message: 'unavailable' }) };
+        },
+      });
+      const provider: ProviderModel = {
+        provider: scripted.provider,
+        modelId: scripted.modelId,
+        endpoint,
+        structuredMode: scripted.structuredMode,
+        doGenerate: (request) => scripted.doGenerate(request),
+        doStream: (request) => scripted.doStream(request),
+      };
+      return { spec: { provider }, counter };
+    };
+    const modelOptions = { resilience: { retry: { maxRetries: 0 }, breaker: { failureThreshold: 2, cooldownMs: 60_000 } } };
+
+    it('gives the planner, worker and synthesizer that call one endpoint one breaker, and other endpoints their own', async () => {
+      const worker = endpointModel('https://shared.example', 'down');
+      const planner = endpointModel('https://shared.example', 'ok');
+      const synthesizer = endpointModel('https://elsewhere.example', 'ok');
+      const events: TaskforceEvent[] = [];
+      const runtime = await createRuntime({
+        models: { worker: worker.spec, planner: planner.spec, synthesizer: synthesizer.spec },
+        modelOptions,
+        clock: manualClock(),
+        builtinAgents: false,
+        onEvent: (e) => events.push(e),
+      });
+
+      for (let i = 0; i < 2; i++) await expect(runtime.models.worker.generate({ prompt: 'x' })).rejects.toMatchObject({ status: 503 });
+      // The worker's failures opened the breaker of the endpoint the planner calls too.
+      const rejected = runtime.models.planner.generate({ prompt: 'x' });
+      await expect(rejected).rejects.toBeInstanceOf(CircuitOpenError);
+      await expect(rejected).rejects.toMatchObject({ endpoint: 'https://shared.example' });
+      expect(planner.counter.calls).toBe(0);
+      expect((await runtime.models.synthesizer.generate({ prompt: 'x' })).text).toBe('ok');
+      expect(events.filter((e) => e.type === 'model.breaker').map((e) => e.type === 'model.breaker' && `${e.endpoint}:${e.to}`)).toEqual([
+        'https://shared.example:open',
+      ]);
+    });
+
+    it('shares the breaker between an Anthropic worker and the Claude alias models built from it', async () => {
+      const runtime = await createRuntime({
+        // Nothing listens on port 1: every call fails to connect, a transient fault.
+        model: { provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'k', baseURL: 'http://127.0.0.1:1' },
+        modelOptions: { ...modelOptions, resilience: { ...modelOptions.resilience, breaker: { failureThreshold: 1, cooldownMs: 60_000 } }, env: {} },
+        clock: manualClock(),
+        builtinAgents: false,
+      });
+      await expect(runtime.models.worker.generate({ prompt: 'x' })).rejects.toMatchObject({ code: 'MODEL_CONNECTION_ERROR' });
+      const sonnet = runtime.models.forAgent(agent('deep', { model: 'sonnet' }));
+      expect(sonnet).not.toBe(runtime.models.worker);
+      await expect(sonnet.generate({ prompt: 'x' })).rejects.toMatchObject({ code: 'MODEL_CIRCUIT_OPEN', endpoint: 'http://127.0.0.1:1' });
+    });
+
+    it('never shares a breaker between two runtimes, even for the same endpoint', async () => {
+      const first = await createRuntime({ model: endpointModel('https://shared.example', 'down').spec, modelOptions, clock: manualClock(), builtinAgents: false });
+      const healthy = endpointModel('https://shared.example', 'ok');
+      const second = await createRuntime({ model: healthy.spec, modelOptions, clock: manualClock(), builtinAgents: false });
+
+      for (let i = 0; i < 2; i++) await expect(first.models.worker.generate({ prompt: 'x' })).rejects.toMatchObject({ status: 503 });
+      await expect(first.models.worker.generate({ prompt: 'x' })).rejects.toBeInstanceOf(CircuitOpenError);
+      expect((await second.models.worker.generate({ prompt: 'x' })).text).toBe('ok');
+      expect(healthy.counter.calls).toBe(1);
+    });
   });
 });

@@ -204,12 +204,12 @@ function createSlots(capacity: number, signal: AbortSignal, events: EventBus): R
     limit(async () => {
       if (signal.aborted) throw new AbortedError('the runtime is closed', { cause: signal.reason });
       inUse += 1;
-      events.emit({ type: 'resource.allocated', resource: 'slot', inUse, capacity });
+      if (events.hasListeners()) events.emit({ type: 'resource.allocated', resource: 'slot', inUse, capacity });
       try {
         return await fn();
       } finally {
         inUse -= 1;
-        events.emit({ type: 'resource.released', resource: 'slot', inUse, capacity });
+        if (events.hasListeners()) events.emit({ type: 'resource.released', resource: 'slot', inUse, capacity });
       }
     });
 }

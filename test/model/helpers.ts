@@ -1,4 +1,9 @@
-import type { GenerateRequest, GenerateResult, Model } from '../../src/model/types.js';
+import type { FixtureFileResponse } from '@copilotkit/aimock';
+import { z } from 'zod';
+import { createModel, type CreateModelOptions } from '../../src/model/create-model.js';
+import type { GenerateRequest, GenerateResult, Model, ToolSpec } from '../../src/model/types.js';
+import type { AimockServer, RawRoute } from '../support/aimock.js';
+import { anthropicUnfinishedStream, openaiUnfinishedStream } from './wire.js';
 
 /** Runs `model.stream` to the end: the text deltas in order and the `finish` result. */
 export async function collectStream(model: Model, request: GenerateRequest): Promise<{ deltas: string[]; result: GenerateResult }> {
@@ -27,13 +32,107 @@ export async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
 }
 
-/** Runs a stream expected to fail: the deltas that arrived first, and the error. */
-export async function streamUntilError(model: Model, request: GenerateRequest): Promise<{ deltas: string[]; error: Error & Record<string, unknown> }> {
+/**
+ * Runs a stream expected to fail: the deltas that arrived first, and the error. `afterFirstDelta` runs
+ * once the first text delta has reached the caller (e.g. to drop the connection at that point).
+ */
+export async function streamUntilError(
+  model: Model,
+  request: GenerateRequest,
+  afterFirstDelta?: () => void,
+): Promise<{ deltas: string[]; error: Error & Record<string, unknown> }> {
   const deltas: string[] = [];
   const error = await rejectionOf(
     (async () => {
-      for await (const part of model.stream(request)) if (part.type === 'text-delta') deltas.push(part.text);
+      for await (const part of model.stream(request)) {
+        if (part.type !== 'text-delta') continue;
+        deltas.push(part.text);
+        if (deltas.length === 1) afterFirstDelta?.();
+      }
     })(),
   );
   return { deltas, error };
+}
+
+/** A switch for a raw reply's `dropWhen`: the connection is cut when `drop()` is called. */
+export function dropSwitch(): { readonly when: Promise<void>; drop(): void } {
+  let drop!: () => void;
+  const when = new Promise<void>((resolve) => (drop = resolve));
+  return { when, drop };
+}
+
+export const weather: ToolSpec = {
+  name: 'get_weather',
+  description: 'Current weather in a city',
+  inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+export const time: ToolSpec = {
+  name: 'get_time',
+  description: 'Local time in a city',
+  inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+export const Person = z.object({ name: z.string(), age: z.number().int(), nickname: z.string().optional() });
+
+export type ProviderName = 'anthropic' | 'openai';
+
+/** `createModel` options for a test model; `resilience` defaults to no retries, `env` is always empty. */
+export interface TestModelOptions extends Omit<CreateModelOptions, 'env'> {
+  /** Default: the aimock server's base URL for this provider. */
+  readonly baseURL?: string;
+  /** Default: `claude-haiku-4-5` / `gpt-5-mini`. */
+  readonly model?: string;
+}
+
+/** What differs between the two HTTP providers in a test, so one test can run over both. */
+export interface ProviderCase {
+  readonly name: ProviderName;
+  /** A model through the real SDK, pointed at the aimock server. */
+  model(options?: TestModelOptions): Model;
+  /** This provider's root on the raw route. */
+  rawBaseURL(raw: RawRoute): string;
+  /** aimock usage fields in this provider's wire format. */
+  usage(input: number, output: number): Record<string, number>;
+  /** An aimock reply carrying `json` as structured output: a forced tool call (Anthropic) or the content (OpenAI). */
+  structuredReply(json: string): FixtureFileResponse;
+  /** The SSE of a reply that has streamed `texts` and not finished. */
+  unfinishedStream(texts: readonly string[]): string;
+  /** What a streaming request body must contain. */
+  readonly streamRequest: Record<string, unknown>;
+}
+
+/** The test case of one provider; read `server()` only inside tests (it is started in `beforeAll`). */
+export function providerCase(name: ProviderName, server: () => AimockServer): ProviderCase {
+  const model = (defaultModel: string, baseURL: () => string) => (options: TestModelOptions = {}) => {
+    const { baseURL: given, model: modelId, resilience, ...rest } = options;
+    return createModel(
+      { provider: name, model: modelId ?? defaultModel, apiKey: 'test-key', baseURL: given ?? baseURL() },
+      { resilience: resilience ?? { retry: { maxRetries: 0 } }, env: {}, ...rest },
+    );
+  };
+  return name === 'anthropic'
+    ? {
+        name,
+        model: model('claude-haiku-4-5', () => server().anthropicBaseURL),
+        rawBaseURL: (raw) => raw.baseURL,
+        usage: (input, output) => ({ input_tokens: input, output_tokens: output }),
+        structuredReply: (json) => ({ toolCalls: [{ name: 'result', arguments: json }] }),
+        unfinishedStream: anthropicUnfinishedStream,
+        streamRequest: { stream: true },
+      }
+    : {
+        name,
+        model: model('gpt-5-mini', () => server().openaiBaseURL),
+        rawBaseURL: (raw) => raw.openaiBaseURL,
+        usage: (input, output) => ({ prompt_tokens: input, completion_tokens: output }),
+        structuredReply: (json) => ({ content: json }),
+        unfinishedStream: openaiUnfinishedStream,
+        streamRequest: { stream: true, stream_options: { include_usage: true } },
+      };
+}
+
+/** Both HTTP providers, for `it.each` / `describe.each`. */
+export function providerCases(server: () => AimockServer): readonly ProviderCase[] {
+  return [providerCase('anthropic', server), providerCase('openai', server)];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/model/create-model.js';
+import { createBreakerRegistry } from '../../src/model/resilience/breaker.js';
 import { CircuitOpenError } from '../../src/model/resilience/circuit-open-error.js';
 import { seededRandom } from '../../src/util/random.js';
 import { useAimock } from '../support/aimock.js';
@@ -60,5 +61,28 @@ describe('circuit breaker over real failing HTTP', () => {
     expect(await rejectionOf(model.generate({ prompt: 'ping' }))).toBeInstanceOf(CircuitOpenError);
     expect(server().modelEntries()).toHaveLength(2);
     expect(ofType('model.breaker').map((e) => e.to)).toEqual(['open', 'half-open', 'open']);
+  });
+
+  it('shares one breaker between models given the same registry that call one endpoint; other models keep their own', async () => {
+    const { clock, events, ofType } = retryClock();
+    const breakers = createBreakerRegistry();
+    const options = { env: {}, clock, events, resilience: { retry: { maxRetries: 0 }, breaker: { failureThreshold: 2, cooldownMs: 1000 } } };
+    const endpoint = { provider: 'openai' as const, apiKey: 'k', baseURL: server().openaiBaseURL };
+    const mini = createModel({ ...endpoint, model: 'gpt-5-mini' }, { ...options, breakers });
+    const nano = createModel({ ...endpoint, model: 'gpt-5-nano' }, { ...options, breakers });
+    const loner = createModel({ ...endpoint, model: 'gpt-5-nano' }, options);
+    server().mock.onMessage('ping', { error: { message: 'down', type: 'api_error' }, status: 500 });
+
+    expect(await rejectionOf(mini.generate({ prompt: 'ping' }))).toMatchObject({ status: 500 });
+    expect(await rejectionOf(nano.generate({ prompt: 'ping' }))).toMatchObject({ status: 500 });
+    // Two failures across the two models reached the shared threshold: both are now cut off.
+    expect(await rejectionOf(mini.generate({ prompt: 'ping' }))).toBeInstanceOf(CircuitOpenError);
+    expect(await rejectionOf(nano.generate({ prompt: 'ping' }))).toBeInstanceOf(CircuitOpenError);
+    expect(server().modelEntries()).toHaveLength(2);
+    // A model outside the registry still reaches the endpoint.
+    expect(await rejectionOf(loner.generate({ prompt: 'ping' }))).toMatchObject({ status: 500 });
+    expect(server().modelEntries()).toHaveLength(3);
+    expect([...breakers.all().keys()]).toEqual([server().openaiBaseURL]);
+    expect(ofType('model.breaker').map((e) => e.to)).toEqual(['open']);
   });
 });

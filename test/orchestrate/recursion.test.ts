@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
 import { runsOf } from '../../src/run/orchestrate/metrics.js';
+import { parseRunLineage } from '../../src/run/lineage.js';
 import type { RunNode, TaskNode } from '../../src/run/orchestrate/types.js';
 import { scripted } from './helpers.js';
 import { kindOf, type PlannedTask } from './script.js';
@@ -54,6 +55,8 @@ describe('orchestrate: recursive sub-runs', () => {
     expect(child).toMatchObject({ runId: sub!.runId, depth: 1, parent: { runId: top!.runId, taskId: 'deep0' } });
     expect(top!.tasks.find((t) => t.taskId === 'deep0')!.childRunIds).toEqual([sub!.runId]);
     expect(child!.tasks.find((t) => t.taskId === 'b1')!.modelCalls).toHaveLength(1);
+    // Plain, versioned data: it survives JSON and parses back.
+    for (const run of result.lineage.runs) expect(parseRunLineage(JSON.parse(JSON.stringify(run)))).toEqual(run);
 
     expect(events.find((e) => e.type === 'recursion.spawned')).toMatchObject({ taskId: 'deep0', childRunId: sub!.runId, depth: 1, runId: result.tree.runId });
     expect(events.find((e) => e.type === 'run.started' && e.runId === sub!.runId)).toMatchObject({ depth: 1, parentTaskId: 'deep0' });

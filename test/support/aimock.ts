@@ -14,6 +14,12 @@ export interface RawReply {
   readonly body?: unknown;
   /** Default `application/json`; use `text/event-stream` with a string body for SSE. */
   readonly contentType?: string;
+  /**
+   * Cuts the connection mid-reply: the body is written but the response never ends; the socket is
+   * destroyed once this promise settles. Settle it after the client has received what it must see
+   * first (e.g. the first text delta), so the cut never races the delivery, however loaded the machine.
+   */
+  readonly dropWhen?: Promise<unknown>;
 }
 
 /** A request the raw route received. */
@@ -67,6 +73,12 @@ export async function startAimock(options: MockServerOptions = {}): Promise<Aimo
   const mock = new LLMock({ port: 0, host: '127.0.0.1', logLevel: 'silent', journalMaxEntries: 0, ...options });
   const queue: RawReply[] = [];
   const requests: RawRequest[] = [];
+  // Replies waiting for their `dropWhen`: dropped on reset/stop, so a failed test cannot leave one open.
+  const held = new Set<ServerResponse>();
+  const dropHeld = () => {
+    for (const res of held) res.destroy();
+    held.clear();
+  };
   mock.mount(RAW_PREFIX, {
     async handleRequest(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
       const chunks: Buffer[] = [];
@@ -82,6 +94,16 @@ export async function startAimock(options: MockServerOptions = {}): Promise<Aimo
       const next = queue.shift() ?? { status: 599, body: { error: { message: 'raw route: no reply queued' } } };
       const payload = typeof next.body === 'string' ? next.body : JSON.stringify(next.body ?? {});
       res.writeHead(next.status ?? 200, { 'content-type': next.contentType ?? 'application/json', ...next.headers });
+      if (next.dropWhen) {
+        res.write(payload);
+        held.add(res);
+        const drop = () => {
+          held.delete(res);
+          res.destroy();
+        };
+        next.dropWhen.then(drop, drop);
+        return true;
+      }
       res.end(payload);
       return true;
     },
@@ -104,13 +126,17 @@ export async function startAimock(options: MockServerOptions = {}): Promise<Aimo
     modelRequests: () => modelEntries().map((entry) => (entry.body ?? {}) as Record<string, unknown>),
     raw,
     reset() {
+      dropHeld();
       queue.length = 0;
       requests.length = 0;
       mock.clearFixtures();
       mock.clearRequests();
       mock.resetMatchCounts();
     },
-    stop: () => mock.stop(),
+    stop: () => {
+      dropHeld();
+      return mock.stop();
+    },
   };
 }
 

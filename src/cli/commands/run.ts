@@ -154,7 +154,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     await trace?.close();
   }
   if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
-  else io.stdout.write(formatRunResult(result));
+  else io.stdout.write(formatRunResult(result, command.model.notice));
   if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;
   return result.stoppedBy ? EXIT.FAILED : EXIT.OK;
 }

@@ -1,3 +1,4 @@
+import type { EventBus } from '../../events/bus.js';
 import { planGoal } from '../../plan/planner.js';
 import type { TaskTree } from '../../plan/types.js';
 import { scheduleLineage } from '../lineage.js';
@@ -46,10 +47,7 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
       );
     } catch (error) {
       stoppedBy = stopOf(error, signal);
-      if (!stoppedBy) {
-        events.emit({ type: 'run.failed', error: (error as Error).message, ...(codeOf(error) ? { code: codeOf(error) } : {}) });
-        throw error;
-      }
+      if (!stoppedBy) throw failed(events, error);
     }
   }
 
@@ -93,8 +91,10 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
       value = merged.output;
       output = typeof merged.output === 'string' ? merged.output : JSON.stringify(merged.output);
     } catch (error) {
-      stoppedBy = stopOf(error, signal);
-      if (!stoppedBy) throw error;
+      const stop = stopOf(error, signal);
+      if (!stop) throw failed(events, error);
+      // The first cause is the one reported, as the scheduler does.
+      stoppedBy ??= stop;
     }
     if (final?.refine && synthesis && typeof value === 'string') {
       const refined = await refineAnswer({ goal, draft: output, model: scope.models.synthesizer, options: final.refine, events, signal });
@@ -174,9 +174,11 @@ function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: Sc
   return [own, ...sorted.flatMap((child) => child.lineage)];
 }
 
-function codeOf(error: unknown): string | undefined {
+/** Reports the run as failed (`run.failed`) and returns the error, for the caller to throw. */
+function failed(events: EventBus, error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  events.emit({ type: 'run.failed', error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) });
+  return error;
 }
 
 const EMPTY_ANALYSIS: TaskTree['analysis'] = {

@@ -195,6 +195,15 @@ class ScheduleRun<O> {
     this.stop({ kind: 'cancelled', detail: reason }, true);
   }
 
+  /**
+   * The bus when someone listens to it, else undefined: `this.audience?.emit({...})` then skips
+   * building the event object, which is most of the cost of an event on the hot path.
+   */
+  private get audience(): EventBus | undefined {
+    const events = this.events;
+    return events !== undefined && events.hasListeners() ? events : undefined;
+  }
+
   reportAgent(task: number, agent: string): void {
     const list = (this.agents[task] ??= []);
     if (!list.includes(agent)) list.push(agent);
@@ -228,10 +237,10 @@ class ScheduleRun<O> {
     const now = this.clock.now();
     if (attempt === 1) this.startedAt[i] = now;
     this.inFlight++;
-    const events = this.events;
-    if (events) {
-      events.emit({ type: 'resource.allocated', resource: this.resourceName, taskId: task.id, inUse: this.inFlight, capacity: this.concurrency });
-      events.emit({ type: 'task.started', taskId: task.id, title: task.title, attempt });
+    const audience = this.audience;
+    if (audience) {
+      audience.emit({ type: 'resource.allocated', resource: this.resourceName, taskId: task.id, inUse: this.inFlight, capacity: this.concurrency });
+      audience.emit({ type: 'task.started', taskId: task.id, title: task.title, attempt });
     }
 
     let signal = this.runController.signal;
@@ -284,7 +293,7 @@ class ScheduleRun<O> {
       this.timers[i] = undefined;
       this.attemptControllers[i] = undefined;
     }
-    this.events?.emit({ type: 'resource.released', resource: this.resourceName, taskId: this.graph.tasks[i]!.id, inUse: this.inFlight, capacity: this.concurrency });
+    this.audience?.emit({ type: 'resource.released', resource: this.resourceName, taskId: this.graph.tasks[i]!.id, inUse: this.inFlight, capacity: this.concurrency });
   }
 
   private onSuccess(i: number, attempt: number, output: O): void {
@@ -294,7 +303,7 @@ class ScheduleRun<O> {
     this.outputs[i] = output;
     const now = this.clock.now();
     this.endedAt[i] = now;
-    this.events?.emit({ type: 'task.completed', taskId: this.graph.tasks[i]!.id, durationMs: now - this.startedAt[i]! });
+    this.audience?.emit({ type: 'task.completed', taskId: this.graph.tasks[i]!.id, durationMs: now - this.startedAt[i]! });
     const { dependentStart, dependents } = this.graph;
     for (let e = dependentStart[i]!; e < dependentStart[i + 1]!; e++) {
       const d = dependents[e]!;
@@ -323,13 +332,13 @@ class ScheduleRun<O> {
       !this.stoppedBy &&
       attempt < this.retry.maxAttempts &&
       (this.retry.retryOn ? this.retry.retryOn(error, task, attempt) : true);
-    this.events?.emit({ type: 'task.failed', taskId: task.id, error: errorMessage(error), willRetry });
+    this.audience?.emit({ type: 'task.failed', taskId: task.id, error: errorMessage(error), willRetry });
 
     if (willRetry) {
       const delayMs = retryDelayMs(this.retry, attempt, this.random);
       this.state[i] = BACKOFF;
       this.backingOff++;
-      this.events?.emit({ type: 'task.retried', taskId: task.id, attempt: attempt + 1, delayMs });
+      this.audience?.emit({ type: 'task.retried', taskId: task.id, attempt: attempt + 1, delayMs });
       this.clock.sleep(delayMs, this.backoffController.signal).then(
         () => this.guarded(() => this.onBackoffOver(i)),
         ignoreCancelledSleep,
@@ -372,7 +381,7 @@ class ScheduleRun<O> {
         if (this.state[d] !== WAITING) continue;
         this.state[d] = SKIPPED;
         this.reasons[d] = reason;
-        this.events?.emit({ type: 'task.skipped', taskId: tasks[d]!.id, reason });
+        this.audience?.emit({ type: 'task.skipped', taskId: tasks[d]!.id, reason });
         stack.push(d);
       }
     }
@@ -400,7 +409,7 @@ class ScheduleRun<O> {
       this.state[i] = CANCELLED;
       this.reasons[i] = reason;
       this.endedAt[i] = this.clock.now();
-      this.events?.emit({ type: 'task.cancelled', taskId: tasks[i]!.id, reason });
+      this.audience?.emit({ type: 'task.cancelled', taskId: tasks[i]!.id, reason });
     }
     this.pump();
   }
