@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError, ConfigError } from '../src/errors/taskforce-error.js';
 import { BudgetExceededError } from '../src/errors/budget-errors.js';
 import { isNoFault, taskKind, taskPrompt } from './common.js';
-import { fillPrompt, promptTemplate } from './prompts.js';
+import { promptTemplate } from './prompts.js';
 import { testTask } from './test-support.js';
 
 describe('strategy helpers', () => {
@@ -23,12 +23,6 @@ describe('strategy helpers', () => {
     expect(isNoFault(new BudgetExceededError('tokens', 10, 10))).toBe(true);
     expect(isNoFault(new Error('agent crashed'))).toBe(false);
     expect(isNoFault(new Error('x'), AbortSignal.abort())).toBe(true);
-  });
-
-  it('fills prompt placeholders and names a missing one', () => {
-    expect(fillPrompt('Hi {{ name }}, {{n}}', { name: 'ant', n: 2 })).toBe('Hi ant, 2');
-    expect(() => fillPrompt('{{task}} {{own}}', { task: 't' }, 'conflict')).toThrow(ConfigError);
-    expect(() => fillPrompt('{{task}} {{own}}', { task: 't' }, 'conflict')).toThrow('prompt template "conflict" uses {{own}} but no value was given for it');
   });
 
   it('ships every prompt template the strategies use, with the placeholders they fill', () => {

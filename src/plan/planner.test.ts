@@ -124,7 +124,7 @@ describe('planGoal', () => {
     await planGoal('G', { model, agents }, { template: 'Plan {{goal}} for {{agents}} using {{capabilities}}.' });
     expect(userText(provider.requests[0]!)).toMatch(/^Plan G for - \*\*researcher\*\*/);
     await expect(planGoal('G', { model, agents }, { template: '{{goal}} {{agents}} {{capabilities}} {{colour}}' })).rejects.toThrow(
-      /unknown placeholder \{\{colour\}\}/,
+      /uses \{\{colour\}\}, which has no value/,
     );
   });
 });

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { AgentDefinition } from '../agents/types.js';
 import { normalizeCapabilities } from '../agents/capabilities.js';
-import { ConfigError } from '../errors/taskforce-error.js';
-import { packagePath } from '../util/package-root.js';
+import { fillTemplate, readPromptTemplate } from '../util/prompt-template.js';
 import type { PlanLimits } from './validate.js';
 
 /** The package's planner template (`prompts/planner.md`), read on each call so nothing is cached in the module. */
 export function defaultPlannerTemplate(): string {
-  return readFileSync(packagePath('prompts', 'planner.md'), 'utf8');
+  return readPromptTemplate('planner');
 }
 
 /** A rejected plan and why, for the re-ask. */
@@ -42,19 +40,7 @@ export function plannerPrompt(input: PlannerPromptInput): string {
     limits: describeLimits(input.limits),
     feedback: input.feedback ? describeFeedback(input.feedback) : '',
   };
-  return renderTemplate(input.template, values, REQUIRED);
-}
-
-/** Replaces `{{name}}` placeholders; every placeholder must have a value and every `required` one must appear. */
-export function renderTemplate(template: string, values: Readonly<Record<string, string>>, required: readonly string[] = []): string {
-  for (const name of required)
-    if (!template.includes(`{{${name}}}`)) throw new ConfigError(`planner template lacks the {{${name}}} placeholder`);
-  return template.replace(/\{\{\s*([\w-]+)\s*\}\}/g, (_, name: string) => {
-    const value = values[name];
-    if (value === undefined)
-      throw new ConfigError(`planner template uses unknown placeholder {{${name}}}; known: ${Object.keys(values).map((k) => `{{${k}}}`).join(', ')}`);
-    return value;
-  });
+  return fillTemplate(input.template, values, 'planner', REQUIRED);
 }
 
 /** Every capability some agent declares, sorted and deduplicated: the vocabulary the planner may use. */

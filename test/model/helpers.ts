@@ -1,4 +1,5 @@
 import type { FixtureFileResponse } from '@copilotkit/aimock';
+import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { createModel, type CreateModelOptions } from '../../src/model/create-model.js';
 import type { GenerateRequest, GenerateResult, Model, ToolSpec } from '../../src/model/types.js';
@@ -75,17 +76,17 @@ export const time: ToolSpec = {
 
 export const Person = z.object({ name: z.string(), age: z.number().int(), nickname: z.string().optional() });
 
-export type ProviderName = 'anthropic' | 'openai';
+export type ProviderName = 'anthropic' | 'openai' | 'langchain';
 
 /** `createModel` options for a test model; `resilience` defaults to no retries, `env` is always empty. */
 export interface TestModelOptions extends Omit<CreateModelOptions, 'env'> {
   /** Default: the aimock server's base URL for this provider. */
   readonly baseURL?: string;
-  /** Default: `claude-haiku-4-5` / `gpt-5-mini`. */
+  /** Default: `claude-haiku-4-5` / `gpt-5-mini` / `gpt-4o-mini` (LangChain). */
   readonly model?: string;
 }
 
-/** What differs between the two HTTP providers in a test, so one test can run over both. */
+/** What differs between the HTTP providers in a test, so one test can run over each. */
 export interface ProviderCase {
   readonly name: ProviderName;
   /** A model through the real SDK, pointed at the aimock server. */
@@ -102,17 +103,30 @@ export interface ProviderCase {
   readonly streamRequest: Record<string, unknown>;
 }
 
-/** The test case of one provider; read `server()` only inside tests (it is started in `beforeAll`). */
+/**
+ * The test case of one provider; read `server()` only inside tests (it is started in `beforeAll`).
+ * `langchain` is LangChain's `ChatOpenAI` wrapped by our LangChain adapter, so it speaks OpenAI's wire.
+ */
 export function providerCase(name: ProviderName, server: () => AimockServer): ProviderCase {
   const model = (defaultModel: string, baseURL: () => string) => (options: TestModelOptions = {}) => {
     const { baseURL: given, model: modelId, resilience, ...rest } = options;
-    return createModel(
-      { provider: name, model: modelId ?? defaultModel, apiKey: 'test-key', baseURL: given ?? baseURL() },
-      { resilience: resilience ?? { retry: { maxRetries: 0 } }, env: {}, ...rest },
-    );
+    const connection = { model: modelId ?? defaultModel, apiKey: 'test-key', baseURL: given ?? baseURL() };
+    const spec =
+      name === 'langchain'
+        ? { provider: name, model: new ChatOpenAI({ model: connection.model, apiKey: connection.apiKey, maxRetries: 0, configuration: { baseURL: connection.baseURL } }) }
+        : { provider: name, ...connection };
+    return createModel(spec, { resilience: resilience ?? { retry: { maxRetries: 0 } }, env: {}, ...rest });
   };
-  return name === 'anthropic'
-    ? {
+  const openaiWire = {
+    rawBaseURL: (raw: RawRoute) => raw.openaiBaseURL,
+    usage: (input: number, output: number) => ({ prompt_tokens: input, completion_tokens: output }),
+    structuredReply: (json: string): FixtureFileResponse => ({ content: json }),
+    unfinishedStream: openaiUnfinishedStream,
+    streamRequest: { stream: true, stream_options: { include_usage: true } },
+  };
+  switch (name) {
+    case 'anthropic':
+      return {
         name,
         model: model('claude-haiku-4-5', () => server().anthropicBaseURL),
         rawBaseURL: (raw) => raw.baseURL,
@@ -120,16 +134,18 @@ export function providerCase(name: ProviderName, server: () => AimockServer): Pr
         structuredReply: (json) => ({ toolCalls: [{ name: 'result', arguments: json }] }),
         unfinishedStream: anthropicUnfinishedStream,
         streamRequest: { stream: true },
-      }
-    : {
-        name,
-        model: model('gpt-5-mini', () => server().openaiBaseURL),
-        rawBaseURL: (raw) => raw.openaiBaseURL,
-        usage: (input, output) => ({ prompt_tokens: input, completion_tokens: output }),
-        structuredReply: (json) => ({ content: json }),
-        unfinishedStream: openaiUnfinishedStream,
-        streamRequest: { stream: true, stream_options: { include_usage: true } },
       };
+    case 'openai':
+      return { name, model: model('gpt-5-mini', () => server().openaiBaseURL), ...openaiWire };
+    case 'langchain':
+      return {
+        name,
+        model: model('gpt-4o-mini', () => server().openaiBaseURL),
+        ...openaiWire,
+        // Over a tool-calling chat model the adapter forces a tool call for structured output.
+        structuredReply: (json) => ({ toolCalls: [{ name: 'result', arguments: json }] }),
+      };
+  }
 }
 
 /** Both HTTP providers, for `it.each` / `describe.each`. */

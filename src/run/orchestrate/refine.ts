@@ -1,6 +1,7 @@
 import type { EventBus } from '../../events/bus.js';
 import type { Model } from '../../model/types.js';
 import { ConfigError } from '../../errors/taskforce-error.js';
+import { fillTemplate, readPromptTemplate } from '../../util/prompt-template.js';
 import { createConvergenceDetector } from '../convergence/detector.js';
 import type { SimilarityFn } from '../convergence/similarity.js';
 import { stopOf } from './stop.js';
@@ -21,26 +22,14 @@ export interface RefineOptions {
 /** The reply a critic gives when the answer needs no change. */
 export const NO_CHANGES = 'NO CHANGES';
 
+/** The critic's prompt (`prompts/critique.md`). */
 export function critiquePrompt(goal: string, answer: string): string {
-  return [
-    'You are the critic of a team’s answer. Check the answer below against the goal.',
-    `## Goal\n\n${goal}`,
-    `## Answer\n\n${answer}`,
-    '## What to reply',
-    'List the concrete problems of the answer, most important first: what is wrong, missing, unclear or unsupported. ' +
-      `Do not rewrite the answer. If it needs no change, reply exactly: ${NO_CHANGES}`,
-  ].join('\n\n');
+  return fillTemplate(readPromptTemplate('critique'), { goal, answer, noChanges: NO_CHANGES }, 'critique');
 }
 
+/** The reviser's prompt (`prompts/revise.md`). */
 export function revisePrompt(goal: string, answer: string, critique: string): string {
-  return [
-    'You are revising a team’s answer to fix the problems a critic found.',
-    `## Goal\n\n${goal}`,
-    `## Answer\n\n${answer}`,
-    `## Critique\n\n${critique}`,
-    '## What to reply',
-    'The revised answer only. Fix what the critique names, keep what is right, and keep the `[task-id]` source markers of every part you keep.',
-  ].join('\n\n');
+  return fillTemplate(readPromptTemplate('revise'), { goal, answer, critique }, 'revise');
 }
 
 export interface RefineInput {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Model, Usage } from '../../model/types.js';
-import { fillTemplate, loadPromptTemplate } from './prompt.js';
+import { fillTemplate, readPromptTemplate } from '../../util/prompt-template.js';
 
 /** The judge's structured reply. */
 export const JudgeVerdict = z.object({
@@ -28,7 +28,7 @@ export async function judgeAnswer(args: {
   readonly signal?: AbortSignal;
 }): Promise<JudgeOutcome> {
   const prompt = fillTemplate(
-    loadPromptTemplate('judge-rubric.md'),
+    readPromptTemplate('judge-rubric.md'),
     { goal: args.goal, rubric: args.rubric, answer: args.answer },
     'judge-rubric.md',
   );

@@ -1,27 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../errors/taskforce-error.js';
-import { packagePath } from '../../util/package-root.js';
 import type { SynthesisSource } from './types.js';
-
-/** Reads a prompt template shipped in the package's `prompts/` folder. */
-export function loadPromptTemplate(name: string): string {
-  return readFileSync(packagePath('prompts', name), 'utf8');
-}
-
-/**
- * Fills `{{name}}` placeholders. A placeholder with no value is an error naming the template, so a
- * template edited out of step with the code fails loudly instead of sending `{{goal}}` to a model.
- */
-export function fillTemplate(template: string, values: Readonly<Record<string, string>>, templateName: string): string {
-  return template.replace(/\{\{\s*([a-zA-Z][\w]*)\s*\}\}/g, (_whole, key: string) => {
-    const value = values[key];
-    if (value === undefined)
-      throw new ConfigError(
-        `prompt template "${templateName}" uses {{${key}}}, which is not provided (known: ${Object.keys(values).join(', ')})`,
-      );
-    return value;
-  });
-}
 
 /** The child results as tagged blocks the model can tell apart and cite by id. */
 export function renderSources(results: readonly SynthesisSource[]): string {

@@ -7,7 +7,8 @@ import { addUsage, ZERO_USAGE } from '../../model/types.js';
 import { citationProblems, findCitations } from './citations.js';
 import { SynthesisError } from './errors.js';
 import { judgeAnswer, verdictProblems } from './judge.js';
-import { feedbackMessage, fillTemplate, loadPromptTemplate, objectFormat, renderSources, textFormat } from './prompt.js';
+import { feedbackMessage, objectFormat, renderSources, textFormat } from './prompt.js';
+import { fillTemplate, readPromptTemplate } from '../../util/prompt-template.js';
 import type { Citation, SynthesisCheck, SynthesisResult, SynthesisSource, SynthesizeOptions } from './types.js';
 
 type CheckResult = Omit<SynthesisCheck, 'attempt'>;
@@ -67,7 +68,7 @@ export async function synthesize<T>(options: SynthesizeOptions<T>): Promise<Synt
   const taskIds = results.map((r) => r.taskId);
   const format = outputSchema ? objectFormat(taskIds, jsonSchemaOf(outputSchema)) : textFormat(taskIds);
   const prompt = fillTemplate(
-    loadPromptTemplate('synthesizer.md'),
+    readPromptTemplate('synthesizer.md'),
     { goal, results: renderSources(results), format },
     'synthesizer.md',
   );

@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltCli, ROOT, runCli } from './cli-process.js';
+
+beforeAll(requireBuiltCli);
+
+const FAILING_SUITE = `
+name: half-failing
+model:
+  replies: ["Canberra"]
+cases:
+  - name: right
+    task: { agent: researcher, prompt: "Capital of Australia?" }
+    checks: [{ type: contains, value: Canberra }]
+  - name: wrong
+    task: { agent: researcher, prompt: "Capital of Australia?" }
+    checks: [{ type: regex, pattern: "^Sydney$" }]
+`;
+
+describe('taskforce eval', () => {
+  it.each(['evals/launch-plan.yaml', 'evals/agents.mjs'])('passes the shipped suite %s offline and exits 0', async (suite) => {
+    const { code, stdout } = await runCli(['eval', suite]);
+    expect(stdout).toMatch(/^PASS: (\d+)\/\1 passed \(100%\)/m);
+    expect(code).toBe(0);
+  });
+
+  it('runs every case under every strategy with --strategy all and writes JSON and markdown reports', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
+    const out = join(dir, 'report.json');
+    const md = join(dir, 'report.md');
+    const { code } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'all', '--out', out, '--markdown', md]);
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    expect(report.strategies.map((s: { strategy: string }) => s.strategy)).toEqual(['direct', 'auction', 'consensus', 'hierarchical', 'stigmergy']);
+    expect(report.results).toHaveLength(10);
+    for (const s of report.strategies) expect(s).toMatchObject({ cases: 2, passed: 2, passRate: 1 });
+    expect(report.results.every((r: { tokens: number; provenance: string }) => r.tokens > 0 && r.provenance === 'scripted')).toBe(true);
+    const markdown = await readFile(md, 'utf8');
+    expect(markdown).toContain('| strategy | passed | pass rate | tokens | cost | mean latency | max latency |');
+    expect(markdown).toMatch(/^\| consensus \| 2\/2 \| 100% \|/m);
+  });
+
+  it('exits 1 when a case fails, and names the failed check', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
+    const suite = join(dir, 'failing.yaml');
+    await writeFile(suite, FAILING_SUITE);
+    const { code, stdout, stderr } = await runCli(['eval', suite]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/FAIL wrong \[task\] — regex \/\^Sydney\$\/: no match/);
+    expect(stdout).toMatch(/^FAIL: 1\/2 passed \(50%\), threshold 100%/m);
+  });
+
+  it('passes the same suite with --threshold 0.5, and reports JSON only with --json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
+    const suite = join(dir, 'failing.yaml');
+    await writeFile(suite, FAILING_SUITE);
+    const { code, stdout, stderr } = await runCli(['eval', suite, '--threshold', '0.5', '--json'], { cwd: ROOT });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, passRate: 0.5, threshold: 0.5 });
+  });
+
+  it('exits 2 naming the field and line of an invalid suite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
+    const suite = join(dir, 'bad.yaml');
+    await writeFile(suite, 'name: bad\ncases:\n  - name: c\n    goal: g\n    checks:\n      - type: regex\n        patern: x\n');
+    const { code, stderr } = await runCli(['eval', suite]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('EVAL_SUITE_INVALID');
+    expect(stderr).toMatch(/cases\[0\]\.checks\[0\]/);
+    expect(stderr).toMatch(/line \d+/);
+  });
+});
