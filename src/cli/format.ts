@@ -31,11 +31,3 @@ export function fit(text: string, width: number): string {
   if (width <= 0) return '';
   return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width);
 }
-
-/** Indents every line of `text` by `prefix`. */
-export function indent(text: string, prefix = '  '): string {
-  return text
-    .split('\n')
-    .map((line) => (line === '' ? line : prefix + line))
-    .join('\n');
-}

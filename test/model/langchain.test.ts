@@ -1,38 +1,23 @@
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import { ChatOpenAI } from '@langchain/openai';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { ModelApiError } from '../../src/errors/model-errors.js';
-import { StructuredOutputError } from '../../src/errors/output-errors.js';
 import { ConfigError } from '../../src/errors/taskforce-error.js';
 import { createModel } from '../../src/model/create-model.js';
-import type { Model, ToolSpec } from '../../src/model/types.js';
+import type { Model } from '../../src/model/types.js';
 import { useAimock } from '../support/aimock.js';
-import { collectStream, rejectionOf } from './helpers.js';
+import { Person, providerCase, rejectionOf, time, weather } from './helpers.js';
+import { openaiCompletion } from './wire.js';
 
+// What only the LangChain adapter does: model ids, pricing and messages through LangChain, and models
+// without tool support. Behaviour it shares with the other providers is in providers.test.ts.
 const server = useAimock();
+const overChatOpenAI = providerCase('langchain', server).model;
 
-function chatOpenAI(baseURL = server().openaiBaseURL): ChatOpenAI {
-  return new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'test-key', maxRetries: 0, configuration: { baseURL } });
-}
-
-function wrapped(chat: BaseChatModel = chatOpenAI()): Model {
+/** A LangChain chat model that is not ChatOpenAI, wrapped like any other. */
+function wrapped(chat: BaseChatModel): Model {
   return createModel({ provider: 'langchain', model: chat }, { resilience: { retry: { maxRetries: 0 } }, env: {} });
 }
-
-const weather: ToolSpec = {
-  name: 'get_weather',
-  description: 'Current weather in a city',
-  inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-const time: ToolSpec = {
-  name: 'get_time',
-  description: 'Local time in a city',
-  inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-const Person = z.object({ name: z.string(), age: z.number().int() });
 
 /** A LangChain chat model without tool support, answering from a list (the documented way to write one). */
 class ListChatModel extends BaseChatModel {
@@ -53,7 +38,7 @@ class ListChatModel extends BaseChatModel {
 describe('langchain provider over ChatOpenAI', () => {
   it('returns text, usage, stop reason and cost, under the model id LangChain reports', async () => {
     server().mock.onMessage('capital of Spain', { content: 'Madrid.', usage: { prompt_tokens: 400, completion_tokens: 40 } });
-    const model = wrapped();
+    const model = overChatOpenAI();
     const result = await model.generate({ system: 'Be brief.', prompt: 'What is the capital of Spain?' });
 
     expect(model.provider).toBe('langchain');
@@ -70,47 +55,26 @@ describe('langchain provider over ChatOpenAI', () => {
   it('takes cached tokens out of inputTokens', async () => {
     const raw = server().raw;
     raw.reply({
-      body: {
-        id: 'c',
-        object: 'chat.completion',
-        created: 0,
-        model: 'gpt-4o-mini',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop', logprobs: null }],
-        usage: { prompt_tokens: 1000, completion_tokens: 5, total_tokens: 1005, prompt_tokens_details: { cached_tokens: 600 } },
-      },
+      body: openaiCompletion(
+        { content: 'ok' },
+        { model: 'gpt-4o-mini', usage: { prompt_tokens: 1000, completion_tokens: 5, total_tokens: 1005, prompt_tokens_details: { cached_tokens: 600 } } },
+      ),
     });
-    const result = await wrapped(chatOpenAI(raw.openaiBaseURL)).generate({ prompt: 'hi' });
+    const result = await overChatOpenAI({ baseURL: raw.openaiBaseURL }).generate({ prompt: 'hi' });
     expect(result.usage).toEqual({ inputTokens: 400, outputTokens: 5, cacheReadTokens: 600 });
   });
 
-  it('binds tools, passes tool_choice, and returns several tool calls', async () => {
-    server().mock.onMessage('Paris weather and time', {
-      toolCalls: [
-        { id: 'call_w', name: 'get_weather', arguments: '{"city":"Paris"}' },
-        { id: 'call_t', name: 'get_time', arguments: '{"city":"Paris"}' },
-      ],
-    });
-    const result = await wrapped().generate({ prompt: 'Paris weather and time?', tools: [weather, time], toolChoice: 'required' });
-
-    expect(result.stopReason).toBe('tool_use');
-    expect(result.toolCalls).toEqual([
-      { id: 'call_w', name: 'get_weather', input: { city: 'Paris' } },
-      { id: 'call_t', name: 'get_time', input: { city: 'Paris' } },
-    ]);
+  it('binds tools and passes tool_choice', async () => {
+    server().mock.onMessage('Paris weather and time', { content: 'Checking.' });
+    await overChatOpenAI().generate({ prompt: 'Paris weather and time?', tools: [weather, time], toolChoice: 'required' });
     const body = server().modelRequests()[0]!;
     expect(body.tool_choice).toBe('required');
     expect((body.tools as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(['get_weather', 'get_time']);
   });
 
-  it('keeps tool arguments that are not JSON as the raw string', async () => {
-    server().mock.onMessage('broken args', { toolCalls: [{ id: 'c1', name: 'get_weather', arguments: '{"city": Paris' }] });
-    const result = await wrapped().generate({ prompt: 'broken args', tools: [weather] });
-    expect(result.toolCalls).toEqual([{ id: 'c1', name: 'get_weather', input: '{"city": Paris' }]);
-  });
-
   it('converts assistant tool calls and tool results into LangChain messages', async () => {
     server().mock.onToolResult('call_w', { content: 'Sunny.' });
-    const result = await wrapped().generate({
+    const result = await overChatOpenAI().generate({
       tools: [weather],
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
@@ -127,62 +91,13 @@ describe('langchain provider over ChatOpenAI', () => {
     expect(messages[2]).toMatchObject({ role: 'tool', tool_call_id: 'call_w', content: 'sunny' });
   });
 
-  it('streams text deltas and finishes with the same result as generate, usage included', async () => {
-    server().mock.onMessage('a story', { content: 'Once upon a time there was a graph.', usage: { prompt_tokens: 8, completion_tokens: 9 } }, { chunkSize: 5 });
-    const model = wrapped();
-    const plain = await model.generate({ prompt: 'a story' });
-    const { deltas, result } = await collectStream(model, { prompt: 'a story' });
+  it('gets structured output through a tool forced by the schema name', async () => {
+    server().mock.onMessage('Grace Hopper', { toolCalls: [{ name: 'person', arguments: '{"name":"Grace","age":85}' }] });
+    const result = await overChatOpenAI().generateObject({ prompt: 'Extract: Grace Hopper, 85', schema: Person, schemaName: 'person' });
 
-    expect(deltas.length).toBeGreaterThan(1);
-    expect(deltas.join('')).toBe('Once upon a time there was a graph.');
-    expect(result).toEqual(plain);
-    expect(result.usage).toEqual({ inputTokens: 8, outputTokens: 9 });
-  });
-
-  it('streams several tool calls into the same calls generate returns', async () => {
-    server().mock.onMessage('both tools', {
-      toolCalls: [
-        { id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' },
-        { id: 'call_b', name: 'get_time', arguments: '{"city":"Lima"}' },
-      ],
-    }, { chunkSize: 4 });
-    const model = wrapped();
-    const request = { prompt: 'both tools', tools: [weather, time] };
-    const plain = await model.generate(request);
-    const { result } = await collectStream(model, request);
-    expect(result.toolCalls).toEqual(plain.toolCalls);
-    expect(result.toolCalls).toHaveLength(2);
-    expect(result.stopReason).toBe('tool_use');
-  });
-
-  it('reports a max-tokens cut as stopReason "max_tokens"', async () => {
-    server().mock.onMessage('long essay', { content: 'It was', finishReason: 'length' });
-    expect((await wrapped().generate({ prompt: 'long essay' })).stopReason).toBe('max_tokens');
-  });
-
-  it('gets structured output through a forced tool, and repairs an invalid reply', async () => {
-    server().mock.onMessage('Grace Hopper', { toolCalls: [{ name: 'person', arguments: '{"name":"Grace"}' }] });
-    server().mock.onMessage('did not match the required JSON schema', { toolCalls: [{ name: 'person', arguments: '{"name":"Grace","age":85}' }] });
-    const result = await wrapped().generateObject({ prompt: 'Extract: Grace Hopper, 85', schema: Person, schemaName: 'person' });
-
-    expect(result).toMatchObject({ object: { name: 'Grace', age: 85 }, repairs: 1 });
+    expect(result).toMatchObject({ object: { name: 'Grace', age: 85 }, repairs: 0 });
     const first = server().modelRequests()[0]!;
     expect(first.tool_choice).toEqual({ type: 'function', function: { name: 'person' } });
-  });
-
-  it('fails with StructuredOutputError when every structured reply is invalid', async () => {
-    server().mock.onMessage(/./, { toolCalls: [{ name: 'result', arguments: '{"age":"old"}' }] });
-    const error = await rejectionOf(wrapped().generateObject({ prompt: 'nobody', schema: Person, maxRepairs: 1 }));
-    expect(error).toBeInstanceOf(StructuredOutputError);
-    expect((error as unknown as StructuredOutputError).raw).toBe('{"age":"old"}');
-  });
-
-  it('maps an HTTP error to ModelApiError with status and retry-after', async () => {
-    server().mock.onMessage('busy', { error: { message: 'Rate limit reached', type: 'rate_limit_error' }, status: 429, retryAfter: 2 });
-    const error = await rejectionOf(wrapped().generate({ prompt: 'busy' }));
-    expect(error).toBeInstanceOf(ModelApiError);
-    expect(error).toMatchObject({ status: 429, retryAfterMs: 2000, provider: 'langchain' });
-    expect(server().modelEntries()).toHaveLength(1);
   });
 });
 

@@ -5,8 +5,9 @@ import type { ResilienceOptions } from '../../src/model/resilience/types.js';
 import type { Model } from '../../src/model/types.js';
 import { seededRandom } from '../../src/util/random.js';
 import { useAimock } from '../support/aimock.js';
-import { collectStream, rejectionOf } from './helpers.js';
+import { collectStream, dropSwitch, providerCase, rejectionOf, streamUntilError } from './helpers.js';
 import { retryClock } from './resilience-support.js';
+import { anthropicUnfinishedStream } from './wire.js';
 
 const server = useAimock();
 
@@ -92,50 +93,34 @@ describe('resilience over the real SDKs: streams', () => {
     expect(ofType('model.retry').map((r) => r.reason)).toEqual(['connection']);
   });
 
-  // A few ms between chunks lets the first ones reach the client before the socket is destroyed.
   it.each(['anthropic', 'openai'] as const)('%s: does not retry a stream cut after text arrived: ModelConnectionError, no repeated text', async (which) => {
-    server().mock.onMessage('cut late', { content: 'this reply will never finish arriving' }, { chunkSize: 4, truncateAfterChunks: 4, latency: 5 });
-    const { ofType, ...all } = models();
-    const deltas: string[] = [];
+    const provider = providerCase(which, server);
+    const raw = server().raw;
+    const cut = dropSwitch();
+    // The connection drops only once the first delta has reached the caller: no race with delivery.
+    raw.reply({ contentType: 'text/event-stream', body: provider.unfinishedStream(['this reply ', 'will never ']), dropWhen: cut.when });
+    const { clock, events, ofType } = retryClock();
+    const model = provider.model({ baseURL: provider.rawBaseURL(raw), clock, events, random: seededRandom(42), resilience: { retry: { baseDelayMs: 200 } } });
 
-    const error = await rejectionOf(
-      (async () => {
-        for await (const part of all[which].stream({ prompt: 'cut late' })) if (part.type === 'text-delta') deltas.push(part.text);
-      })(),
-    );
+    const { deltas, error } = await streamUntilError(model, { prompt: 'cut late' }, cut.drop);
 
     expect(error).toBeInstanceOf(ModelConnectionError);
     expect(error.message).toContain('after output began');
-    expect(deltas.length).toBeGreaterThan(0);
-    expect('this reply will never finish arriving'.startsWith(deltas.join(''))).toBe(true);
-    expect(server().modelEntries()).toHaveLength(1);
+    expect(deltas[0]).toBe('this reply ');
+    expect('this reply will never '.startsWith(deltas.join(''))).toBe(true);
+    expect(raw.requests).toHaveLength(1);
     expect(ofType('model.retry')).toHaveLength(0);
   });
 });
 
-
 describe('resilience over the real SDKs: a stream that ends early', () => {
   it('anthropic: a stream closed before message_stop after text is not retried', async () => {
     const raw = server().raw;
-    const event = (data: Record<string, unknown>) => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`;
-    const start = { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 0 } };
-    raw.reply({
-      contentType: 'text/event-stream',
-      body: [
-        event({ type: 'message_start', message: start }),
-        event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
-        event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'half a rep' } }),
-      ].join(''),
-    });
+    raw.reply({ contentType: 'text/event-stream', body: anthropicUnfinishedStream(['half a rep']) });
     const { clock, events, ofType } = retryClock();
     const model = createModel({ provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'k', baseURL: raw.baseURL }, { env: {}, clock, events });
-    const deltas: string[] = [];
 
-    const error = await rejectionOf(
-      (async () => {
-        for await (const part of model.stream({ prompt: 'x' })) if (part.type === 'text-delta') deltas.push(part.text);
-      })(),
-    );
+    const { deltas, error } = await streamUntilError(model, { prompt: 'x' });
 
     expect(error).toBeInstanceOf(ModelConnectionError);
     expect(error.message).toContain('after output began');

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createEventBus } from '../../src/events/bus.js';
 import { createModel } from '../../src/model/create-model.js';
 import { createUsageMeter } from '../../src/model/usage-meter.js';
-import { manualClock } from '../../src/util/clock.js';
 import { useAimock } from '../support/aimock.js';
 import { collectStream, rejectionOf } from './helpers.js';
+import { retryClock } from './resilience-support.js';
 
 const server = useAimock();
 
 describe('usage and cost totals over the real SDKs', () => {
   it('sums tokens, cost and calls per model and overall, counting retries and failed calls', async () => {
-    const clock = manualClock();
-    const events = createEventBus({ clock });
-    events.onType('model.retry', (e) => setImmediate(() => void clock.advance(e.delayMs)));
+    const { clock, events } = retryClock();
     const meter = createUsageMeter(events);
     const common = { env: {}, clock, events, resilience: { retry: { maxRetries: 1, baseDelayMs: 10 } } };
     const claude = createModel({ provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'k', baseURL: server().anthropicBaseURL }, common);

@@ -121,7 +121,6 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
   const onInterrupt = () => {
     if (!command.json) println(io.stderr, '\nCtrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
   };
-  io.interrupt.addEventListener('abort', onInterrupt, { once: true });
   const taskforce = await createTaskforce({
     model: command.model.model,
     ...(command.model.modelOptions ? { modelOptions: command.model.modelOptions } : {}),
@@ -134,6 +133,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     onEvent: listenerFor(view),
   });
   let result: RunResult;
+  io.interrupt.addEventListener('abort', onInterrupt, { once: true });
   try {
     if (command.tracePath !== undefined) {
       trace = createJsonlTraceWriter(command.tracePath);
