@@ -11,9 +11,9 @@ import type { RuntimeModels } from './runtime-types.js';
  * Anthropic model. Other providers have no equivalent, so there the alias falls back to the worker.
  */
 export const CLAUDE_MODEL_ALIASES: Readonly<Record<string, string>> = Object.freeze({
-  sonnet: 'claude-sonnet-4-5',
-  opus: 'claude-opus-4-5',
-  haiku: 'claude-haiku-4-5',
+  sonnet: 'claude-sonnet-5-5',
+  opus: 'claude-opus-5-5',
+  haiku: 'claude-haiku-5-5',
 });
 
 /** How a model is named in configuration: a ready `Model`, or a spec (`"openai:gpt-4o-mini"`) / config for `createModel`. */

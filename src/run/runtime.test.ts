@@ -101,7 +101,7 @@ describe('createRuntime', () => {
     expect([haiku.provider, haiku.modelId]).toEqual(['anthropic', 'claude-haiku-4-5']);
     expect(runtime.models.forAgent(agent('quick', { model: 'haiku' }))).toBe(haiku);
     expect(runtime.models.forAgent(agent('same', { model: 'sonnet' }))).toBe(runtime.models.worker);
-    expect(runtime.models.forAgent(agent('deep', { model: 'opus' })).modelId).toBe('claude-opus-4-5');
+    expect(runtime.models.forAgent(agent('deep', { model: 'opus' })).modelId).toBe('claude-opus-5-5');
     expect(runtime.models.forAgent(agent('gpt', { model: 'openai:gpt-5-mini' })).modelId).toBe('gpt-5-mini');
     expect(() => runtime.models.forAgent(agent('bad', { model: 'gpt-5-mini' }))).toThrow(/agent "bad" \(code\): model "gpt-5-mini" cannot be used/);
   });

@@ -23,7 +23,7 @@ import type { Store } from './store.js';
 export interface RuntimeConfig {
   /**
    * The model every role uses unless `models` says otherwise: a `Model`, a spec
-   * (`"anthropic:claude-sonnet-4-5"`) or a `createModel` config. Absent: `TASKFORCE_MODEL`.
+   * (`"anthropic:claude-sonnet-5-5"`) or a `createModel` config. Absent: `TASKFORCE_MODEL`.
    */
   readonly model?: ModelInput<ModelSpec>;
   /** Per-role models; planner and synthesizer fall back to the worker, the worker to `model`. */

@@ -32,7 +32,7 @@ describe('the offline main job (npm run demo)', () => {
     expect(stdout).toContain('If the grant does not arrive');
     expect(stdout).toMatch(/runs\s+2 \(deepest level 1\)/);
     expect(stdout).toMatch(/tasks\s+6 completed/);
-  });
+  }, 60_000);
 
   it('gives the same run as JSON with --json', async () => {
     const { code, stdout } = await runCli(['demo', '--json']);
@@ -41,5 +41,5 @@ describe('the offline main job (npm run demo)', () => {
     expect(result.model.provenance).toBe('scripted');
     expect(result.metrics.maxDepthReached).toBe(1);
     expect(result.tree.tasks.find((t: { id: string }) => t.id === 'funding').mode).toBe('sub-run');
-  });
+  }, 60_000);
 });

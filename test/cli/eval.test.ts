@@ -24,7 +24,7 @@ describe('taskforce eval', () => {
     const { code, stdout } = await runCli(['eval', suite]);
     expect(stdout).toMatch(/^PASS: (\d+)\/\1 passed \(100%\)/m);
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it('runs every case under every strategy with --strategy all and writes JSON and markdown reports', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
@@ -40,7 +40,7 @@ describe('taskforce eval', () => {
     const markdown = await readFile(md, 'utf8');
     expect(markdown).toContain('| strategy | passed | pass rate | tokens | cost | mean latency | max latency |');
     expect(markdown).toMatch(/^\| consensus \| 2\/2 \| 100% \|/m);
-  });
+  }, 120_000);
 
   it('exits 1 when a case fails, and names the failed check', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
@@ -71,5 +71,12 @@ describe('taskforce eval', () => {
     expect(stderr).toContain('EVAL_SUITE_INVALID');
     expect(stderr).toMatch(/cases\[0\]\.checks\[0\]/);
     expect(stderr).toMatch(/line \d+/);
+  });
+
+  it('exits 2 on a TypeScript suite under plain node, saying how to run it', async () => {
+    const { code, stderr } = await runCli(['eval', 'test/eval/fixtures/typed-suite.ts']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('plain node cannot import a TypeScript suite');
+    expect(stderr).toContain('npx tsx');
   });
 });
