@@ -93,12 +93,12 @@ describe('createRuntime', () => {
 
   it('maps a Claude alias to that family’s model with the Anthropic worker’s connection settings', async () => {
     const runtime = await createRuntime({
-      model: { provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'k', baseURL: 'http://127.0.0.1:9' },
+      model: { provider: 'anthropic', model: 'claude-sonnet-5-5', apiKey: 'k', baseURL: 'http://127.0.0.1:9' },
       modelOptions: { env: { OPENAI_API_KEY: 'k' } },
       builtinAgents: false,
     });
     const haiku = runtime.models.forAgent(agent('fast', { model: 'haiku' }));
-    expect([haiku.provider, haiku.modelId]).toEqual(['anthropic', 'claude-haiku-4-5']);
+    expect([haiku.provider, haiku.modelId]).toEqual(['anthropic', 'claude-haiku-5-5']);
     expect(runtime.models.forAgent(agent('quick', { model: 'haiku' }))).toBe(haiku);
     expect(runtime.models.forAgent(agent('same', { model: 'sonnet' }))).toBe(runtime.models.worker);
     expect(runtime.models.forAgent(agent('deep', { model: 'opus' })).modelId).toBe('claude-opus-5-5');
