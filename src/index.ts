@@ -17,3 +17,4 @@ export * from './run/lineage.js';
 export * from './run/convergence/index.js';
 export * from './run/synthesis/index.js';
 export * from '../strategies/index.js';
+export * from './eval/index.js';

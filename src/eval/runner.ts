@@ -149,7 +149,7 @@ async function runCase(
         ...(spec.budgetUsd !== undefined ? { budgets: { maxCostUsd: spec.budgetUsd } } : {}),
       });
       if (result.stoppedBy) {
-        taskforce.close();
+        await taskforce.close();
         return failed(new Error(`the run stopped early (${result.stoppedBy.kind}: ${result.stoppedBy.detail})`), {
           ...described,
           tokens: result.metrics.tokens,
@@ -161,10 +161,10 @@ async function runCase(
       spend = { tokens: result.metrics.tokens, costUsd: result.metrics.costUsd, modelCalls: result.metrics.modelCalls };
     }
   } catch (error) {
-    taskforce.close();
+    await taskforce.close();
     return failed(error, described);
   }
-  taskforce.close();
+  await taskforce.close();
   const latencyMs = clock.now() - startedAt;
 
   const judge = judgeFor(spec, suite, options, env);

@@ -23,7 +23,7 @@ export interface Taskforce {
   /** Plans `goal` with the runtime's planner model and agents: the validated, analysed `TaskTree`, nothing run. */
   plan(goal: string, options?: PlanGoalOptions): Promise<TaskTree>;
   /** Closes the runtime: work in flight stops with `AbortedError`, new work is refused. */
-  close(reason?: unknown): void;
+  close(reason?: unknown): Promise<void>;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface Taskforce {
  *
  * const tf = await createTaskforce({ model: 'openai:gpt-4o-mini', limits: { concurrency: 4 } });
  * const { output } = await tf.task('summarise', 'Summarise this changelog: ...', 'writer');
- * tf.close();
+ * await tf.close();
  * ```
  */
 export async function createTaskforce(config: RuntimeConfig | { readonly runtime: ManagedRuntime }): Promise<Taskforce> {

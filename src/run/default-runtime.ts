@@ -73,5 +73,5 @@ export function defaultRuntime(): Promise<ManagedRuntime> {
 export async function closeDefaultRuntime(reason?: unknown): Promise<void> {
   const current = shared;
   shared = undefined;
-  if (current) (await current.catch(() => undefined))?.close(reason);
+  if (current) await (await current.catch(() => undefined))?.close(reason);
 }

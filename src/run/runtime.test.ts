@@ -215,4 +215,19 @@ describe('createRuntime', () => {
       expect(healthy.counter.calls).toBe(1);
     });
   });
+
+  it('keeps the store in storePath across runtimes, written when the runtime closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-store-'));
+    try {
+      const path = join(dir, 'learned.json');
+      const first = await createRuntime({ model: scripted(), builtinAgents: false, storePath: path });
+      first.store.set('trail:code:coder', 7.5);
+      await first.close();
+      const second = await createRuntime({ model: scripted(), builtinAgents: false, storePath: path });
+      expect(second.store.get('trail:code:coder')).toBe(7.5);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { randomIds, sequentialIds, type IdGenerator } from '../util/ids.js';
 import { seededRandom, systemRandom, type Random } from '../util/random.js';
 import { createBudgetTracker, type Budgets } from './budget.js';
+import { fileStore } from './file-store.js';
 import { memoryStore } from './memory-store.js';
 import { createRuntimeModels, type ModelInput } from './runtime-models.js';
 import { modelFactory, type RuntimeModelOptions } from './model-factory.js';
@@ -53,12 +54,20 @@ export interface RuntimeConfig {
   /** Closes the runtime when it fires: work in flight stops with `AbortedError`. */
   readonly signal?: AbortSignal;
   readonly store?: Store;
+  /**
+   * Keeps the store (reputations, pheromone trails) in this JSON file, so what the learning
+   * strategies learn carries over to later runs. Ignored when `store` is given.
+   */
+  readonly storePath?: string;
 }
 
 /** A runtime you created and may close. */
 export interface ManagedRuntime extends Runtime {
-  /** Aborts everything in flight and refuses new work (`runtime.signal` fires). Idempotent. */
-  close(reason?: unknown): void;
+  /**
+   * Aborts everything in flight and refuses new work (`runtime.signal` fires), then writes the store
+   * if it is durable. Idempotent.
+   */
+  close(reason?: unknown): Promise<void>;
 }
 
 /** Limits used when the config leaves them out. */
@@ -112,13 +121,15 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     events,
   });
 
+  const store = config.store ?? (config.storePath ? fileStore(config.storePath) : memoryStore());
   const controller = new AbortController();
-  const close = (reason?: unknown) => {
+  const close = async (reason?: unknown) => {
     if (!controller.signal.aborted) controller.abort(reason ?? new AbortedError('the runtime was closed'));
+    await store.flush();
   };
   if (config.signal) {
-    if (config.signal.aborted) close(config.signal.reason);
-    else config.signal.addEventListener('abort', () => close(config.signal?.reason), { once: true });
+    if (config.signal.aborted) void close(config.signal.reason);
+    else config.signal.addEventListener('abort', () => void close(config.signal?.reason), { once: true });
   }
 
   return {
@@ -132,7 +143,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     ids,
     budget,
     limits,
-    store: config.store ?? memoryStore(),
+    store,
     slot: createSlots(limits.concurrency, controller.signal, events),
     signal: controller.signal,
     close,

@@ -46,7 +46,7 @@ export async function planCommand(args: readonly string[], io: CliIo): Promise<E
     tree = await taskforce.plan(goal);
   } finally {
     view?.finish();
-    taskforce.close();
+    await taskforce.close();
   }
   if (json) println(io.stdout, JSON.stringify(tree, null, 2));
   else io.stdout.write(formatPlan(tree));

@@ -150,7 +150,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
   } finally {
     view?.finish();
     io.interrupt.removeEventListener('abort', onInterrupt);
-    taskforce.close();
+    await taskforce.close();
     await trace?.close();
   }
   if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));

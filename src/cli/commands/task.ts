@@ -55,7 +55,7 @@ export async function taskCommand(args: readonly string[], io: CliIo): Promise<E
     });
   } finally {
     view?.finish();
-    taskforce.close();
+    await taskforce.close();
   }
   if (json) {
     const { steps, ...rest } = result;

@@ -50,7 +50,7 @@ export async function orchestrate<T = string>(goal: string, options: Orchestrate
     const { onEvent: _subscribed, ...rest } = options;
     return await runOrchestration<T>(owned, goal, rest);
   } finally {
-    owned.close();
+    await owned.close();
   }
 }
 
