@@ -21,12 +21,14 @@ describe('auction', () => {
     const result = await auction().coordinate(testContext(runtime, task));
     // Effective bids (no record: weight 0.5): fast 3/(0.5×0.9)=6.67, careful 4/0.5=8, cheap 2/(0.5×0.5)=8.
     expect(result.output).toBe('fast fixed it');
-    expect(result.decision).toMatchObject({ strategy: 'auction', sold: true, winner: 'fast', runnerUp: 'careful', price: 8 });
+    // fast is paid the highest cost it could have asked and still won: 8 × (0.5 × 0.9) = 3.6.
+    expect(result.decision).toMatchObject({ strategy: 'auction', sold: true, winner: 'fast', runnerUp: 'careful', threshold: 8 });
+    expect(decisionOf<{ price: number }>(result).price).toBeCloseTo(3.6, 9);
     expect(decisionOf<{ winningBid: number }>(result).winningBid).toBeCloseTo(6.667, 2);
     expect(lastPrompt(model.requests.find((r) => callKind(r) === 'bid')!)).toContain('2 effort unit(s)');
     expect(events.filter((e) => e.type === 'strategy.decision')).toHaveLength(1);
     // Performance-based payment: the default check (finished with an answer) pays in full and builds reputation.
-    expect(result.decision).toMatchObject({ payment: { price: 8, quality: 1, paid: 8 } });
+    expect(result.decision).toMatchObject({ payment: { price: expect.closeTo(3.6, 9), quality: 1, paid: expect.closeTo(3.6, 9) } });
     expect(reputationStore(runtime.store).get('fast', ['code'])).toEqual({ successes: 1, failures: 0 });
   });
 
@@ -39,10 +41,11 @@ describe('auction', () => {
     expect(result.decision).toMatchObject({ winner: 'careful' });
   });
 
-  it('with a single bidder, pays it the reserve', async () => {
+  it('with a single bidder, pays it the reserve (in its cost units)', async () => {
     const { runtime } = testRuntime({ agents: [team[0]!], reply: bidReply(bids) });
     const result = await auction({ reserve: 10, exploration: 0 }).coordinate(testContext(runtime, task));
-    expect(result.decision).toMatchObject({ winner: 'fast', price: 10, runnerUp: null });
+    // The reserve caps effective bids; as fast's cost (weight 0.5, confidence 0.9) it is 10 × 0.45.
+    expect(result.decision).toMatchObject({ winner: 'fast', threshold: 10, price: expect.closeTo(4.5, 9), runnerUp: null });
   });
 
   it('makes no sale when every bid is over the reserve: fails by default, or gives the task to the best match', async () => {
@@ -75,7 +78,7 @@ describe('auction', () => {
   it('grades the output with a pluggable assess function and pays by quality', async () => {
     const { runtime } = testRuntime({ agents: team, reply: bidReply(bids) });
     const result = await auction({ assess: ({ output }) => (output.includes('fixed') ? 0.5 : 0) }).coordinate(testContext(runtime, task));
-    expect(result.decision).toMatchObject({ payment: { price: 8, quality: 0.5, paid: 4 } });
+    expect(result.decision).toMatchObject({ payment: { price: expect.closeTo(3.6, 9), quality: 0.5, paid: expect.closeTo(1.8, 9) } });
     expect(reputationStore(runtime.store).get('fast', ['code'])).toEqual({ successes: 0.5, failures: 0.5 });
   });
 

@@ -39,7 +39,9 @@ export type AuctionDecision = {
   readonly sold: boolean;
   readonly winner: string | null;
   readonly winningBid: number | null;
-  /** What the winner is paid (effective units): the runner-up's effective bid, capped by the reserve. */
+  /** The effective bid the winner had to beat: the runner-up's, capped by the reserve. */
+  readonly threshold: number | null;
+  /** What the winner is paid, in its cost units: the highest cost at which it would still have won. */
   readonly price: number | null;
   readonly runnerUp: string | null;
   /** The agent that did the task (absent when nothing was sold and `onNoSale` is `'fail'`). */
@@ -64,9 +66,9 @@ export const AUCTION_DEFAULTS = Object.freeze({ maxBidders: 5, exploration: 0.5 
 
 /**
  * Sealed-bid second-price (Vickrey) procurement auction. Capable agents bid a cost and a confidence;
- * the buyer divides each bid by the bidder's reputation weight; the lowest effective bid wins and is
- * paid the runner-up's; after the task the outcome grades the payment and updates the winner's
- * reputation, which weighs its later bids.
+ * the buyer divides each bid by the bidder's reputation weight and confidence; the lowest effective
+ * bid wins and is paid the runner-up's price (in the winner's cost units); after the task the outcome
+ * grades the payment and updates the winner's reputation, which weighs its later bids.
  *
  * @example
  * const strategy = auction({ reserve: 5, bidder: 'deterministic' });
@@ -122,6 +124,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
         sold: clearing.sold,
         winner: clearing.winner ?? null,
         winningBid: clearing.winningBid ?? null,
+        threshold: clearing.threshold ?? null,
         price: clearing.price ?? null,
         runnerUp: clearing.runnerUp ?? null,
       } satisfies AuctionDecision;

@@ -18,6 +18,7 @@ describe('clearAuction', () => {
       { agent: 'c', cost: 2.4, confidence: 0.6 },
     ]);
     expect(result.winner).toBe('b');
+    expect(result.threshold).toBeCloseTo(4);
     expect(result.price).toBeCloseTo(4);
     expect(effectiveBid({ agent: 'c', cost: 2.4, confidence: 0.6 })).toBeCloseTo(4);
   });
@@ -25,6 +26,9 @@ describe('clearAuction', () => {
   it('pays a lone bidder the reserve, or its own bid when there is no reserve', () => {
     expect(clearAuction([{ agent: 'a', cost: 3 }], { reserve: 10 })).toMatchObject({ winner: 'a', price: 10, runnerUp: undefined });
     expect(clearAuction([{ agent: 'a', cost: 3 }])).toMatchObject({ winner: 'a', price: 3 });
+    // The reserve bounds effective bids: 3 / (0.5 × 0.8) = 7.5 <= 10, paid 10 × 0.5 × 0.8 = 4 in cost units.
+    expect(clearAuction([{ agent: 'a', cost: 3, weight: 0.5, confidence: 0.8 }], { reserve: 10 })).toMatchObject({ threshold: 10, price: 4 });
+    expect(clearAuction([{ agent: 'a', cost: 3, weight: 0.5, confidence: 0.8 }])).toMatchObject({ threshold: 7.5, price: 3 });
   });
 
   it('makes no sale when no bid is at or under the reserve', () => {
@@ -37,6 +41,17 @@ describe('clearAuction', () => {
   it('caps the price at the reserve when the runner-up bid above it', () => {
     expect(clearAuction([{ agent: 'a', cost: 4 }, { agent: 'b', cost: 9 }], { reserve: 5 })).toMatchObject({ winner: 'a', price: 5 });
     expect(clearAuction([{ agent: 'a', cost: 5 }], { reserve: 5 })).toMatchObject({ sold: true, price: 5 });
+  });
+
+  it('pays the runner-up\'s effective bid in the winner\'s cost units', () => {
+    // fast: 3 / (0.8 × 0.9) = 4.1667 wins; careful: 4 / 0.95 = 4.2105; fast is paid 4.2105 × 0.72 = 3.0316.
+    const result = clearAuction([
+      { agent: 'fast', cost: 3, confidence: 0.9, weight: 0.8 },
+      { agent: 'careful', cost: 4, confidence: 1, weight: 0.95 },
+    ]);
+    expect(result).toMatchObject({ winner: 'fast', runnerUp: 'careful' });
+    expect(result.threshold).toBeCloseTo(4 / 0.95, 9);
+    expect(result.price).toBeCloseTo((4 / 0.95) * 0.72, 9);
   });
 
   it('breaks ties by higher weight, then higher confidence, then bid order, and pays the tied bid', () => {
@@ -64,13 +79,32 @@ describe('clearAuction', () => {
   );
   const reserve = fc.option(fc.double({ min: 0, max: 5000, noNaN: true }), { nil: undefined });
 
-  it('property: the clearing price is at least the winning bid and at most the reserve', () => {
+  it('property: the winner is paid at least its cost, and its threshold is at least its bid and at most the reserve', () => {
     fc.assert(
       fc.property(bids, reserve, (list, r) => {
         const result = clearAuction(list, r === undefined ? {} : { reserve: r });
         if (!result.sold) return;
-        expect(result.price!).toBeGreaterThanOrEqual(result.winningBid!);
-        if (r !== undefined) expect(result.price!).toBeLessThanOrEqual(r);
+        const winner = result.ranked[0]!;
+        expect(result.price! + 1e-9 * (1 + winner.cost)).toBeGreaterThanOrEqual(winner.cost);
+        expect(result.threshold!).toBeGreaterThanOrEqual(result.winningBid!);
+        if (r !== undefined) expect(result.threshold!).toBeLessThanOrEqual(r);
+      }),
+    );
+  });
+
+  it('property: asking one\'s true cost is a best response (no other ask earns more)', () => {
+    // Utility of bidder 0 asking `ask` when its true cost is `cost`: price - cost if it wins, else 0.
+    const utility = (list: readonly { agent: string; cost: number; confidence: number; weight: number }[], r: number | undefined, ask: number) => {
+      const result = clearAuction([{ ...list[0]!, cost: ask }, ...list.slice(1)], r === undefined ? {} : { reserve: r });
+      return result.winner === list[0]!.agent ? result.price! - list[0]!.cost : 0;
+    };
+    fc.assert(
+      fc.property(bids, reserve, fc.double({ min: 0, max: 200, noNaN: true }), (list, r, ask) => {
+        // A lone bidder with no reserve faces no competition: it can ask anything (no auction helps there).
+        if (list.length === 0 || (list.length === 1 && r === undefined)) return;
+        const truthful = utility(list, r, list[0]!.cost);
+        expect(truthful).toBeGreaterThanOrEqual(-1e-9);
+        expect(utility(list, r, ask)).toBeLessThanOrEqual(truthful + 1e-9 * (1 + ask));
       }),
     );
   });

@@ -29,8 +29,14 @@ export interface Clearing {
   /** The winner's effective bid. */
   readonly winningBid: number | undefined;
   /**
-   * What the winner is paid (effective units): the runner-up's effective bid, capped by the reserve;
-   * the reserve for a lone bidder; a lone bidder's own bid when there is no reserve.
+   * The effective bid the winner had to beat: the runner-up's, capped by the reserve; the reserve for
+   * a lone bidder; a lone bidder's own effective bid when there is no reserve.
+   */
+  readonly threshold: number | undefined;
+  /**
+   * What the winner is paid, in its own cost units: the highest cost it could have asked and still
+   * won, `threshold × weight × confidence`. With equal weights and confidences that is the runner-up's
+   * cost; in general it is the runner-up's price as the buyer values the winner's work.
    */
   readonly price: number | undefined;
   readonly runnerUp: string | undefined;
@@ -45,13 +51,15 @@ export function effectiveBid(bid: Bid): number {
 }
 
 /**
- * Clears a sealed-bid, second-price (Vickrey) procurement auction: the lowest effective bid wins and
- * is paid the second-lowest, so bidding one's true cost is the best strategy. No bid at or under
- * `reserve` (default: none) means no sale. Pure.
+ * Clears a sealed-bid, second-price (Vickrey) procurement auction scored by effective bid
+ * (`cost / (weight × confidence)`): the lowest effective bid wins and is paid the highest cost at which
+ * it would still have won (the runner-up's effective bid, capped by the reserve, turned back into the
+ * winner's cost units). The price does not depend on the winner's own bid, so asking one's true cost
+ * is the best strategy. No bid at or under `reserve` (default: none) means no sale. Pure.
  *
  * @example
  * clearAuction([{ agent: 'a', cost: 3 }, { agent: 'b', cost: 5 }], { reserve: 10 })
- * // → { sold: true, winner: 'a', winningBid: 3, price: 5, runnerUp: 'b', ... }
+ * // → { sold: true, winner: 'a', winningBid: 3, threshold: 5, price: 5, runnerUp: 'b', ... }
  */
 export function clearAuction(bids: readonly Bid[], options: { readonly reserve?: number } = {}): Clearing {
   const reserve = options.reserve ?? Number.POSITIVE_INFINITY;
@@ -72,10 +80,12 @@ export function clearAuction(bids: readonly Bid[], options: { readonly reserve?:
     .map((entry) => entry.bid);
   const first = ranked[0];
   if (first === undefined || first.effective > reserve)
-    return { sold: false, winner: undefined, winningBid: undefined, price: undefined, runnerUp: undefined, reserve, ranked };
+    return { sold: false, winner: undefined, winningBid: undefined, threshold: undefined, price: undefined, runnerUp: undefined, reserve, ranked };
   const second = ranked[1];
-  const price = second !== undefined ? Math.min(second.effective, reserve) : Number.isFinite(reserve) ? reserve : first.effective;
-  return { sold: true, winner: first.agent, winningBid: first.effective, price, runnerUp: second?.agent, reserve, ranked };
+  const threshold = second !== undefined ? Math.min(second.effective, reserve) : Number.isFinite(reserve) ? reserve : first.effective;
+  // A lone bidder without a reserve is paid exactly its cost (threshold × weight × confidence = cost).
+  const price = second === undefined && !Number.isFinite(reserve) ? first.cost : threshold * first.weight * first.confidence;
+  return { sold: true, winner: first.agent, winningBid: first.effective, threshold, price, runnerUp: second?.agent, reserve, ranked };
 }
 
 /**

@@ -9,6 +9,8 @@ describe('strategy helpers', () => {
   it('keys the kind of work by normalised, sorted, unique capabilities', () => {
     expect(taskKind({ capabilities: ['Tests', 'code', ' code ', 'Data Analysis'] })).toBe('code+data-analysis+tests');
     expect(taskKind({ capabilities: [] })).toBe('*');
+    // The same canonical form as the agent matcher and the plan checks: `Code_Review` is `code-review`.
+    expect(taskKind({ capabilities: ['Code_Review', 'code review', '-tests-'] })).toBe('code-review+tests');
   });
 
   it('gives agents the goal, the task and the outputs of its dependencies', () => {

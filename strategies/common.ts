@@ -1,3 +1,4 @@
+import { normalizeCapability } from '../src/agents/capabilities.js';
 import { TaskforceError } from '../src/errors/taskforce-error.js';
 import type { TaskSpec } from '../src/plan/types.js';
 import type { CoordinationContext, CoordinationResult } from '../src/run/strategy.js';
@@ -6,10 +7,11 @@ import { NoCandidatesError, StrategyOptionError } from './errors.js';
 /** Wildcard kind for tasks that name no capability. */
 export const ANY_KIND = '*';
 
-/** A capability name as strategies key it: trimmed, lower-case, inner whitespace as `-`. */
-export function normaliseCapability(capability: string): string {
-  return capability.trim().toLowerCase().replace(/\s+/g, '-');
-}
+/**
+ * A capability name as strategies key it: the agent matcher's canonical form (`Code_Review` =
+ * `code review` = `code-review`), so a strategy never disagrees with the matcher or the plan checks.
+ */
+export const normaliseCapability: (capability: string) => string = normalizeCapability;
 
 /** The task's capabilities, normalised, de-duplicated and sorted (empty when it names none). */
 export function taskCapabilities(task: Pick<TaskSpec, 'capabilities'>): string[] {

@@ -119,6 +119,18 @@ describe('consensus', () => {
     expect(reputationStore(runtime.store).get('b', ['geo'])).toEqual({ successes: 0, failures: 1 });
   });
 
+  it('counts a failed run against the agent even when no quorum is reached', async () => {
+    const replies: Record<string, string> = { a: 'Paris', c: 'Lyon' };
+    const { runtime } = testRuntime({
+      agents: team,
+      reply: (r) => (agentOf(r) === 'b' ? { error: new ModelApiError({ provider: 'scripted', status: 500, message: 'boom' }) } : replies[agentOf(r)!]!),
+    });
+    const result = await consensus({ conflictRounds: 0 }).coordinate(testContext(runtime, task));
+    expect(result.decision).toMatchObject({ consensus: false, learned: [{ agent: 'b', score: 0 }] });
+    expect(reputationStore(runtime.store).get('b', ['geo'])).toEqual({ successes: 0, failures: 1 });
+    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 0, failures: 0 });
+  });
+
   it('reports outcomes given later through recordOutcome with assess: external', async () => {
     const { runtime } = testRuntime({ agents: team, reply: () => 'Paris' });
     const strategy = consensus({ assess: 'external' });

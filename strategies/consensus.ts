@@ -40,8 +40,9 @@ export interface ConsensusOptions {
   readonly judgeModel?: Model;
   /**
    * How reputations learn. `'agreement'` (default): when the quorum is reached, voters whose first
-   * answer was the winning one score a success and the others a failure (nothing is learned when
-   * it is not reached). Or any `AssessOption`, applied to each voter's answer.
+   * answer was the winning one score a success and the others a failure (nothing is learned about
+   * the answers when it is not reached). Or any `AssessOption`, applied to each voter's answer.
+   * Either way, an agent whose run failed (not by cancellation or a budget) scores a failure.
    */
   readonly assess?: 'agreement' | AssessOption;
   /** Store namespace of the reputations. Default `reputation` (shared with the auction). */
@@ -241,8 +242,9 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         if (assess === 'external') return [];
         const scores: { agent: string; score: number }[] = failures.map((f) => ({ agent: f.agent, score: 0 }));
         if (assess === 'agreement') {
-          if (!result.reached) return [];
-          for (const a of answers) scores.push({ agent: a.agent, score: initialChoice.get(a.agent) === result.winner ? 1 : 0 });
+          // Without a quorum nobody is known to be right; an agent whose run failed still failed.
+          if (result.reached)
+            for (const a of answers) scores.push({ agent: a.agent, score: initialChoice.get(a.agent) === result.winner ? 1 : 0 });
         } else {
           for (const run of runs) {
             const graded = await assessRun(assess, { output: run.output, agent: run.agent, run, context }, {

@@ -23,8 +23,9 @@ describe('selectLeader', () => {
     expect(selectLeader([{ name: 'b', capabilities: ['code'] }, { name: 'a', capabilities: ['code'] }], task).name).toBe('a');
   });
 
-  it('matches capabilities case- and space-insensitively and needs at least one agent', () => {
+  it('matches capabilities case-, space- and underscore-insensitively and needs at least one agent', () => {
     expect(capabilityCoverage(['Data Analysis'], ['data-analysis', 'sql'])).toBe(0.5);
+    expect(capabilityCoverage(['code-review'], ['Code_Review'])).toBe(1); // as the agent matcher sees it
     expect(capabilityCoverage([], [])).toBe(1);
     expect(() => selectLeader([], { capabilities: [] })).toThrow(/no agents/);
   });

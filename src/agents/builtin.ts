@@ -4,7 +4,7 @@ import { loadAgents } from './load.js';
 
 /**
  * The built-in agent library shipped in the package's `agents/` folder (planner, researcher,
- * analyst, coder, reviewer, tester, writer, editor, synthesizer, generalist).
+ * analyst, coder, reviewer, tester, writer, editor, critic, synthesizer, generalist).
  *
  * @example
  * const registry = createAgentRegistry(await builtinAgents());

@@ -20,10 +20,22 @@ describe('parseFrontmatter', () => {
     expect(parsed.body).toBe('body\n');
   });
 
-  it('names the file and line of a YAML error', () => {
+  it('names the file, line and field of a YAML error', () => {
     const attempt = () => parseFrontmatter('---\nname: x\nbad: [1, 2\n---\n', 'agents/x.md');
     expect(attempt).toThrow(AgentDefinitionError);
-    expect(attempt).toThrow(/^agents\/x\.md:3: invalid YAML: /);
+    expect(attempt).toThrow(/^agents\/x\.md:3: field "bad": invalid YAML: /);
+  });
+
+  it('points inside a long value at the error, and at the field when the value never closed', () => {
+    const inside = '---\nname: x\ntools:\n  - Read\n  - "Grep" extra\n  - Write\ndescription: d\n---\n';
+    expect(() => parseFrontmatter(inside, 'a.md')).toThrow(/^a\.md:5: field "tools": invalid YAML: Unexpected scalar/);
+    // The unclosed quote runs on to the end of the frontmatter; the cause is where it opened.
+    const unclosed = '---\nname: x\ndescription: "never closed\ncolor: red\n---\n';
+    expect(() => parseFrontmatter(unclosed, 'a.md')).toThrow(/^a\.md:3: field "description": invalid YAML: Missing closing "quote/);
+  });
+
+  it('names no field when the error is not inside one', () => {
+    expect(() => parseFrontmatter('---\n- a\n- [b\n---\n', 'a.md')).toThrow(/^a\.md:3: invalid YAML: /);
   });
 
   it('refuses alias bombs', () => {

@@ -23,8 +23,8 @@ const CLOSE = /^(---|\.\.\.)[ \t]*$/;
 /**
  * Splits `text` into frontmatter and body and parses the frontmatter as YAML. Returns `undefined`
  * when the file has no frontmatter (its first non-blank line is not `---`). Tolerates a BOM and
- * CRLF line endings. Throws `AgentDefinitionError` naming `file` and the line for a YAML syntax
- * error or a frontmatter block that is never closed.
+ * CRLF line endings. Throws `AgentDefinitionError` naming `file` and the line (and the field, when
+ * the error lies in one) for a YAML syntax error or a frontmatter block that is never closed.
  */
 export function parseFrontmatter(text: string, file: string): ParsedFrontmatter | undefined {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -51,9 +51,11 @@ export function parseFrontmatter(text: string, file: string): ParsedFrontmatter 
 
   const firstError = doc.errors[0];
   if (firstError) {
+    const culprit = fieldAt(doc, firstError.pos[0]);
     throw new AgentDefinitionError({
       file,
-      line: fileLine(firstError.pos[0]),
+      line: fileLine(culprit?.lineOffset ?? firstError.pos[0]),
+      ...(culprit ? { field: culprit.field } : {}),
       problem: `invalid YAML: ${firstError.message}`,
       cause: firstError,
     });
@@ -78,6 +80,24 @@ export function parseFrontmatter(text: string, file: string): ParsedFrontmatter 
     },
     warnings: doc.warnings.map((w) => ({ line: fileLine(w.pos[0]), message: w.message })),
   };
+}
+
+/**
+ * The top-level field a YAML error at `offset` belongs to, so the message can name it. When the
+ * parser noticed the error at the very end of the field's value (an unclosed `[` or quote runs on
+ * until the next key), the cause is where the value began, so the field's own line is reported;
+ * otherwise the error's line is (it points inside a long value more precisely).
+ */
+function fieldAt(doc: Document, offset: number): { field: string; lineOffset: number } | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  for (const pair of doc.contents.items) {
+    if (!isScalar(pair.key) || !pair.key.range) continue;
+    const keyStart = pair.key.range[0];
+    const valueEnd = (pair.value as { range?: [number, number, number] } | null)?.range?.[1] ?? pair.key.range[1];
+    if (offset < keyStart || offset > valueEnd) continue;
+    return { field: String(pair.key.value), lineOffset: offset === valueEnd && offset > keyStart ? keyStart : offset };
+  }
+  return undefined;
 }
 
 /**

@@ -60,8 +60,14 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
 
   // Agents built by hand may carry unnormalised capability names; loaded ones are normalised already.
   const docCapabilities = docs.map((agent) => new Set(normalizeCapabilities(agent.capabilities)));
-  // On an exact tie (typically: nothing in the task matched anyone), a generalist is the right fallback.
-  const general = Int8Array.from(docCapabilities, (caps) => (caps.has(GENERAL) ? 1 : 0));
+  // The tie-breaks after coverage and relevance do not depend on the task, so they are folded into
+  // one precomputed rank: on an exact tie (typically: nothing in the task matched anyone) a
+  // generalist is the right fallback, then higher priority, then name.
+  const general = docCapabilities.map((caps) => (caps.has(GENERAL) ? 1 : 0));
+  const tieRank = new Int32Array(n);
+  Array.from({ length: n }, (_, id) => id)
+    .sort((a, b) => general[b]! - general[a]! || priority[b]! - priority[a]! || a - b)
+    .forEach((id, rank) => (tieRank[id] = rank));
   const capabilityIndex = new Map<string, number[]>();
   docCapabilities.forEach((caps, id) => {
     for (const cap of caps) {
@@ -119,12 +125,7 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
       const matchesNothing = required.length === 0 && touched.length === 0;
       const all = matchesNothing || options.includeUnmatched === true;
       const candidates = all ? Array.from({ length: n }, (_, i) => i) : touched;
-      const better = (a: number, b: number) =>
-        covered[b]! - covered[a]! ||
-        relevance[b]! - relevance[a]! ||
-        general[b]! - general[a]! ||
-        priority[b]! - priority[a]! ||
-        a - b;
+      const better = (a: number, b: number) => covered[b]! - covered[a]! || relevance[b]! - relevance[a]! || tieRank[a]! - tieRank[b]!;
       const ranked = options.limit === undefined ? candidates.sort(better) : topK(candidates, Math.max(0, options.limit), better);
       return ranked.map((id) => toMatch(docs[id]!, docCapabilities[id]!, required, covered[id]!, relevance[id]!));
     } finally {

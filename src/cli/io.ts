@@ -5,6 +5,7 @@ export interface CliStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  readonly rows?: number;
 }
 
 /** Everything a command touches outside itself, so tests can run the CLI in-process too. */

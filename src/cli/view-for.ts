@@ -9,7 +9,11 @@ import { plainView, ttyView, type LiveView } from './live/views.js';
 export function viewFor(io: CliIo, options: { readonly json: boolean }): LiveView | undefined {
   if (options.json) return undefined;
   if (io.stderr.isTTY && io.env.TERM !== 'dumb')
-    return ttyView(io.stderr, { width: Math.max(40, (io.stderr.columns ?? 100) - 1), clock: io.clock });
+    return ttyView(io.stderr, {
+      width: Math.max(40, (io.stderr.columns ?? 100) - 1),
+      ...(io.stderr.rows !== undefined ? { height: io.stderr.rows } : {}),
+      clock: io.clock,
+    });
   return plainView(io.stderr);
 }
 

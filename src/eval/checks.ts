@@ -85,9 +85,9 @@ function defaultName(check: CheckSpec): string {
   switch (check.type) {
     case 'contains':
     case 'not-contains':
-      return `${check.type} ${quoteAll(typeof check.value === 'string' ? [check.value] : check.value).slice(0, 40)}`;
+      return `${check.type} ${clip(quoteAll(typeof check.value === 'string' ? [check.value] : check.value), 48)}`;
     case 'regex':
-      return `regex /${check.pattern.slice(0, 30)}/`;
+      return `regex /${clip(check.pattern, 30)}/`;
     case 'json-schema':
       return 'json-schema';
     case 'custom':
@@ -95,6 +95,10 @@ function defaultName(check: CheckSpec): string {
     case 'llm-judge':
       return 'llm-judge';
   }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function quoteAll(values: readonly string[]): string {

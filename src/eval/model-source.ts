@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../errors/taskforce-error.js';
 import { readCassette } from '../model/cassette/file.js';
 import type { ScriptedReply, ScriptFn } from '../model/scripted.js';
-import type { ModelEnv, ModelSpec } from '../model/spec.js';
+import { resolveModelSpec, type ModelEnv, type ModelSpec } from '../model/spec.js';
 import type { RuntimeModelOptions } from '../run/model-factory.js';
 import { loadRepliesFile, type RepliesFile } from './replies-file.js';
 
@@ -56,7 +56,9 @@ export function modelFromEnvironment(env: ModelEnv): string | undefined {
 }
 
 /**
- * Resolves a model source against the environment. File paths are relative to `baseDir`. A cassette
+ * Resolves a model source against the environment. File paths are relative to `baseDir`. A spec is
+ * checked at once (its form, and the API key it needs), so a misconfiguration is reported before
+ * anything runs rather than on the first model call. A cassette
  * is replayed with the provider and model recorded in it; a provider key it would need is filled with
  * a placeholder, since replay never calls the provider.
  */
@@ -66,6 +68,8 @@ export async function resolveModelSource(
 ): Promise<ResolvedModelSource> {
   switch (source.kind) {
     case 'spec':
+      // Throws a ConfigError naming the missing key or the malformed spec.
+      resolveModelSpec(source.spec, options.env);
       return {
         model: source.spec,
         modelOptions: { env: options.env },

@@ -35,6 +35,7 @@ export type TaskforceEvent =
   | (Base<'model.call.failed'> & { callId: string; provider: string; model: string; error: string; code?: string; status?: number })
   | (Base<'model.retry'> & { callId: string; provider: string; model: string; attempt: number; delayMs: number; reason: string })
   | (Base<'model.ratelimit.wait'> & { provider: string; model: string; delayMs: number; reason: 'requests' | 'tokens' })
+  | (Base<'model.concurrency.wait'> & { callId: string; provider: string; model: string; maxConcurrency: number; queued: number })
   | (Base<'model.breaker'> & { endpoint: string; from: BreakerState; to: BreakerState })
   | (Base<'model.repair'> & { callId: string; attempt: number; issues: readonly string[] })
   // budgets and resources

@@ -27,7 +27,7 @@ export interface CreateModelOptions {
    * this model gets a breaker of its own. The first model to use an endpoint fixes its breaker settings.
    */
   readonly breakers?: BreakerRegistry;
-  /** Record provider replies to a file, or replay them offline. */
+  /** Record provider replies to a file, or replay them offline (replay needs no API key). */
   readonly cassette?: CassetteOptions;
   readonly events?: EventBus;
   readonly clock?: Clock;
@@ -55,7 +55,8 @@ export interface CreateModelOptions {
  */
 export function createModel(spec?: ModelSpec, options: CreateModelOptions = {}): Model {
   const clock = options.clock ?? systemClock();
-  const resolved = resolveModelSpec(spec, options.env ?? process.env);
+  // A replayed call never reaches the provider, so replay needs no API key.
+  const resolved = resolveModelSpec(spec, options.env ?? process.env, { requireApiKey: options.cassette?.mode !== 'replay' });
   const adapter = providerFor(resolved, clock);
   const recorded = withCassette(adapter, options.cassette);
   const resilient = withResilience(recorded, options.resilience ?? {}, {

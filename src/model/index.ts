@@ -8,6 +8,7 @@ export type {
   ModelEnv,
   ModelSpec,
   OpenAIModelConfig,
+  ResolveModelSpecOptions,
   ResolvedModelSpec,
   ScriptedModelConfig,
 } from './spec.js';

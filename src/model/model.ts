@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 import { requestMessages } from './types.js';
 
+/** What `modelFromProvider` adds around a provider: prices, events, time, ids and event tags. */
 export interface ModelWrapperOptions {
   /** Prices used for `costUsd`; merged over the defaults. */
   readonly pricing?: PriceTable;

@@ -13,7 +13,7 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /**
  * List prices (USD / 1M tokens) as published in November 2026 (Haiku 5.5 at its lowest tier). Override or extend with the `pricing` option;
- * a model missing from the table costs 0 and is reported as unpriced, never guessed.
+ * a model missing from the table (a local model, say) costs 0: a price is never guessed.
  */
 export const DEFAULT_PRICES: PriceTable = {
   'claude-fable-5*': { input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5 },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AbortedError } from '../errors/taskforce-error.js';
 import { manualClock } from '../util/clock.js';
 import { scriptedModel, ScriptError } from './scripted.js';
 import { countTokens } from './tokens.js';
@@ -47,6 +48,15 @@ describe('scripted model', () => {
     expect(done).toBe(false);
     await clock.advance(1);
     expect((await pending).text).toBe('late');
+  });
+
+  it('rejects a call whose signal has fired with AbortedError', async () => {
+    const model = scriptedModel({ replies: ['never'] });
+    const controller = new AbortController();
+    controller.abort('caller left');
+    const error = await model.doGenerate({ ...ask('q'), signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(error).toMatchObject({ code: 'ABORTED', cause: 'caller left' });
   });
 
   it('throws the scripted error', async () => {

@@ -1,4 +1,4 @@
-import { TaskforceError } from '../errors/taskforce-error.js';
+import { AbortedError, TaskforceError } from '../errors/taskforce-error.js';
 import type { Clock } from '../util/clock.js';
 import { countTokens, estimateInputTokens } from './tokens.js';
 import type {
@@ -26,8 +26,10 @@ export type ScriptedReply =
       readonly latencyMs?: number;
     };
 
+/** Computes the reply to a request; `callIndex` counts calls from 0. */
 export type ScriptFn = (request: ProviderRequest, callIndex: number) => ScriptedReply | Promise<ScriptedReply>;
 
+/** Settings of `scriptedModel`. */
 export interface ScriptedModelOptions {
   /** Replies in call order, or a function of the request. A list that runs out is an error. */
   readonly replies: readonly ScriptedReply[] | ScriptFn;
@@ -47,6 +49,7 @@ export class ScriptError extends TaskforceError {
   }
 }
 
+/** A scripted `ProviderModel` that also exposes what it was asked, for assertions. */
 export interface ScriptedModel extends ProviderModel {
   /** Number of calls made so far. */
   readonly calls: number;
@@ -89,7 +92,7 @@ export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
       if (!options.clock) throw new ScriptError('scripted model: latencyMs needs a clock');
       await options.clock.sleep(latency, request.signal);
     }
-    if (request.signal?.aborted) throw request.signal.reason ?? new Error('aborted');
+    if (request.signal?.aborted) throw new AbortedError(`scripted model "${modelId}" call was aborted`, { cause: request.signal.reason });
     if (full.error) throw full.error;
     const text = full.text ?? '';
     const toolCalls = (full.toolCalls ?? []).map((call, i) => ({

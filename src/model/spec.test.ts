@@ -46,6 +46,12 @@ describe('resolveModelSpec', () => {
     expect(catchError(() => resolveModelSpec('openai:gpt-5-mini', {})).message).toContain('OPENAI_API_KEY');
   });
 
+  it('needs no key when told calls never reach the provider (cassette replay)', () => {
+    expect(resolveModelSpec('anthropic:claude-haiku-4-5', {}, { requireApiKey: false })).toMatchObject({ provider: 'anthropic', apiKey: 'replay-only' });
+    expect(resolveModelSpec('openai:gpt-5-mini', {}, { requireApiKey: false })).toMatchObject({ provider: 'openai', apiKey: 'replay-only' });
+    expect(resolveModelSpec('openai:gpt-5-mini', { OPENAI_API_KEY: 'sk-real' }, { requireApiKey: false })).toMatchObject({ apiKey: 'sk-real' });
+  });
+
   it('needs no key for an OpenAI-compatible local server', () => {
     const resolved = resolveModelSpec('openai:llama3.2', { OPENAI_BASE_URL: 'http://localhost:11434/v1' });
     expect(resolved).toMatchObject({ provider: 'openai', model: 'llama3.2', baseURL: 'http://localhost:11434/v1' });

@@ -79,6 +79,17 @@ const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
  * custom base URL is configured without `OPENAI_API_KEY`.
  */
 const LOCAL_PLACEHOLDER_KEY = 'not-needed';
+/** Stands in for a missing key when calls never reach the provider (cassette replay). */
+const REPLAY_PLACEHOLDER_KEY = 'replay-only';
+
+/** How strictly `resolveModelSpec` checks what a real call would need. */
+export interface ResolveModelSpecOptions {
+  /**
+   * Whether a missing API key is an error; default true. `createModel` passes false in cassette replay
+   * mode, where the provider is never called, so offline demos and CI need no key.
+   */
+  readonly requireApiKey?: boolean;
+}
 
 /** How to configure a model, shown whenever none is configured or a spec string is wrong. */
 export const MODEL_SETUP_HELP = [
@@ -107,16 +118,18 @@ export function parseModelSpec(text: string, source = 'model spec'): { provider:
 
 /**
  * Applies environment defaults to a spec. No spec reads `TASKFORCE_MODEL`; nothing at all is a
- * `ConfigError` that explains every way to configure a model. A missing API key names its variable.
+ * `ConfigError` that explains every way to configure a model. A missing API key names its variable
+ * (unless `options.requireApiKey` is false).
  */
-export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv): ResolvedModelSpec {
+export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv, options: ResolveModelSpecOptions = {}): ResolvedModelSpec {
   const given = spec ?? modelFromEnv(env);
+  const fallbackKey = options.requireApiKey === false ? REPLAY_PLACEHOLDER_KEY : undefined;
   const config = typeof given === 'string' ? parseModelSpec(given, spec === undefined ? 'TASKFORCE_MODEL' : 'model spec') : given;
   if (typeof config.provider === 'object') return config as CustomModelConfig;
   switch (config.provider) {
     case 'anthropic': {
       const c = config as AnthropicModelConfig;
-      const apiKey = c.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY);
+      const apiKey = c.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY) ?? fallbackKey;
       if (!apiKey)
         throw new ConfigError(`Anthropic model "${c.model}" needs an API key: set ANTHROPIC_API_KEY (or pass apiKey).`);
       return { ...c, apiKey, baseURL: c.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? ANTHROPIC_DEFAULT_BASE_URL };
@@ -124,7 +137,7 @@ export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv): Re
     case 'openai': {
       const c = config as OpenAIModelConfig;
       const baseURL = c.baseURL ?? nonEmpty(env.OPENAI_BASE_URL) ?? OPENAI_DEFAULT_BASE_URL;
-      const apiKey = c.apiKey ?? nonEmpty(env.OPENAI_API_KEY) ?? (isOfficialOpenAI(baseURL) ? undefined : LOCAL_PLACEHOLDER_KEY);
+      const apiKey = c.apiKey ?? nonEmpty(env.OPENAI_API_KEY) ?? (isOfficialOpenAI(baseURL) ? fallbackKey : LOCAL_PLACEHOLDER_KEY);
       if (!apiKey)
         throw new ConfigError(
           `OpenAI model "${c.model}" needs an API key: set OPENAI_API_KEY (or pass apiKey). ` +

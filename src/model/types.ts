@@ -20,6 +20,7 @@ export interface ToolCall {
   readonly input: unknown;
 }
 
+/** One turn of a conversation: the user, the assistant (with the tool calls it made), or a tool result. */
 export type Message =
   | { readonly role: 'user'; readonly content: string }
   | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
@@ -31,6 +32,7 @@ export type Message =
       readonly isError?: boolean;
     };
 
+/** Tokens of one call. `inputTokens` is uncached input only; cache reads and writes are counted apart. */
 export interface Usage {
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -44,6 +46,7 @@ export interface Usage {
  */
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'other';
 
+/** Whether the model may, must not, or must call a tool, or which one it must call. */
 export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
 
 /** Asks the provider for JSON matching a schema, by its native mechanism. */
@@ -55,6 +58,7 @@ export interface ResponseFormat {
   readonly schema: JsonSchema;
 }
 
+/** One model call: a prompt or messages, optional system prompt, tools and limits. */
 export interface GenerateRequest {
   readonly system?: string;
   /** Shorthand for one user message; ignored when `messages` is given. */
@@ -90,14 +94,17 @@ export interface ProviderResult {
   readonly refusal?: string;
 }
 
+/** What `generate` returns: the provider's result priced in USD. */
 export interface GenerateResult extends ProviderResult {
   readonly costUsd: number;
 }
 
+/** What `stream` yields: text deltas as they arrive, then one `finish` with the full result. */
 export type StreamPart =
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'finish'; readonly result: GenerateResult };
 
+/** What a provider adapter's `doStream` yields (the result is not priced yet). */
 export type ProviderStreamPart =
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'finish'; readonly result: ProviderResult };
@@ -118,6 +125,7 @@ export interface ProviderModel {
   doStream(request: ProviderRequest): AsyncIterable<ProviderStreamPart>;
 }
 
+/** A `generate` request plus the zod schema the reply must match. */
 export interface GenerateObjectRequest<T> extends GenerateRequest {
   readonly schema: z.ZodType<T>;
   /** Name of the schema as the model sees it; default `"result"`. */
@@ -127,6 +135,7 @@ export interface GenerateObjectRequest<T> extends GenerateRequest {
   readonly maxRepairs?: number;
 }
 
+/** A validated object, with the usage and cost of every attempt it took. */
 export interface GenerateObjectResult<T> {
   readonly object: T;
   readonly usage: Usage;
@@ -146,6 +155,7 @@ export interface Model {
   generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>>;
 }
 
+/** Usage of nothing: the start of a sum. */
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0 });
 
 /** Adds two usages field by field (cache fields only when either side has them). */

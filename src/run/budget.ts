@@ -4,14 +4,19 @@ import type { BudgetKind } from '../events/types.js';
 import type { Usage } from '../model/types.js';
 import type { Clock } from '../util/clock.js';
 
-/** Limits for one runtime, checked before every model call across all parallel work. */
+/** Limits for one runtime, checked before every model call across all parallel work. Absent = unlimited. */
 export interface Budgets {
+  /** Input + output + cache tokens over all calls. */
   readonly maxTokens?: number;
+  /** Cost in USD, as priced by the model layer. */
   readonly maxCostUsd?: number;
+  /** Clock time since the tracker was created, in ms. */
   readonly maxWallTimeMs?: number;
+  /** Model calls started (a `generateObject` with repairs counts once). */
   readonly maxModelCalls?: number;
 }
 
+/** What has been spent so far, per budget. */
 export interface BudgetUsage {
   readonly tokens: number;
   readonly costUsd: number;
@@ -39,6 +44,18 @@ export interface BudgetTracker {
 /** Fraction of a budget at which a `budget.warning` event is emitted (once per budget). */
 const WARN_AT = 0.8;
 
+/**
+ * A budget tracker for `limits`, measuring wall time on `deps.clock` from now. A budget is reached when
+ * usage is at or over its limit; from then on `check()` and `reserve()` throw `BudgetExceededError`
+ * (code `BUDGET_EXCEEDED`, naming the budget, the usage and the limit). Emits `budget.warning` once per
+ * budget at 80% and `budget.exceeded` once, for the first budget reached.
+ *
+ * @example
+ * const budget = createBudgetTracker({ maxCostUsd: 0.5, maxModelCalls: 40 }, { clock: systemClock(), events: bus });
+ * const model = guardedModel(baseModel, budget); // reserve() before each call, record() after it
+ * const result = await runTaskTree(tree, (task) => model.generate({ prompt: task.instructions }).then((r) => r.text), { budget });
+ * if (result.stoppedBy?.kind === 'budget') console.log(`stopped by ${result.stoppedBy.budget}`);
+ */
 export function createBudgetTracker(limits: Budgets, deps: { clock: Clock; events?: EventBus }): BudgetTracker {
   const startedAt = deps.clock.now();
   let tokens = 0;

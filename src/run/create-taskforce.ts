@@ -35,6 +35,9 @@ export interface Taskforce {
  *
  * const tf = await createTaskforce({ model: 'openai:gpt-4o-mini', limits: { concurrency: 4 } });
  * const { output } = await tf.task('summarise', 'Summarise this changelog: ...', 'writer');
+ * const tree = await tf.plan('Write a migration guide for v2');           // planned, nothing run
+ * const run = await tf.orchestrate('Write a migration guide for v2', { plan: tree, maxDepth: 1 });
+ * console.log(run.output, run.metrics.costUsd);
  * await tf.close();
  * ```
  */

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/taskforce-error.js';
 import { manualClock } from '../util/clock.js';
 import { fileStore, StoreCorruptError, StoreReadError, StoreWriteError } from './file-store.js';
 
@@ -60,6 +61,12 @@ describe('fileStore', () => {
     store.set('a', 2);
     await store.close();
     expect(readdirSync(dir)).toEqual(['s.json']);
+  });
+
+  it('rejects a negative debounce with a ConfigError naming the file', () => {
+    const path = join(tempDir(), 'store.json');
+    expect(() => fileStore(path, { debounceMs: -1 })).toThrow(ConfigError);
+    expect(() => fileStore(path, { debounceMs: -1 })).toThrow(`fileStore ${path}: debounceMs must be >= 0 (got -1)`);
   });
 
   it('names the file when it cannot be read', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { TaskforceError } from '../errors/taskforce-error.js';
+import { ConfigError, TaskforceError } from '../errors/taskforce-error.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Store } from './store.js';
 
@@ -74,7 +74,7 @@ const SCHEMA_VERSION = 1;
  */
 export function fileStore(path: string, options: FileStoreOptions = {}): FileStore {
   const debounceMs = options.debounceMs ?? 100;
-  if (!(debounceMs >= 0)) throw new TaskforceError('CONFIG_ERROR', `fileStore ${path}: debounceMs must be >= 0 (got ${debounceMs})`);
+  if (!(debounceMs >= 0)) throw new ConfigError(`fileStore ${path}: debounceMs must be >= 0 (got ${debounceMs})`);
   const clock = options.clock ?? systemClock();
   const data = load(path);
   let dirty = false;

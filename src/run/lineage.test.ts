@@ -112,6 +112,19 @@ describe('recordModelCalls + scheduleLineage', () => {
   });
 });
 
+describe('scheduleLineage inputs', () => {
+  it('lists the declared dependencies the reduction dropped among the inputs, as the scheduler passed them', async () => {
+    const tree = { ...testTree([{ id: 'a' }, { id: 'b', deps: ['a'] }, { id: 'c', deps: ['b'] }]), droppedEdges: [['c', 'a']] as const };
+    const result = await runTaskTree(tree, async (task, { inputs }) => `${task.id}<${Object.keys(inputs).sort().join(',')}>`);
+    expect(result.tasks.c?.output).toBe('c<a,b>');
+    const c = scheduleLineage({ runId: 'r', tree, result }).tasks.find((t) => t.taskId === 'c')!;
+    expect(c.inputs).toEqual([
+      { taskId: 'a', digest: digestOf('a<>') },
+      { taskId: 'b', digest: digestOf('b<a>') },
+    ]);
+  });
+});
+
 describe('parseRunLineage', () => {
   it('rejects another schema version and bad fields, naming their paths', () => {
     const good = { $schemaVersion: 1, runId: 'r', depth: 0, tasks: [taskLineage({ runId: 'r', taskId: 't', modelCalls: [call('c', 1, 0)] })] };

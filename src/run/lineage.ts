@@ -192,16 +192,19 @@ export interface ScheduleLineageInput {
 
 /**
  * A run's lineage from a finished schedule: every task that started gets a record, with the outputs
- * of its dependencies (as the scheduler passed them) digested as its inputs.
+ * of its dependencies digested as its inputs, exactly as the scheduler passed them (declared
+ * dependencies the plan's transitive reduction dropped included).
  */
 export function scheduleLineage(input: ScheduleLineageInput): RunLineage {
   const { tree, result, runId } = input;
+  const dropped = new Map<string, string[]>();
+  for (const [taskId, depId] of tree.droppedEdges) dropped.set(taskId, [...(dropped.get(taskId) ?? []), depId]);
   const tasks: TaskLineage[] = [];
   for (const task of tree.tasks) {
     const outcome = result.tasks[task.id];
     if (!outcome || outcome.attempts === 0) continue;
     const inputs: Record<string, unknown> = {};
-    for (const dep of task.dependsOn) inputs[dep] = result.tasks[dep]?.output;
+    for (const dep of [...task.dependsOn, ...(dropped.get(task.id) ?? [])]) inputs[dep] = result.tasks[dep]?.output;
     tasks.push(
       taskLineage({
         runId,

@@ -24,7 +24,7 @@ export function modelFactory(
     withModelId(spec, modelId) {
       // Resolving applies the environment defaults (TASKFORCE_MODEL, base URL, key), so the sibling
       // reaches the same endpoint with the same key as the model it derives from.
-      const resolved = resolveModelSpec(spec, env);
+      const resolved = resolveModelSpec(spec, env, { requireApiKey: options.cassette?.mode !== 'replay' });
       return resolved.provider === 'anthropic' ? { ...resolved, model: modelId } : undefined;
     },
   };

@@ -230,4 +230,14 @@ describe('createRuntime', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('resolves a Claude alias without an API key when the runtime replays a cassette', async () => {
+    const runtime = await createRuntime({
+      model: 'anthropic:claude-haiku-4-5',
+      modelOptions: { env: {}, cassette: { mode: 'replay', path: '/nonexistent/cassette.jsonl' } },
+      builtinAgents: false,
+    });
+    expect(runtime.models.forAgent(agent('deep', { model: 'opus' })).modelId).toBe('claude-opus-5-5');
+    await runtime.close();
+  });
 });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { builtinAgents, CAPABILITY_VOCABULARY, createAgentRegistry, createMatcher, type MatchTask } from '../../src/agents/index.js';
 
 describe('the built-in agent library', () => {
-  it('loads the ten agents', async () => {
+  it('loads the eleven agents', async () => {
     const agents = await builtinAgents();
     expect(agents.map((a) => a.name).sort()).toEqual(
-      ['analyst', 'coder', 'editor', 'generalist', 'planner', 'researcher', 'reviewer', 'synthesizer', 'tester', 'writer'].sort(),
+      ['analyst', 'coder', 'critic', 'editor', 'generalist', 'planner', 'researcher', 'reviewer', 'synthesizer', 'tester', 'writer'].sort(),
     );
   });
 
@@ -33,7 +33,7 @@ describe('the built-in agent library', () => {
 
   it('builds a registry without duplicate names', async () => {
     const registry = createAgentRegistry(await builtinAgents());
-    expect(registry.list()).toHaveLength(10);
+    expect(registry.list()).toHaveLength(11);
     expect(registry.require('synthesizer').capabilities).toContain('synthesis');
   });
 });
@@ -55,7 +55,9 @@ describe('matching tasks to the built-in agents', () => {
     [{ capabilities: ['writing', 'documentation'], text: 'Write the README for the command-line tool' }, 'writer'],
     [{ text: 'Write a user guide explaining how to install and configure the tool' }, 'writer'],
     [{ capabilities: ['editing'], text: 'Tighten the draft blog post and fix its structure' }, 'editor'],
-    [{ text: 'Critique the argument of this essay draft and edit it for clarity' }, 'editor'],
+    [{ text: 'Edit this essay draft for clarity and fix the order of its sections' }, 'editor'],
+    [{ capabilities: ['critique'], text: 'Find the flaws in the proposed migration plan before we commit to it' }, 'critic'],
+    [{ text: 'Critique the argument of this essay: which assumptions are weakest and which objections does it ignore?' }, 'critic'],
     [{ capabilities: ['synthesis'], text: 'Combine the three research notes into one answer' }, 'synthesizer'],
     [{ text: 'Merge the contributions of the other agents into one coherent final report, resolving conflicts' }, 'synthesizer'],
     [{ capabilities: ['general'], text: 'Answer the question' }, 'generalist'],

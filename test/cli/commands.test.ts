@@ -3,7 +3,7 @@ import { requireBuiltCli, runCli } from './cli-process.js';
 
 beforeAll(requireBuiltCli);
 
-describe('taskforce plan', () => {
+describe('taskforce plan', { timeout: 120_000 }, () => {
   it('prints the task tree with dependencies, layers and the critical path', async () => {
     const { code, stdout } = await runCli(['plan', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'Say something about owls']);
     expect(code).toBe(0);
@@ -21,7 +21,7 @@ describe('taskforce plan', () => {
   });
 });
 
-describe('taskforce task', () => {
+describe('taskforce task', { timeout: 120_000 }, () => {
   it('runs one agent on a prompt and prints its answer', async () => {
     const { code, stdout } = await runCli(['task', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'researcher', 'Your task: Collect the facts']);
     expect(code).toBe(0);
@@ -37,7 +37,7 @@ describe('taskforce task', () => {
   });
 });
 
-describe('taskforce agents', () => {
+describe('taskforce agents', { timeout: 120_000 }, () => {
   it('lists the built-in agents with their capabilities', async () => {
     const { code, stdout } = await runCli(['agents', 'list']);
     expect(code).toBe(0);

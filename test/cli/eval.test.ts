@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +19,12 @@ cases:
     checks: [{ type: regex, pattern: "^Sydney$" }]
 `;
 
-describe('taskforce eval', () => {
+describe('taskforce eval', { timeout: 120_000 }, () => {
   it.each(['evals/launch-plan.yaml', 'evals/agents.mjs'])('passes the shipped suite %s offline and exits 0', async (suite) => {
     const { code, stdout } = await runCli(['eval', suite]);
     expect(stdout).toMatch(/^PASS: (\d+)\/\1 passed \(100%\)/m);
     expect(code).toBe(0);
-  }, 60_000);
+  });
 
   it('runs every case under every strategy with --strategy all and writes JSON and markdown reports', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
@@ -40,7 +40,19 @@ describe('taskforce eval', () => {
     const markdown = await readFile(md, 'utf8');
     expect(markdown).toContain('| strategy | passed | pass rate | tokens | cost | mean latency | max latency |');
     expect(markdown).toMatch(/^\| consensus \| 2\/2 \| 100% \|/m);
-  }, 120_000);
+    // Each case under every strategy, side by side in one row.
+    expect(markdown).toContain('| case | direct | auction | consensus | hierarchical | stigmergy |');
+    expect(markdown).toMatch(/^\| full-plan( \| ✓ [\d,]+ tok · \$0\.0000 · [\d.]+ m?s){5} \|$/m);
+  });
+
+  it('prints pass rate, tokens, cost and latency per strategy and per case, and the verdict', async () => {
+    const { code, stdout } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'auction']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^strategy\s+passed\s+rate\s+tokens\s+cost\s+mean latency$/m);
+    expect(stdout).toMatch(/^auction\s+2\/2\s+100%\s+[\d,]+\s+\$0\s+[\d.]+m?s$/m);
+    expect(stdout).toMatch(/^full-plan\s+auction\s+pass\s+[\d,]+\s+\$0\s+[\d.]+m?s\s+scripted$/m);
+    expect(stdout).toMatch(/^no-recursion\s+auction\s+pass/m);
+  });
 
   it('exits 1 when a case fails, and names the failed check', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
@@ -71,6 +83,33 @@ describe('taskforce eval', () => {
     expect(stderr).toContain('EVAL_SUITE_INVALID');
     expect(stderr).toMatch(/cases\[0\]\.checks\[0\]/);
     expect(stderr).toMatch(/line \d+/);
+  });
+
+  it('reads a --scripted file relative to the working directory, not to the suite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
+    await mkdir(join(dir, 'suites'));
+    await writeFile(join(dir, 'suites', 'failing.yaml'), FAILING_SUITE);
+    await writeFile(join(dir, 'sydney.json'), JSON.stringify(['Sydney', 'Sydney']));
+    const { code, stdout } = await runCli(['eval', 'suites/failing.yaml', '--scripted', 'sydney.json', '--json'], { cwd: dir });
+    const report = JSON.parse(stdout);
+    expect(report.results.map((r: { case: string; pass: boolean }) => [r.case, r.pass])).toEqual([
+      ['right', false],
+      ['wrong', true],
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('exits 2 before running any case when the --model it is given cannot be used', async () => {
+    const { code, stderr } = await runCli(['eval', 'evals/agents.mjs', '--model', 'anthropic:claude-haiku-4-5']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('ANTHROPIC_API_KEY');
+    expect(stderr).not.toMatch(/PASS|FAIL/);
+  });
+
+  it('exits 2 on an unknown --strategy', async () => {
+    const { code, stderr } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'democracy']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown strategy "democracy": use all, direct,');
   });
 
   it('exits 2 on a TypeScript suite under plain node, saying how to run it', async () => {

@@ -11,7 +11,7 @@ const PLAN = {
   tasks: [{ id: 'count', title: 'Count the owls', instructions: 'Count the owls in the park.', capabilities: [], dependsOn: [], effort: 1 }],
 };
 
-describe('taskforce with a provider configured in the environment', () => {
+describe('taskforce with a provider configured in the environment', { timeout: 120_000 }, () => {
   it('runs a Task through the OpenAI SDK and prints the answer with usage (task)', async () => {
     server().mock.onMessage('Name the smallest odd prime', { content: '3', usage: { prompt_tokens: 40, completion_tokens: 1 } });
     const { code, stdout, stderr } = await runCli(['task', 'researcher', 'Name the smallest odd prime.'], {

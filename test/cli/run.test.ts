@@ -8,7 +8,7 @@ beforeAll(requireBuiltCli);
 
 const REPLIES = 'test/cli/fixtures/two-tasks.mjs';
 
-describe('taskforce run', () => {
+describe('taskforce run', { timeout: 120_000 }, () => {
   it('shows progress on stderr, then the answer, the run tree and the metrics on stdout, and exits 0', async () => {
     const { code, stdout, stderr } = await runCli(['run', '--scripted', REPLIES, 'Say something about owls']);
     expect(code).toBe(0);

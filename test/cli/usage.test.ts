@@ -3,7 +3,7 @@ import { requireBuiltCli, runCli } from './cli-process.js';
 
 beforeAll(requireBuiltCli);
 
-describe('taskforce usage', () => {
+describe('taskforce usage', { timeout: 120_000 }, () => {
   it.each(['run', 'plan', 'task', 'agents', 'eval', 'demo'])('prints the help of "%s" on --help and exits 0', async (command) => {
     const { code, stdout, stderr } = await runCli([command, '--help']);
     expect(code).toBe(0);
@@ -70,7 +70,7 @@ describe('taskforce usage', () => {
   });
 });
 
-describe('taskforce run without a model', () => {
+describe('taskforce run without a model', { timeout: 120_000 }, () => {
   it('says how to configure Anthropic, OpenAI, a local server, and how to run offline, and exits 2', async () => {
     const { code, stdout, stderr } = await runCli(['run', 'Plan a picnic']);
     expect(code).toBe(2);
@@ -81,12 +81,35 @@ describe('taskforce run without a model', () => {
     expect(stderr).toContain('export OPENAI_BASE_URL=http://localhost:11434/v1');
     expect(stderr).toContain('TASKFORCE_MODEL=');
     expect(stderr).toContain('npm run demo');
-    expect(stderr).toContain('--scripted FILE');
+    expect(stderr).toContain('taskforce run --scripted FILE "your goal"');
+    expect(stderr).toContain('taskforce run --cassette FILE.jsonl "your goal"');
+    // Current model ids only: the Anthropic SDK marks the Sonnet 4.5 ids deprecated.
+    expect(stderr).toContain('uses anthropic:claude-haiku-4-5');
+    expect(stderr).toContain('TASKFORCE_MODEL=anthropic:claude-sonnet-5-5');
+    expect(stderr).not.toMatch(/claude-sonnet-4|claude-3/);
   });
 
-  it('names a missing key when a model is named without one', async () => {
+  it('gives the same guidance for plan and task, with examples of that command', async () => {
+    const plan = await runCli(['plan', 'Plan a picnic']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain('taskforce plan: no model is configured');
+    expect(plan.stderr).toContain('taskforce plan --model anthropic:claude-haiku-4-5 "your goal"');
+    const task = await runCli(['task', 'researcher', 'hi']);
+    expect(task.code).toBe(2);
+    expect(task.stderr).toContain('taskforce task --scripted FILE researcher "your prompt"');
+  });
+
+  it('exits 2 on an unknown strategy before any model is called', async () => {
+    const { code, stderr } = await runCli(['run', '--strategy', 'democracy', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'goal']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown strategy "democracy": use direct, consensus, hierarchical, auction, stigmergy');
+    expect(stderr).not.toContain('Replies are SCRIPTED');
+  });
+
+  it('names a missing key when a model is named without one, before claiming to call it', async () => {
     const { code, stderr } = await runCli(['run', '--model', 'anthropic:claude-haiku-4-5', 'Plan a picnic']);
     expect(code).toBe(2);
     expect(stderr).toContain('ANTHROPIC_API_KEY');
+    expect(stderr).not.toContain('live calls to the provider');
   });
 });

@@ -60,7 +60,16 @@ describe('createModel', () => {
     expect((await model.generate({ prompt: 'hi' })).costUsd).toBeCloseTo(3, 9);
   });
 
-  it('records provider replies to a cassette and replays them with the provider gone', async () => {
+  it('lets custom pricing override a built-in price, also for the dated id the provider reports', async () => {
+    const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
+    const reply = { provider: 'scripted' as const, replies: [{ text: 'x', usage }], modelId: 'gpt-5-mini-2025-08-07' };
+    const listed = await createModel(reply, { env: {} }).generate({ prompt: 'hi' });
+    const negotiated = await createModel(reply, { env: {}, pricing: { 'gpt-5-mini*': { input: 0.2, output: 1.6 } } }).generate({ prompt: 'hi' });
+    expect(listed.costUsd).toBeCloseTo(0.25 + 2, 9);
+    expect(negotiated.costUsd).toBeCloseTo(0.2 + 1.6, 9);
+  });
+
+  it('records provider replies to a cassette and replays them with the provider gone and no API key', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'taskforce-cassette-')), 'calls.jsonl');
     const live = await startAimock();
     live.mock.onMessage('weather', { content: 'Sunny all week.', usage: { prompt_tokens: 30, completion_tokens: 4 } }, { chunkSize: 4 });
@@ -72,7 +81,8 @@ describe('createModel', () => {
     const streamed = await collectStream(recorded, request);
     await live.stop();
 
-    const replayed = createModel(spec, { env: {}, cassette: { mode: 'replay', path }, resilience: { retry: { maxRetries: 0 } } });
+    // Only the provider and model id decide the match: no key, no base URL, nothing listening.
+    const replayed = createModel('openai:gpt-5-mini', { env: {}, cassette: { mode: 'replay', path }, resilience: { retry: { maxRetries: 0 } } });
     expect(await replayed.generate(request)).toEqual(plain);
     const replayedStream = await collectStream(replayed, request);
     expect(replayedStream.deltas).toEqual(streamed.deltas);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RefusalError } from '../../src/errors/output-errors.js';
 import { useAimock } from '../support/aimock.js';
-import { Person, providerCase, rejectionOf, time, weather } from './helpers.js';
-import { openaiCompletion } from './wire.js';
+import { collectStream, Person, providerCase, rejectionOf, time, weather } from './helpers.js';
+import { openaiChunk, openaiCompletion, openaiSSE } from './wire.js';
 
 // What only the OpenAI provider does: the Chat Completions wire format, cached tokens, refusals,
 // retry-after-ms. Behaviour both providers share is in providers.test.ts.
@@ -67,6 +67,17 @@ describe('openai provider: text', () => {
       ),
     });
     const result = await openai({ baseURL: raw.openaiBaseURL }).generate({ prompt: 'something bad' });
+    expect(result).toMatchObject({ text: '', stopReason: 'refusal', refusal: 'I cannot help with that.' });
+  });
+
+  it('reports a streamed refusal as a refusal', async () => {
+    const raw = server().raw;
+    raw.reply({
+      contentType: 'text/event-stream',
+      body: openaiSSE([openaiChunk({ role: 'assistant', refusal: 'I cannot ' }), openaiChunk({ refusal: 'help with that.' }), openaiChunk({}, 'stop')]) + 'data: [DONE]\n\n',
+    });
+    const { deltas, result } = await collectStream(openai({ baseURL: raw.openaiBaseURL }), { prompt: 'something bad' });
+    expect(deltas).toEqual([]);
     expect(result).toMatchObject({ text: '', stopReason: 'refusal', refusal: 'I cannot help with that.' });
   });
 });

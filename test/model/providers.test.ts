@@ -16,10 +16,12 @@ const server = useAimock();
 
 describe.each([...providerCases(server), providerCase('langchain', server)])('$name provider', (provider) => {
   describe('text and tool calls', () => {
-    it('reports a max-tokens cut as stopReason "max_tokens"', async () => {
-      server().mock.onMessage('long essay', { content: 'It was the best of', finishReason: 'length' });
-      const result = await provider.model().generate({ prompt: 'Write a long essay' });
+    it('reports a max-tokens cut as stopReason "max_tokens", streamed or not', async () => {
+      server().mock.onMessage('long essay', { content: 'It was the best of', finishReason: 'length' }, { chunkSize: 6 });
+      const model = provider.model();
+      const result = await model.generate({ prompt: 'Write a long essay' });
       expect(result).toMatchObject({ text: 'It was the best of', stopReason: 'max_tokens' });
+      expect((await collectStream(model, { prompt: 'Write a long essay' })).result).toEqual(result);
     });
 
     it('returns several tool calls of one reply, in order', async () => {
@@ -110,6 +112,16 @@ describe.each([...providerCases(server), providerCase('langchain', server)])('$n
       expect(second.at(-2)).toEqual({ role: 'assistant', content: '{"name":"Grace","age":"eighty-five"}' });
       expect(second.at(-1)!.content).toContain('age:');
       expect(events.filter((e) => e.type === 'model.repair')).toHaveLength(1);
+    });
+
+    it('re-asks when the reply is not JSON at all', async () => {
+      server().mock.onMessage('Alan Turing', { content: 'Sure! The person is Alan Turing, aged 41.' });
+      server().mock.onMessage('did not match the required JSON schema', provider.structuredReply('{"name":"Alan","age":41}'));
+      const result = await provider.model().generateObject({ prompt: 'Extract: Alan Turing, 41', schema: Person });
+
+      expect(result).toMatchObject({ object: { name: 'Alan', age: 41 }, repairs: 1 });
+      const reask = (server().modelRequests()[1]!.messages as { content: string }[]).at(-1)!.content;
+      expect(reask).toContain('output is not valid JSON');
     });
 
     it.each([

@@ -101,6 +101,25 @@ describe('orchestrate: recursive sub-runs', () => {
     expect(provider.requests.filter((r) => kindOf(r) === 'planner')).toHaveLength(1);
   });
 
+  it('keeps a sub-run whose plan stays invalid in the tree, with its error and its spend', async () => {
+    const { options, provider, events } = scripted({
+      plans: { L1: [{ id: 'x', dependsOn: ['x'] }], bikes: [{ id: 'a0' }, { id: 'deep0', decomposable: true, instructions: 'Go to L1.', dependsOn: ['a0'] }] },
+    });
+
+    const result = await orchestrate('Write about bikes', options);
+
+    const deep = task(result.tree, 'deep0');
+    expect(deep).toMatchObject({ status: 'failed', mode: 'sub-run', error: { code: 'PLAN_INVALID' } });
+    const [sub] = deep.subRuns;
+    expect(sub).toMatchObject({ depth: 1, tasks: [], output: '', error: { code: 'PLAN_INVALID' } });
+    // The planner was asked three times (two re-asks); those calls are the sub-run's own usage.
+    expect(sub!.usage.own.modelCalls).toBe(3);
+    expect(result.metrics.modelCalls).toBe(provider.calls);
+    expect(result.stoppedBy).toMatchObject({ kind: 'failure', taskId: 'deep0' });
+    expect(result.lineage.runs.map((r) => r.runId)).toEqual([result.tree.runId, sub!.runId]);
+    expect(events.find((e) => e.type === 'run.failed')).toMatchObject({ runId: sub!.runId, code: 'PLAN_INVALID' });
+  });
+
   it('gives agents a delegate tool that runs a sub-run and returns its answer, above the depth cap only', async () => {
     const { options, provider } = scripted(
       {

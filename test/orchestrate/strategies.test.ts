@@ -29,6 +29,9 @@ describe('orchestrate: each strategy end to end through the scheduler', () => {
       expect(task.status).toBe('completed');
       expect(task.decision).toMatchObject({ strategy: 'consensus', consensus: true });
       expect(task.agents).toHaveLength(3);
+      // The votes are in the tree: every agent's ballot of the first round.
+      const [first] = task.decision!.rounds as { ballots: { agent: string; option: string }[] }[];
+      expect(first!.ballots.map((b) => b.agent).sort()).toEqual(['ada', 'bob', 'cy']);
     }
     expect(result.metrics.agentsSpawned).toBe(9);
     expect(result.tree.tasks[2]!.output).toBe('Answer to Do c.');
@@ -52,8 +55,14 @@ describe('orchestrate: each strategy end to end through the scheduler', () => {
     const result = await orchestrate('Write about bikes', options);
     for (const task of result.tree.tasks) {
       expect(task.status).toBe('completed');
-      expect(task.decision).toMatchObject({ strategy: 'auction', assigned: 'ada' });
+      expect(task.decision).toMatchObject({ strategy: 'auction', assigned: 'ada', winner: 'ada' });
       expect(task.agents).toEqual(['ada']);
+      // The bids are in the tree, best (lowest effective cost) first.
+      expect((task.decision!.bids as { agent: string; cost: number }[]).map((b) => [b.agent, b.cost])).toEqual([
+        ['ada', 1.97],
+        ['bob', 1.98],
+        ['cy', 1.99],
+      ]);
     }
     expect(provider.requests.filter((r) => r.responseFormat?.name === 'bid')).toHaveLength(9);
     // Bids are model calls of the task, in its own usage.
@@ -67,6 +76,7 @@ describe('orchestrate: each strategy end to end through the scheduler', () => {
       expect(task.status).toBe('completed');
       expect(task.decision).toMatchObject({ strategy: 'stigmergy' });
       expect(task.agents).toEqual([task.decision!.pick]);
+      expect(Object.keys(task.decision!.pheromone as object).sort()).toEqual(['ada', 'bob', 'cy']);
       expect(Object.keys(task.decision!.probabilities as object).sort()).toEqual(['ada', 'bob', 'cy']);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
+import { SynthesisError } from '../../src/run/synthesis/errors.js';
 import { scripted } from './helpers.js';
 import { firstUserText, kindOf } from './script.js';
 
@@ -75,5 +76,20 @@ describe('orchestrate: synthesis', () => {
     const retry = provider.requests.filter((r) => kindOf(r) === 'synthesizer')[1]!;
     expect(retry.messages.at(-1)?.content).toContain('name a price range');
     expect(firstUserText(provider.requests.find((r) => r.responseFormat?.name === 'verdict')!)).toContain('Names a price range.');
+  });
+
+  it('strict: throws SynthesisError when no attempt passes, after reporting the run as failed', async () => {
+    const { options, events } = scripted(
+      { plans: PLANS, structured: (name) => (name === 'verdict' ? { pass: false, reasons: ['too vague'] } : undefined) },
+      { rubric: 'Names a price range.', strict: true, synthesis: { maxAttempts: 2 } },
+    );
+
+    const error = await orchestrate('Write about bikes', options).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SynthesisError);
+    expect((error as SynthesisError).problems).toEqual(['rubric: too vague']);
+    expect(events.filter((e) => e.type === 'synthesis.attempt')).toHaveLength(2);
+    expect(events.find((e) => e.type === 'run.failed')).toMatchObject({ code: 'SYNTHESIS_FAILED' });
+    expect(events.some((e) => e.type === 'run.completed')).toBe(false);
   });
 });

@@ -69,6 +69,6 @@ describe.each(providers)('Task() end to end through the $name SDK', ({ name, spe
       content: '{"city":"Paris","sky":"sunny","celsius":21}',
     });
     expect(events.filter((e) => e.type === 'model.call.finished').map((e) => e.type === 'model.call.finished' && e.provider)).toEqual([name, name]);
-    tf.close();
+    await tf.close();
   });
 });

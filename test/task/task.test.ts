@@ -10,7 +10,7 @@ import { createTaskforce } from '../../src/run/create-taskforce.js';
 import { createRuntime, type RuntimeConfig } from '../../src/run/runtime.js';
 import { Task } from '../../src/run/task.js';
 import { defineTool } from '../../src/tools/define-tool.js';
-import { systemClock } from '../../src/util/clock.js';
+import { concurrencyProbe, drainInWaves } from './concurrency-probe.js';
 
 const agents = [
   defineAgent({ name: 'researcher', description: 'Finds facts', systemPrompt: 'You research.' }),
@@ -51,19 +51,18 @@ describe('Task()', () => {
   });
 
   it('keeps 50 parallel calls within the runtime’s concurrency of 8', async () => {
-    const clock = systemClock();
-    let inFlight = 0;
-    let peak = 0;
+    const probe = concurrencyProbe();
     const { runtime } = runtimeWith(async (request) => {
-      peak = Math.max(peak, ++inFlight);
-      // Real latency so calls overlap whenever the runtime lets them.
-      await clock.sleep(2);
-      inFlight -= 1;
+      // Each call is held until the test releases it, so every call the runtime admits at once is counted.
+      await probe.enter();
       return `done: ${request.messages[0]?.content}`;
     });
     const rt = await runtime;
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => Task(`job ${i}`, `job ${i}`, 'researcher', { runtime: rt })));
-    expect(peak).toBe(8);
+    const running = Promise.all(Array.from({ length: 50 }, (_, i) => Task(`job ${i}`, `job ${i}`, 'researcher', { runtime: rt })));
+
+    expect(await drainInWaves(probe, 50, 8)).toEqual([8, 8, 8, 8, 8, 8, 2]);
+    const results = await running;
+    expect(probe.peak).toBe(8);
     expect(results.map((r) => r.output)).toEqual(Array.from({ length: 50 }, (_, i) => `done: job ${i}`));
   });
 
@@ -103,24 +102,23 @@ describe('Task()', () => {
 
 describe('createTaskforce().task()', () => {
   it('is Task() bound to one runtime, sharing its slots with other calls', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const clock = systemClock();
+    const probe = concurrencyProbe();
     const provider = scriptedModel({
       replies: async () => {
-        peak = Math.max(peak, ++inFlight);
-        await clock.sleep(2);
-        inFlight -= 1;
+        await probe.enter();
         return 'ok';
       },
     });
     const tf = await createTaskforce({ model: modelFromProvider(provider), agents, builtinAgents: false, limits: { concurrency: 3 } });
     const direct = Array.from({ length: 6 }, () => Task('a', 'go', 'reviewer', { runtime: tf.runtime }));
     const bound = Array.from({ length: 6 }, () => tf.task('b', 'go', 'researcher'));
-    const results = await Promise.all([...direct, ...bound]);
+    const running = Promise.all([...direct, ...bound]);
+
+    expect(await drainInWaves(probe, 12, 3)).toEqual([3, 3, 3, 3]);
+    const results = await running;
     expect(results.map((r) => r.agent)).toEqual([...Array(6).fill('reviewer'), ...Array(6).fill('researcher')]);
-    expect(peak).toBe(3);
-    tf.close();
+    expect(probe.peak).toBe(3);
+    await tf.close();
     await expect(tf.task('c', 'go', 'reviewer')).rejects.toMatchObject({ code: 'ABORTED' });
   });
 

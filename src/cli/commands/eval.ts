@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { modelFromEnvironment } from '../../eval/model-source.js';
+import { modelFromEnvironment, resolveModelSource, type ModelSource } from '../../eval/model-source.js';
 import { reportMarkdown } from '../../eval/markdown.js';
 import { loadSuite } from '../../eval/load-suite.js';
 import { withThreshold, type EvalReport } from '../../eval/report.js';
-import { runSuite, type CaseResult } from '../../eval/runner.js';
+import { ALL_STRATEGIES, runSuite, type CaseResult } from '../../eval/runner.js';
 import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, stringFlag, type FlagSpec } from '../args.js';
+import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { fit, formatMs, formatUsd } from '../format.js';
+import { fit, formatInt, formatMs, formatUsd } from '../format.js';
 import { println, type CliIo } from '../io.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSourceOf } from '../model-flags.js';
 
@@ -58,6 +59,11 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
   const envModel = modelFromEnvironment(io.env);
 
   const suite = await loadSuite(path, io.cwd);
+  if (strategy !== undefined && strategy !== 'all' && !ALL_STRATEGIES.includes(strategy))
+    throw new UsageError(`unknown strategy "${strategy}": use all, ${ALL_STRATEGIES.join(', ')}`, EVAL_HELP);
+  // A model flag applies to every case: a bad spec or a missing key is a configuration error (exit 2),
+  // not one failed case per case.
+  if (override) await resolveModelSource(override, { env: io.env, baseDir: io.cwd });
   if (!json) println(io.stderr, `suite "${suite.spec.name}": ${suite.spec.cases.length} case(s)${strategy ? `, strategy ${strategy}` : ''}`);
   const report0 = await runSuite(suite, {
     env: io.env,
@@ -80,6 +86,12 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
   return report.ok ? EXIT.OK : EXIT.FAILED;
 }
 
+/** Files named on the command line are relative to the working directory, not to the suite's folder. */
+function absolutePaths(source: ModelSource | undefined, cwd: string): ModelSource | undefined {
+  if (source?.kind === 'scripted' || source?.kind === 'cassette') return { ...source, path: resolve(cwd, source.path) };
+  return source;
+}
+
 function caseLine(r: CaseResult): string {
   const failedChecks = r.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.message}`);
   const why = r.error ? ` — error: ${r.error.message}` : failedChecks.length > 0 ? ` — ${failedChecks.join('; ')}` : '';
@@ -93,17 +105,17 @@ export function formatReport(report: EvalReport): string {
     `${fit('strategy', 14)} ${fit('passed', 8)} ${fit('rate', 6)} ${fit('tokens', 9)} ${fit('cost', 9)} mean latency`,
     ...report.strategies.map(
       (s) =>
-        `${fit(s.strategy, 14)} ${fit(`${s.passed}/${s.cases}`, 8)} ${fit(`${Math.round(s.passRate * 100)}%`, 6)} ${fit(String(s.tokens), 9)} ${fit(formatUsd(s.costUsd), 9)} ${formatMs(s.meanLatencyMs)}`,
+        `${fit(s.strategy, 14)} ${fit(`${s.passed}/${s.cases}`, 8)} ${fit(`${Math.round(s.passRate * 100)}%`, 6)} ${fit(formatInt(s.tokens), 9)} ${fit(formatUsd(s.costUsd), 9)} ${formatMs(s.meanLatencyMs)}`,
     ),
     '',
     `${fit('case', 30)} ${fit('strategy', 14)} ${fit('result', 6)} ${fit('tokens', 9)} ${fit('cost', 9)} ${fit('latency', 8)} replies`,
     ...report.results.map(
       (r) =>
-        `${fit(r.case, 30)} ${fit(r.strategy, 14)} ${fit(r.pass ? 'pass' : 'FAIL', 6)} ${fit(String(r.tokens), 9)} ${fit(formatUsd(r.costUsd), 9)} ${fit(formatMs(r.latencyMs), 8)} ${r.provenance ?? '—'}`,
+        `${fit(r.case, 30)} ${fit(r.strategy, 14)} ${fit(r.pass ? 'pass' : 'FAIL', 6)} ${fit(formatInt(r.tokens), 9)} ${fit(formatUsd(r.costUsd), 9)} ${fit(formatMs(r.latencyMs), 8)} ${r.provenance ?? '—'}`,
     ),
     '',
     `${report.ok ? 'PASS' : 'FAIL'}: ${report.passed}/${report.cases} passed (${Math.round(report.passRate * 100)}%), threshold ${Math.round(report.threshold * 100)}%` +
-      ` — ${report.tokens} tokens, ${formatUsd(report.costUsd)}${report.judgeCostUsd > 0 ? ` (+ judge ${formatUsd(report.judgeCostUsd)})` : ''}`,
+      ` — ${formatInt(report.tokens)} tokens, ${formatUsd(report.costUsd)}${report.judgeCostUsd > 0 ? ` (+ judge ${formatUsd(report.judgeCostUsd)})` : ''}`,
     '',
   ];
   return lines.join('\n');

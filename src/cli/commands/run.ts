@@ -1,5 +1,6 @@
 import { createJsonlTraceWriter, type TraceSink } from '../../events/jsonl-trace.js';
 import type { ResolvedModelSource } from '../../eval/model-source.js';
+import { ALL_STRATEGIES } from '../../eval/runner.js';
 import { loadPlanFile } from '../../plan/load.js';
 import type { TaskTree } from '../../plan/types.js';
 import { createTaskforce } from '../../run/create-taskforce.js';
@@ -95,6 +96,8 @@ export function runOptionsOf(parsed: ParsedArgs): Omit<OrchestrateCommand, 'goal
   const concurrency = numberFlag(parsed, 'concurrency', RUN_HELP, { integer: true, min: 1 });
   const seed = numberFlag(parsed, 'seed', RUN_HELP, { integer: true });
   const strategy = stringFlag(parsed, 'strategy');
+  if (strategy !== undefined && !ALL_STRATEGIES.includes(strategy))
+    throw new UsageError(`unknown strategy "${strategy}": use ${ALL_STRATEGIES.join(', ')}`, RUN_HELP);
   const tracePath = stringFlag(parsed, 'trace');
   const agents = parsed.values.agents;
   return {
@@ -118,14 +121,13 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
   if (!command.json) println(io.stderr, command.model.notice);
   const view = viewFor(io, { json: command.json });
   let trace: TraceSink | undefined;
-  const onInterrupt = () => {
-    if (!command.json) println(io.stderr, '\nCtrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
-  };
+  const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
   const taskforce = await createTaskforce({
     model: command.model.model,
     ...(command.model.modelOptions ? { modelOptions: command.model.modelOptions } : {}),
     ...(command.agentsDirs.length > 0 ? { agentsDir: command.agentsDirs } : {}),
     ...(command.seed !== undefined ? { seed: command.seed } : {}),
+    clock: io.clock,
     limits: {
       ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
@@ -154,7 +156,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     await trace?.close();
   }
   if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
-  else io.stdout.write(formatRunResult(result, command.model.notice));
+  else io.stdout.write(formatRunResult(result, { notice: command.model.notice, provenance: command.model.provenance, interrupted: io.interrupt.aborted }));
   if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;
   return result.stoppedBy ? EXIT.FAILED : EXIT.OK;
 }

@@ -16,9 +16,10 @@ export function summarizeDecision(strategy: string, decision: unknown): string {
     }
     case 'consensus': {
       const voters = list(d.voters).length;
-      const options = list(d.options).length;
-      const verdict = d.consensus === true ? 'consensus' : 'no quorum, plurality';
-      return `consensus: ${voters} voters, ${options} option(s), ${verdict} on ${String(d.winner ?? '?')} (author ${str(d.author) ?? '?'})`;
+      const lastRound = list(d.rounds).at(-1) as { ballots?: unknown } | undefined;
+      const votes = list(lastRound?.ballots).filter((b) => (b as { option?: unknown } | null)?.option === d.winner).length;
+      const verdict = d.consensus === true ? 'quorum' : 'no quorum';
+      return `consensus: ${votes} of ${voters} voters for ${String(d.winner ?? '?')} (${verdict}), by ${str(d.author) ?? '?'}`;
     }
     case 'auction': {
       if (d.outcome === 'no-sale') return 'auction: no sale';
@@ -27,11 +28,15 @@ export function summarizeDecision(strategy: string, decision: unknown): string {
       const price = num(d.price);
       const won = str(d.assigned) ?? str(d.winner) ?? '?';
       if (str(d.fallback)) return `auction: no sale among ${bids} bids → ${str(d.fallback)} ${won}`;
-      const against = price !== undefined && str(d.runnerUp) ? ` vs ${price.toFixed(2)} (${str(d.runnerUp)})` : '';
-      return `auction: ${won} won ${winning !== undefined ? winning.toFixed(2) : ''}${against}, ${bids} bids`;
+      // Bids are costs (lower wins); the runner-up's bid is what a second-price auction pays.
+      const bid = winning !== undefined ? ` ${winning.toFixed(2)}` : '';
+      const head = `auction (${bids} bid${bids === 1 ? '' : 's'}): ${won}`;
+      return price !== undefined && str(d.runnerUp) ? `${head}${bid} beat ${str(d.runnerUp)} ${price.toFixed(2)}` : `${head} won${bid && ` with${bid}`}`;
     }
-    case 'hierarchical':
-      return `hierarchical: leader ${str(d.leader) ?? '?'}${num(d.allowedLevels) !== undefined ? `, ${num(d.allowedLevels)} level(s)` : ''}`;
+    case 'hierarchical': {
+      const workers = workersOf(d.tree);
+      return `hierarchical: leader ${str(d.leader) ?? '?'}${workers.length > 0 ? `, workers ${[...new Set(workers)].join(', ')}` : ', no workers'}`;
+    }
     case 'stigmergy': {
       const pick = str(d.pick);
       const probabilities = (d.probabilities ?? {}) as Record<string, unknown>;
@@ -41,6 +46,16 @@ export function summarizeDecision(strategy: string, decision: unknown): string {
     default:
       return strategy;
   }
+}
+
+/** The agents below the leader in a hierarchical delegation tree (`{ agent, children }` nodes). */
+function workersOf(tree: unknown): string[] {
+  const children = (tree as { children?: unknown } | null)?.children;
+  if (!Array.isArray(children)) return [];
+  return children.flatMap((child) => {
+    const agent = (child as { agent?: unknown } | null)?.agent;
+    return [...(typeof agent === 'string' ? [agent] : []), ...workersOf(child)];
+  });
 }
 
 /** Cuts `text` to `max` characters with an ellipsis, on one line. */

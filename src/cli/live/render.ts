@@ -16,6 +16,8 @@ export interface RenderOptions {
   readonly width: number;
   /** Current time on the events' clock, for the elapsed time; default the last event's. */
   readonly now?: number;
+  /** At most this many lines: the tree is cut in the middle, the totals and warnings are kept. */
+  readonly height?: number;
 }
 
 /**
@@ -24,14 +26,23 @@ export interface RenderOptions {
  * progress, then totals and recent warnings. Pure, so the TTY and plain views and tests share it.
  */
 export function renderLive(state: LiveState, options: RenderOptions): string[] {
-  const lines: string[] = [];
-  for (const runId of state.rootRunIds) renderRun(state, runId, 0, lines);
+  const tree: string[] = [];
+  for (const runId of state.rootRunIds) renderRun(state, runId, 0, tree);
   const elapsed = state.firstAt !== undefined ? (options.now ?? state.lastAt ?? state.firstAt) - state.firstAt : 0;
-  lines.push(
+  const tail = [
     `totals: ${state.modelCalls} model call(s) · ${formatTokens(state.tokens)} · ${formatUsd(state.costUsd)} · ${formatMs(Math.max(0, elapsed))}`,
+    ...state.notes.map((text) => `! ${text}`),
+  ];
+  return [...fitTree(tree, options.height === undefined ? Infinity : options.height - tail.length), ...tail].map((line) =>
+    cut(line, options.width),
   );
-  for (const text of state.notes) lines.push(`! ${text}`);
-  return lines.map((line) => cut(line, options.width));
+}
+
+/** The tree in at most `rows` lines: its head, then a line saying how many were left out. */
+function fitTree(tree: readonly string[], rows: number): readonly string[] {
+  if (tree.length <= rows) return tree;
+  const kept = Math.max(0, rows - 1);
+  return [...tree.slice(0, kept), `  … ${tree.length - kept} more line(s): the terminal is too short to show them all`];
 }
 
 function renderRun(state: LiveState, runId: string, level: number, lines: string[]): void {
@@ -73,7 +84,7 @@ function taskLine(task: LiveTask): string {
   return [
     `${STATUS_MARK[task.status]} ${fit(task.taskId, 18)}`,
     fit(agents, 22),
-    fit(task.decision ?? (task.childRunIds.length > 0 ? 'sub-run' : ''), 54),
+    fit(task.decision ?? (task.childRunIds.length > 0 ? 'decomposed: sub-run below' : ''), 58),
     spend,
   ]
     .join(' ')

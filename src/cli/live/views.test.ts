@@ -38,6 +38,39 @@ describe('ttyView', () => {
     await clock.advance(500);
     expect(out).toHaveLength(3);
   });
+
+  it('prints a message above the tree and redraws the tree below it, so the next redraw keeps the message', async () => {
+    const clock = manualClock();
+    const out: string[] = [];
+    const view = ttyView({ write: (t) => out.push(t) }, { width: 80, clock, intervalMs: 100 });
+    view.update(RUN_STARTED);
+    view.update(started('a', 1));
+    const frameLines = out[0]!.split('\n').length - 1;
+    view.message('Ctrl-C: cancelling');
+    expect(out).toHaveLength(2);
+    // Up over the old frame, clear, the message, then the tree (with the pending update) again.
+    expect(out[1]!.startsWith(`\r\x1b[${frameLines}A\x1b[0JCtrl-C: cancelling\n▸ run "g"`)).toBe(true);
+    expect(out[1]).toContain('… a');
+    // The pending redraw was folded into this one; the next one moves up over the tree only.
+    await clock.advance(100);
+    expect(out).toHaveLength(2);
+    view.update(started('b', 200));
+    const treeLines = out[1]!.split('\n').length - 2;
+    expect(out[2]!.startsWith(`\r\x1b[${treeLines}A\x1b[0J▸ run`)).toBe(true);
+  });
+
+  it('cuts the tree to the terminal height, keeping the totals, so the cursor can always reach the top', () => {
+    const clock = manualClock();
+    const out: string[] = [];
+    const view = ttyView({ write: (t) => out.push(t) }, { width: 80, height: 6, clock, intervalMs: 0 });
+    view.update(RUN_STARTED);
+    for (let i = 0; i < 10; i++) view.update(started(`t${i}`, i + 1));
+    const frame = out.at(-1)!.replace(/^\r\x1b\[\d+A\x1b\[0J/, '').split('\n').slice(0, -1);
+    expect(frame).toHaveLength(5);
+    expect(frame[0]).toMatch(/^▸ run/);
+    expect(frame[3]).toMatch(/^ {2}… 8 more line\(s\)/);
+    expect(frame[4]).toMatch(/^totals:/);
+  });
 });
 
 describe('plainView', () => {
@@ -48,5 +81,7 @@ describe('plainView', () => {
     view.update({ type: 'model.call.started', at: 1, callId: 'c', provider: 'p', model: 'm' });
     view.update(started('a', 1500));
     expect(out).toEqual(['[   0ms] run started: "g"\n', '[  1.5s] task a started: a\n']);
+    view.message('Ctrl-C: cancelling');
+    expect(out.at(-1)).toBe('Ctrl-C: cancelling\n');
   });
 });

@@ -7,6 +7,11 @@ import { applyEvent, EMPTY_LIVE_STATE, type LiveState } from './state.js';
 /** Receives a run's events and shows its progress. */
 export interface LiveView {
   update(event: TaskforceEvent): void;
+  /**
+   * Prints a line of text that is not an event (e.g. "Ctrl-C: cancelling"). On a terminal it goes
+   * above the tree, which is redrawn below it, so the in-place redraw never overwrites it.
+   */
+  message(text: string): void;
   /** Draws the final state and releases the terminal (cursor shown again). */
   finish(): void;
   readonly state: LiveState;
@@ -25,7 +30,16 @@ const CLEAR_TO_END = '\x1b[0J';
  * The TTY view: redraws the whole tree in place (cursor up over the last drawing, clear, draw), at
  * most once per `intervalMs` so a burst of events costs one redraw. The first event draws at once.
  */
-export function ttyView(output: ViewOutput, options: { readonly width: number; readonly clock: Clock; readonly intervalMs?: number }): LiveView {
+export function ttyView(
+  output: ViewOutput,
+  options: {
+    readonly width: number;
+    /** Terminal rows: the tree is cut to fit, since the cursor cannot move up past the top of the screen. */
+    readonly height?: number;
+    readonly clock: Clock;
+    readonly intervalMs?: number;
+  },
+): LiveView {
   const interval = options.intervalMs ?? 100;
   let state = EMPTY_LIVE_STATE;
   let drawnLines = 0;
@@ -33,11 +47,16 @@ export function ttyView(output: ViewOutput, options: { readonly width: number; r
   let pending: AbortController | undefined;
   let finished = false;
 
-  const draw = () => {
+  const draw = (before = '') => {
     pending = undefined;
-    const lines = renderLive(state, { width: options.width, now: options.clock.now() });
+    const lines = renderLive(state, {
+      width: options.width,
+      now: options.clock.now(),
+      // One row is left for the cursor, and the rows `before` takes scroll the frame up.
+      ...(options.height !== undefined ? { height: Math.max(3, options.height - 1 - rowsOf(before)) } : {}),
+    });
     const up = drawnLines > 0 ? `\r\x1b[${drawnLines}A` : HIDE_CURSOR;
-    output.write(`${up}${CLEAR_TO_END}${lines.join('\n')}\n`);
+    output.write(`${up}${CLEAR_TO_END}${before}${lines.join('\n')}\n`);
     drawnLines = lines.length;
     lastDrawAt = options.clock.now();
   };
@@ -60,6 +79,11 @@ export function ttyView(output: ViewOutput, options: { readonly width: number; r
       state = applyEvent(state, event);
       schedule();
     },
+    message(text) {
+      if (finished || drawnLines === 0) return output.write(`${text}\n`);
+      pending?.abort();
+      draw(`${text}\n`);
+    },
     finish() {
       if (finished) return;
       pending?.abort();
@@ -73,6 +97,10 @@ export function ttyView(output: ViewOutput, options: { readonly width: number; r
   };
 }
 
+function rowsOf(text: string): number {
+  return text === '' ? 0 : text.split('\n').length - 1;
+}
+
 /** The plain view for pipes and logs: one line per notable event, nothing redrawn. */
 export function plainView(output: ViewOutput): LiveView {
   let state = EMPTY_LIVE_STATE;
@@ -81,6 +109,9 @@ export function plainView(output: ViewOutput): LiveView {
       state = applyEvent(state, event);
       const line = plainLine(event, state);
       if (line !== undefined) output.write(`${line}\n`);
+    },
+    message(text) {
+      output.write(`${text}\n`);
     },
     finish() {},
     get state() {

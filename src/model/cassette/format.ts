@@ -12,6 +12,7 @@ export const CassetteHeader = z.object({
   source: z.enum(['recorded', 'scripted']),
   description: z.string().optional(),
 });
+/** The parsed cassette header. */
 export type CassetteHeader = z.infer<typeof CassetteHeader>;
 
 const UsageSchema = z.object({
@@ -60,4 +61,5 @@ export const CassetteEntry = z.object({
   request: z.record(z.string(), z.unknown()),
   response: CassetteResponse,
 });
+/** One parsed cassette line: a request and its recorded reply. */
 export type CassetteEntry = Omit<z.infer<typeof CassetteEntry>, 'response'> & { readonly response: CassetteResponse };

@@ -105,7 +105,7 @@ function player(provider: ProviderModel, path: string): ProviderModel {
   return {
     ...describe(provider),
     async doGenerate(request) {
-      return resultOf(await lookup(request));
+      return resultOf(await lookup(request), path);
     },
     async *doStream(request) {
       const response = await lookup(request);
@@ -129,11 +129,11 @@ function describe(provider: ProviderModel): Omit<ProviderModel, 'doGenerate' | '
 }
 
 /** The final result of a recorded reply, whether it was recorded from `generate` or from a stream. */
-function resultOf(response: CassetteResponse): ProviderResult {
+function resultOf(response: CassetteResponse, path: string): ProviderResult {
   if (response.kind === 'generate') return response.result;
   const finish = response.parts.at(-1);
   // The format guarantees a final `finish` part; this guards hand-built data that skipped parsing.
-  if (finish?.type !== 'finish') throw new TypeError('recorded stream has no finish part');
+  if (finish?.type !== 'finish') throw new CassetteFileError(path, undefined, 'a recorded stream has no final "finish" part');
   return finish.result;
 }
 

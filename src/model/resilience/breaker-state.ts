@@ -1,5 +1,3 @@
-import type { BreakerState } from '../../events/types.js';
-
 /** Settings of one circuit breaker. */
 export interface BreakerSettings {
   /** Consecutive failed calls that open the breaker. */
@@ -14,6 +12,7 @@ export type BreakerSnapshot =
   | { readonly state: 'open'; readonly openedAt: number }
   | { readonly state: 'half-open'; readonly probeInFlight: boolean };
 
+/** A closed breaker with no failures: the start state. */
 export const CLOSED: BreakerSnapshot = Object.freeze({ state: 'closed', failures: 0 });
 
 /** Whether a call may start now, and the breaker after asking. */
@@ -67,9 +66,4 @@ export function onFailure(snapshot: BreakerSnapshot, now: number, settings: Brea
 /** A call ended without telling anything about the endpoint (aborted by its caller). A probe's slot is freed for the next call. */
 export function onNeutral(snapshot: BreakerSnapshot, wasProbe: boolean): BreakerSnapshot {
   return wasProbe && snapshot.state === 'half-open' ? { state: 'half-open', probeInFlight: false } : snapshot;
-}
-
-/** The public state name of a snapshot. */
-export function stateOf(snapshot: BreakerSnapshot): BreakerState {
-  return snapshot.state;
 }

@@ -22,6 +22,7 @@ export interface BreakerTicket {
   neutral(): void;
 }
 
+/** Where a breaker reads the time and reports its state changes. */
 export interface BreakerContext {
   readonly clock: Clock;
   readonly events?: EventBus;

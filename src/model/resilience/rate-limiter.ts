@@ -20,6 +20,7 @@ export interface RateLimiter {
   acquire(estimatedTokens: number, signal?: AbortSignal): Promise<RateReservation>;
 }
 
+/** Where a rate limiter sleeps and reports its waits. */
 export interface RateLimiterContext {
   readonly clock: Clock;
   readonly events?: EventBus;

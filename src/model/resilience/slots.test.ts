@@ -18,6 +18,18 @@ describe('createSlots', () => {
     expect(order).toEqual(['second']);
   });
 
+  it('tells a caller at once that it has to wait in line, and only then', async () => {
+    const slots = createSlots(1);
+    const queued: number[] = [];
+    const first = await slots.acquire(undefined, (n) => queued.push(n));
+    expect(queued).toEqual([]);
+    const second = slots.acquire(undefined, (n) => queued.push(n));
+    void slots.acquire(undefined, (n) => queued.push(n));
+    expect(queued).toEqual([1, 2]);
+    first();
+    (await second)();
+  });
+
   it('lets a caller that aborts while queued leave without taking a slot', async () => {
     const slots = createSlots(1);
     const held = await slots.acquire();

@@ -3,7 +3,11 @@ import { AbortedError } from '../../errors/taskforce-error.js';
 
 /** A cap on calls in flight. `acquire` resolves with the function that frees the slot. */
 export interface Slots {
-  acquire(signal?: AbortSignal): Promise<() => void>;
+  /**
+   * Takes a slot, waiting in line when all are held. `onQueued` is called at once (with the number of
+   * callers now in line, this one included) when the caller has to wait, so the wait can be reported.
+   */
+  acquire(signal?: AbortSignal, onQueued?: (queued: number) => void): Promise<() => void>;
 }
 
 /**
@@ -14,7 +18,7 @@ export function createSlots(max: number): Slots {
   if (!Number.isFinite(max)) return { acquire: async () => () => undefined };
   const limit = pLimit(max);
   return {
-    acquire(signal) {
+    acquire(signal, onQueued) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(new AbortedError(undefined, { cause: signal.reason }));
         let gaveUp = false;
@@ -31,6 +35,8 @@ export function createSlots(max: number): Slots {
               else resolve(once(release));
             }),
         );
+        // p-limit starts a task synchronously when a slot is free, so anything still in its queue now waits.
+        if (limit.pendingCount > 0) onQueued?.(limit.pendingCount);
       });
     },
   };

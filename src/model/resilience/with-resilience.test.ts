@@ -233,12 +233,13 @@ describe('withResilience: circuit breaker', () => {
 });
 
 describe('withResilience: limits', () => {
-  it('runs at most maxConcurrency calls at once', async () => {
-    const { clock, provider } = setup([{ text: 'a', latencyMs: 100 }, { text: 'b', latencyMs: 100 }, { text: 'c', latencyMs: 100 }], { maxConcurrency: 2 });
+  it('runs at most maxConcurrency calls at once, reporting the call that waits for a slot', async () => {
+    const { clock, provider, ofType } = setup([{ text: 'a', latencyMs: 100 }, { text: 'b', latencyMs: 100 }, { text: 'c', latencyMs: 100 }], { maxConcurrency: 2 });
     const finishedAt: number[] = [];
-    const calls = ['a', 'b', 'c'].map(() => provider.doGenerate(request).then(() => finishedAt.push(clock.now())));
+    const calls = ['a', 'b', 'c'].map((id) => provider.doGenerate({ ...request, callId: id }).then(() => finishedAt.push(clock.now())));
     await drive(clock, Promise.all(calls));
     expect(finishedAt).toEqual([100, 100, 200]);
+    expect(ofType('model.concurrency.wait').map((e) => [e.callId, e.maxConcurrency, e.queued, e.at])).toEqual([['c', 2, 1, 0]]);
   });
 
   it('holds back calls over requestsPerMinute, reporting the wait', async () => {

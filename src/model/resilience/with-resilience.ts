@@ -51,9 +51,18 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
     readonly reservation: RateReservation;
     end(): void;
   }
-  const beginAttempt = async (request: ProviderRequest, estimated: number): Promise<Attempt> => {
+  const beginAttempt = async (request: ProviderRequest, estimated: number, callId: string): Promise<Attempt> => {
     const reservation = await limiter.acquire(estimated, request.signal);
-    const release = await slots.acquire(request.signal);
+    const release = await slots.acquire(request.signal, (queued) =>
+      events?.emit({
+        type: 'model.concurrency.wait',
+        callId,
+        provider: provider.provider,
+        model: provider.modelId,
+        maxConcurrency: settings.maxConcurrency,
+        queued,
+      }),
+    );
     const scope = openAttemptScope(request.signal, settings.timeoutMs, clock, provider.provider);
     return {
       scope,
@@ -99,7 +108,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         let current: Attempt | undefined;
         let outcome: unknown;
         try {
-          current = await beginAttempt(request, estimated);
+          current = await beginAttempt(request, estimated, callId);
           const result = await current.scope.race(provider.doGenerate({ ...request, signal: current.scope.signal }));
           current.reservation.settle(totalTokens(result.usage));
           ticket.success();
@@ -124,7 +133,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         let consumerHolds = false;
         let outcome: unknown;
         try {
-          current = await beginAttempt(request, estimated);
+          current = await beginAttempt(request, estimated, callId);
           iterator = provider.doStream({ ...request, signal: current.scope.signal })[Symbol.asyncIterator]();
           for (;;) {
             const next = await current.scope.race(iterator.next());

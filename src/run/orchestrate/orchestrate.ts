@@ -102,6 +102,7 @@ export async function runOrchestration<T = string>(runtime: Runtime, goal: strin
         ...(options.refine ? { refine: options.refine } : {}),
       },
     });
+    if (outcome.failure) throw outcome.failure.error;
     const { node } = outcome;
     const capStop = guard.agentCapReached;
     const stoppedBy: StoppedBy | undefined = node.stoppedBy ?? (capStop ? { kind: 'cap', cap: 'maxAgents', detail: capStop.detail } : undefined);

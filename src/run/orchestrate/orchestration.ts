@@ -71,6 +71,11 @@ export interface RunFrame {
   /** Fires when this run must stop: the caller's signal, or the parent task's attempt ending. */
   readonly signal: AbortSignal;
   readonly records: Map<string, TaskRecord>;
+  /**
+   * Task attempts still running. A cancelled or fail-fast schedule returns without waiting for the
+   * attempts it aborted; the run waits for them, so what they spent (a sub-run's calls) is in the tree.
+   */
+  readonly inFlight: Set<Promise<unknown>>;
 }
 
 /** What a task gathered while it ran (across attempts). */
@@ -87,4 +92,6 @@ export interface RunOutcome {
   /** This run's lineage first, then its descendants', depth-first. */
   readonly lineage: readonly RunLineage[];
   readonly value?: unknown;
+  /** The error (not a stop) that ended the run; whoever started the run throws it. */
+  readonly failure?: { readonly error: unknown };
 }

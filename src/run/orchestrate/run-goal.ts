@@ -1,24 +1,24 @@
-import type { EventBus } from '../../events/bus.js';
 import { planGoal } from '../../plan/planner.js';
 import type { TaskTree } from '../../plan/types.js';
 import { scheduleLineage } from '../lineage.js';
 import { runTaskTree } from '../scheduler/scheduler.js';
-import type { ScheduleResult } from '../scheduler/types.js';
-import { synthesize } from '../synthesis/synthesize.js';
-import type { SynthesisResult, SynthesisSource } from '../synthesis/types.js';
+import type { ScheduleResult, TaskErrorInfo } from '../scheduler/types.js';
+import type { SynthesisSource } from '../synthesis/types.js';
 import { addNodeUsage, createCallLog } from './metered-model.js';
 import type { Orchestration, RunFrame, RunOutcome, RunRequest } from './orchestration.js';
-import { refineAnswer } from './refine.js';
+import { joinSources, mergeResults, type Merged } from './merge.js';
 import { scopedRuntime } from './scope.js';
 import { stopOf, stopOfSchedule } from './stop.js';
 import { taskExecutor } from './task-executor.js';
-import type { RefineSummary, RunNode, StoppedBy, SynthesisSummary, TaskNode } from './types.js';
+import type { RunNode, StoppedBy, TaskNode } from './types.js';
 
 /**
  * Runs one level of the tree: plan (unless a plan was given) → schedule the tasks through the
  * strategy (decomposable ones recurse) → synthesize the completed results → (top level only) refine.
- * A budget or cancellation at any step ends the run with `stoppedBy` and whatever finished; any other
- * error is thrown.
+ * A budget or cancellation at any step ends the run with `stoppedBy` and whatever finished. Any other
+ * error (a plan that stays invalid, a failed strict synthesis) ends it too, as `failure` on the
+ * outcome and `error` on the node, after a `run.failed` event: the caller throws it, and the run's
+ * spend stays in the tree.
  */
 export async function runGoal(o: Orchestration, request: RunRequest): Promise<RunOutcome> {
   const { runtime } = o;
@@ -38,6 +38,7 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
 
   let tree: TaskTree | undefined = request.tree;
   let stoppedBy: StoppedBy | undefined;
+  let failure: { readonly error: unknown } | undefined;
   if (!tree) {
     try {
       tree = await planGoal(
@@ -47,11 +48,11 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
       );
     } catch (error) {
       stoppedBy = stopOf(error, signal);
-      if (!stoppedBy) throw failed(events, error);
+      if (!stoppedBy) failure = { error };
     }
   }
 
-  const frame: RunFrame = { runId, goal, depth, events, signal, records: new Map() };
+  const frame: RunFrame = { runId, goal, depth, events, signal, records: new Map(), inFlight: new Set() };
   const schedule = tree
     ? await runTaskTree(tree, taskExecutor(o, frame), {
         concurrency: o.concurrency,
@@ -64,46 +65,19 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
         random: runtime.random,
       })
     : undefined;
+  // Aborted attempts wind down promptly (they got the abort); their spend and sub-runs belong in the tree.
+  while (frame.inFlight.size > 0) await Promise.allSettled([...frame.inFlight]);
   stoppedBy ??= stopOfSchedule(schedule?.stoppedBy, o.guard);
   const sources = tree && schedule ? sourcesOf(tree, schedule) : [];
 
   // Merge what completed, unless a budget or cancellation already stopped the run (a model call would fail too).
-  let output = sources.map((s) => `[${s.taskId}] ${s.title}\n\n${s.output}`).join('\n\n');
-  let value: unknown;
-  let synthesis: SynthesisSummary | undefined;
-  let refine: RefineSummary | undefined;
-  const final = request.final;
-  if (sources.length > 0 && stoppedBy?.kind !== 'budget' && stoppedBy?.kind !== 'cancelled') {
-    try {
-      const merged: SynthesisResult<unknown> = await synthesize({
-        goal,
-        results: sources,
-        model: scope.models.synthesizer,
-        events,
-        signal,
-        ...(final?.outputSchema ? { outputSchema: final.outputSchema } : {}),
-        ...(final?.rubric !== undefined ? { rubric: final.rubric } : {}),
-        ...(final?.strict !== undefined ? { strict: final.strict } : {}),
-        ...(o.synthesis.maxAttempts !== undefined ? { maxAttempts: o.synthesis.maxAttempts } : {}),
-        ...(o.synthesis.maxTokens !== undefined ? { maxTokens: o.synthesis.maxTokens } : {}),
-      } as Parameters<typeof synthesize>[0]);
-      synthesis = { citations: merged.citations, passed: merged.passed, attempts: merged.attempts, checks: merged.checks };
-      value = merged.output;
-      output = typeof merged.output === 'string' ? merged.output : JSON.stringify(merged.output);
-    } catch (error) {
-      const stop = stopOf(error, signal);
-      if (!stop) throw failed(events, error);
-      // The first cause is the one reported, as the scheduler does.
-      stoppedBy ??= stop;
-    }
-    if (final?.refine && synthesis && typeof value === 'string') {
-      const refined = await refineAnswer({ goal, draft: output, model: scope.models.synthesizer, options: final.refine, events, signal });
-      output = refined.output;
-      value = refined.output;
-      refine = refined.summary;
-      stoppedBy ??= refined.stoppedBy;
-    }
-  }
+  const stopped = stoppedBy?.kind === 'budget' || stoppedBy?.kind === 'cancelled';
+  const merged: Merged = stopped
+    ? { output: joinSources(sources) }
+    : await mergeResults(o, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
+  // The first cause is the one reported, as the scheduler does.
+  stoppedBy ??= merged.stoppedBy;
+  failure ??= merged.failure;
 
   const tasks = tree && schedule ? taskNodes(o, tree, schedule, frame) : [];
   const own = ownLog.usage();
@@ -114,14 +88,21 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
     ...(request.parent ? { parent: request.parent } : {}),
     planned: request.tree ? 'user' : 'planner',
     tasks,
-    output,
-    ...(synthesis ? { synthesis } : {}),
-    ...(refine ? { refine } : {}),
+    output: merged.output,
+    ...(merged.synthesis ? { synthesis: merged.synthesis } : {}),
+    ...(merged.refine ? { refine: merged.refine } : {}),
     ...(stoppedBy ? { stoppedBy } : {}),
+    ...(failure ? { error: errorInfo(failure.error) } : {}),
     usage: { own, subtree: tasks.reduce((sum, t) => addNodeUsage(sum, t.usage.subtree), own) },
   };
-  events.emit({ type: 'run.completed', durationMs: runtime.clock.now() - startedAt, usage: node.usage.subtree.usage, costUsd: node.usage.subtree.costUsd });
-  return { node, lineage: lineageOf(request, tree, schedule, frame), ...(value !== undefined ? { value } : {}) };
+  if (failure) events.emit({ type: 'run.failed', error: node.error!.message, code: node.error!.code });
+  else events.emit({ type: 'run.completed', durationMs: runtime.clock.now() - startedAt, usage: node.usage.subtree.usage, costUsd: node.usage.subtree.costUsd });
+  return {
+    node,
+    lineage: lineageOf(request, tree, schedule, frame),
+    ...(merged.value !== undefined && !failure ? { value: merged.value } : {}),
+    ...(failure ? { failure } : {}),
+  };
 }
 
 function sourcesOf(tree: TaskTree, schedule: ScheduleResult<string>): SynthesisSource[] {
@@ -174,11 +155,10 @@ function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: Sc
   return [own, ...sorted.flatMap((child) => child.lineage)];
 }
 
-/** Reports the run as failed (`run.failed`) and returns the error, for the caller to throw. */
-function failed(events: EventBus, error: unknown): unknown {
+/** An error as the tree records it: its message and stable code (`RUN_ERROR` when it has none). */
+function errorInfo(error: unknown): TaskErrorInfo {
   const code = (error as { code?: unknown } | null)?.code;
-  events.emit({ type: 'run.failed', error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) });
-  return error;
+  return { message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : 'RUN_ERROR' };
 }
 
 const EMPTY_ANALYSIS: TaskTree['analysis'] = {

@@ -22,8 +22,9 @@ export function subGoalOf(task: Pick<TaskSpec, 'title' | 'instructions'>, inputs
 /**
  * Runs `goal` as a sub-run one level below `frame`, for task `taskId`, and attaches it to the task's
  * record. A sub-run stopped by a budget or cancellation rethrows that stop, so the parent stops too;
- * one that completed none of its tasks is a `SubRunError`. In both cases the sub-run stays in the
- * tree with what it did. The ticket is released on failure, so a retry is not taken for a repeat.
+ * one that failed (its plan stayed invalid) rethrows its error; one that completed none of its tasks
+ * is a `SubRunError`. In every case the sub-run stays in the tree with what it did and spent. The
+ * ticket is released on failure, so a retry is not taken for a repeat.
  */
 export async function spawnSubRun(
   o: Orchestration,
@@ -52,6 +53,10 @@ export async function spawnSubRun(
   }
   record.subRuns.push(child);
   const { node } = child;
+  if (child.failure) {
+    admission.ticket.release();
+    throw child.failure.error;
+  }
   const stop = node.stoppedBy;
   if (stop?.kind === 'budget') {
     admission.ticket.release();

@@ -16,6 +16,18 @@ import { spawnSubRun, subGoalOf } from './sub-run.js';
  * strategy coordinates agents on it. Everything the task spends and decides lands in its record.
  */
 export function taskExecutor(o: Orchestration, frame: RunFrame): TaskExecutor<string> {
+  const execute = attemptOf(o, frame);
+  return (task, context) => {
+    const attempt = execute(task, context);
+    frame.inFlight.add(attempt);
+    const done = () => frame.inFlight.delete(attempt);
+    attempt.then(done, done);
+    return attempt;
+  };
+}
+
+/** One attempt at a task: a sub-run, or the strategy coordinating agents. */
+function attemptOf(o: Orchestration, frame: RunFrame): TaskExecutor<string> {
   return async (task, context) => {
     const record = recordOf(frame, task.id);
     const site = { runId: frame.runId, taskId: task.id, depth: frame.depth, events: frame.events };

@@ -107,6 +107,11 @@ export interface RunNode {
   readonly synthesis?: SynthesisSummary;
   readonly refine?: RefineSummary;
   readonly stoppedBy?: StoppedBy;
+  /**
+   * The error that ended a sub-run (its plan stayed invalid, its synthesis failed); the task it worked
+   * for fails with the same error. (At the top level, `orchestrate` throws it instead.)
+   */
+  readonly error?: TaskErrorInfo;
   readonly usage: UsageRollup;
 }
 

@@ -139,6 +139,18 @@ describe('scheduleTaskTree: order and inputs', () => {
     expect(() => handle.setPriority('nope', 'high')).toThrow(/"nope"/);
   });
 
+  it('passes the outputs of declared dependencies the reduction dropped, and rejects a dropped edge nothing implies', async () => {
+    const base = testTree([{ id: 'a' }, { id: 'b', deps: ['a'] }, { id: 'c', deps: ['b'] }, { id: 'x' }]);
+    const seen: Record<string, string[]> = {};
+    const execute: TaskExecutor<string> = async (task, { inputs }) => ((seen[task.id] = Object.keys(inputs)), task.id);
+    await runTaskTree({ ...base, droppedEdges: [['c', 'a']] }, execute);
+    expect(seen.c).toEqual(['b', 'a']);
+    // x is not upstream of c: a hand-built tree that claims so is rejected when c starts, naming the edge.
+    await expect(runTaskTree({ ...base, droppedEdges: [['c', 'x']] }, execute, { concurrency: 1 })).rejects.toThrow(
+      /droppedEdges: "c" → "x" is not implied/,
+    );
+  });
+
   it('records the agents an executor reports, once each', async () => {
     const result = await runTaskTree(testTree([{ id: 'a' }]), async (_task, context) => {
       context.reportAgent('researcher');

@@ -27,8 +27,8 @@ import type {
 /**
  * Starts running a task tree and returns a handle at once. Ready tasks are dispatched longest
  * remaining path first (then priority, then id), at most `concurrency` at a time; each receives its
- * dependencies' outputs. See {@link ScheduleOptions} for failure policy, retries, timeouts,
- * cancellation and budgets.
+ * dependencies' outputs (declared dependencies the plan's reduction dropped included). See
+ * {@link ScheduleOptions} for failure policy, retries, timeouts, cancellation and budgets.
  *
  * @example
  * ```ts
@@ -270,6 +270,7 @@ class ScheduleRun<O> {
     );
   }
 
+  /** Outputs of the task's dependencies, and of the declared ones the transitive reduction dropped. */
   private inputsOf(i: number): Record<string, O> {
     const { dependencyStart, dependencies, tasks } = this.graph;
     const inputs: Record<string, O> = {};
@@ -277,6 +278,16 @@ class ScheduleRun<O> {
       const d = dependencies[e]!;
       inputs[tasks[d]!.id] = this.outputs[d] as O;
     }
+    const indirect = this.graph.indirectInputs.get(i);
+    if (indirect)
+      for (const d of indirect) {
+        // A dropped edge is implied by a longer path, so its task completed before this one became ready.
+        if (this.state[d] !== COMPLETED)
+          throw new InvalidTaskGraphError(
+            `droppedEdges: "${tasks[i]!.id}" → "${tasks[d]!.id}" is not implied by the remaining dependencies ("${tasks[d]!.id}" has not completed)`,
+          );
+        inputs[tasks[d]!.id] = this.outputs[d] as O;
+      }
     return inputs;
   }
 

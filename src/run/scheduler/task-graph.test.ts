@@ -41,6 +41,14 @@ describe('compileTaskGraph', () => {
     expect(() => compileTaskGraph(cyclic)).toThrow(/dependency cycle: tasks "x", "y"/);
   });
 
+  it('keeps the dependencies the reduction dropped as inputs only, and rejects unknown ones', () => {
+    const tree = { ...testTree([{ id: 'a' }, { id: 'b', deps: ['a'] }, { id: 'c', deps: ['b'] }]), droppedEdges: [['c', 'a']] as const };
+    const graph = compileTaskGraph(tree);
+    expect(graph.indirectInputs.get(2)).toEqual([0]);
+    expect(graph.dependencyStart[3]! - graph.dependencyStart[2]!).toBe(1); // readiness still waits on b only
+    expect(() => compileTaskGraph({ ...tree, droppedEdges: [['c', 'zz']] })).toThrow(new InvalidTaskGraphError('droppedEdges[0]: unknown task "zz"'));
+  });
+
   it('rejects a task without a remaining path', () => {
     const tree = testTree([{ id: 'a' }, { id: 'b' }]);
     const broken = { ...tree, analysis: { ...tree.analysis, remainingPath: { a: 1 } } };

@@ -20,11 +20,16 @@ export interface CompiledTaskGraph {
   readonly priority: Uint8Array;
   /** Position of each task's id in sorted (code unit) order: the final, deterministic tie-break. */
   readonly idRank: Int32Array;
+  /**
+   * Declared dependencies the plan's transitive reduction dropped (`tree.droppedEdges`), by task: they
+   * no longer gate readiness (another path already does), but the task still receives their outputs.
+   */
+  readonly indirectInputs: ReadonlyMap<number, readonly number[]>;
 }
 
 /**
- * Indexes a tree and checks what the scheduler relies on: unique ids, known dependencies, no cycle,
- * and a finite `analysis.remainingPath` for every task.
+ * Indexes a tree and checks what the scheduler relies on: unique ids, known dependencies (dropped ones
+ * included), no cycle, and a finite `analysis.remainingPath` for every task.
  * @throws InvalidTaskGraphError naming the task and the field at fault.
  */
 export function compileTaskGraph(tree: TaskTree): CompiledTaskGraph {
@@ -84,7 +89,18 @@ export function compileTaskGraph(tree: TaskTree): CompiledTaskGraph {
   const idRank = new Int32Array(n);
   for (let r = 0; r < n; r++) idRank[byId[r]!] = r;
 
-  return { tasks, indexOf, dependencyStart, dependencies, dependentStart, dependents, remainingPath, priority, idRank };
+  const indirectInputs = new Map<number, number[]>();
+  tree.droppedEdges.forEach(([taskId, depId], e) => {
+    const i = indexOf.get(taskId);
+    const d = indexOf.get(depId);
+    if (i === undefined || d === undefined)
+      throw new InvalidTaskGraphError(`droppedEdges[${e}]: unknown task "${i === undefined ? taskId : depId}"`);
+    const list = indirectInputs.get(i);
+    if (list) list.push(d);
+    else indirectInputs.set(i, [d]);
+  });
+
+  return { tasks, indexOf, dependencyStart, dependencies, dependentStart, dependents, remainingPath, priority, idRank, indirectInputs };
 }
 
 /** Kahn's algorithm: if some task never reaches zero unmet dependencies, it is on (or behind) a cycle. */

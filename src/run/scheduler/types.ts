@@ -10,7 +10,11 @@ import type { BudgetTracker } from '../budget.js';
  * `O` is the output type every task of the tree produces.
  */
 export interface TaskExecutionContext<O> {
-  /** Outputs of the task's dependencies, keyed by dependency id. */
+  /**
+   * Outputs of the task's dependencies, keyed by dependency id: those in `dependsOn` and those the
+   * plan declared but its transitive reduction dropped (`tree.droppedEdges`), since the task was
+   * written to use them.
+   */
   readonly inputs: Readonly<Record<string, O>>;
   /**
    * Aborts when the run is cancelled, a fail-fast failure stops it, or this attempt times out.

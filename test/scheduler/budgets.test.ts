@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createEventBus } from '../../src/events/bus.js';
+import type { TaskforceEvent } from '../../src/events/types.js';
+import { modelFromProvider } from '../../src/model/model.js';
+import { scriptedModel } from '../../src/model/scripted.js';
+import { createBudgetTracker, type Budgets } from '../../src/run/budget.js';
+import { guardedModel } from '../../src/run/guarded-model.js';
+import { runTaskTree } from '../../src/run/scheduler/index.js';
+import type { BudgetKind } from '../../src/events/types.js';
+import { manualClock } from '../../src/util/clock.js';
+import { drive } from './drive.js';
+import { testTree } from './tree.js';
+
+/**
+ * Eight independent tasks, two at a time; each makes one model call of 10 ms (manual clock) using
+ * 100 + 100 tokens at $10 / M tokens ($0.002 a call), through the budget-guarded model a runtime uses.
+ */
+async function runUnder(limits: Budgets, checkDispatch = true) {
+  const clock = manualClock();
+  const bus = createEventBus({ clock });
+  const events: TaskforceEvent[] = [];
+  bus.on((event) => events.push(event));
+  const budget = createBudgetTracker(limits, { clock, events: bus });
+  const provider = scriptedModel({
+    replies: (request) => ({ text: `done: ${request.messages.at(-1)?.content}`, usage: { inputTokens: 100, outputTokens: 100 } }),
+    latencyMs: 10,
+    clock,
+  });
+  const model = guardedModel(modelFromProvider(provider, { clock, pricing: { scripted: { input: 10, output: 10 } } }), budget);
+  const tree = testTree(Array.from({ length: 8 }, (_, i) => ({ id: `t${i}` })));
+  const result = await drive(
+    clock,
+    runTaskTree(tree, async (task, { signal }) => (await model.generate({ prompt: task.id, signal })).text, {
+      clock,
+      concurrency: 2,
+      ...(checkDispatch ? { budget } : {}),
+      events: bus,
+    }),
+  );
+  const byStatus = (status: string) => Object.values(result.tasks).filter((t) => t.status === status).map((t) => t.taskId);
+  return { result, budget, events, provider, byStatus };
+}
+
+// Hand-traced with two slots: calls start at 0, 10, 20, ... in pairs; usage is recorded when a call ends.
+const cases: { budget: BudgetKind; limits: Budgets; completed: string[]; failed: string[]; calls: number; checkDispatch?: boolean }[] = [
+  // 400 tokens at 10 (t2, t3 start), 800 at 20: the next dispatch is refused.
+  { budget: 'tokens', limits: { maxTokens: 500 }, completed: ['t0', 't1', 't2', 't3'], failed: [], calls: 4 },
+  // $0.004 at 10, $0.008 at 20.
+  { budget: 'costUsd', limits: { maxCostUsd: 0.005 }, completed: ['t0', 't1', 't2', 't3'], failed: [], calls: 4 },
+  // Dispatches at 0, 10 and 20 are within 25 ms; at 30 the wall time is spent.
+  { budget: 'wallTimeMs', limits: { maxWallTimeMs: 25 }, completed: ['t0', 't1', 't2', 't3', 't4', 't5'], failed: [], calls: 6 },
+  // t2 takes the third and last call at 10; the dispatch check then refuses t3 before it calls.
+  { budget: 'modelCalls', limits: { maxModelCalls: 3 }, completed: ['t0', 't1', 't2'], failed: [], calls: 3 },
+  // A call refused inside a running task fails that task with the budget error and stops the run too.
+  { budget: 'modelCalls', limits: { maxModelCalls: 3 }, completed: ['t0', 't1', 't2'], failed: ['t3'], calls: 3, checkDispatch: false },
+];
+
+describe('each budget stops a scheduled run cleanly, keeping the finished work', () => {
+  it.each(cases)('$budget (scheduler checks before dispatch: $checkDispatch)', async ({ budget: kind, limits, completed, failed, calls, checkDispatch }) => {
+    const { result, events, provider, byStatus } = await runUnder(limits, checkDispatch ?? true);
+
+    expect(result.status).toBe('budget-exceeded');
+    expect(result.stoppedBy).toMatchObject({ kind: 'budget', budget: kind });
+    expect(result.stoppedBy?.detail).toContain(`budget "${kind}" reached`);
+    expect(byStatus('completed')).toEqual(completed);
+    expect(byStatus('failed')).toEqual(failed);
+    for (const id of failed) expect(result.tasks[id]?.error?.code).toBe('BUDGET_EXCEEDED');
+    // What finished is kept, with its output.
+    for (const id of completed) expect(result.tasks[id]?.output).toBe(`done: ${id}`);
+    // The rest never started, and say why.
+    const notRun = byStatus('not-run');
+    expect(notRun.length + completed.length + failed.length).toBe(8);
+    for (const id of notRun) expect(result.tasks[id]?.reason).toMatch(new RegExp(`^schedule stopped: budget "${kind}" reached`));
+    expect(provider.calls).toBe(calls);
+    expect(events.filter((e) => e.type === 'budget.exceeded')).toEqual([expect.objectContaining({ budget: kind })]);
+  });
+
+  it('warns at 80% of a budget before stopping', async () => {
+    const { events } = await runUnder({ maxModelCalls: 5 });
+    const warning = events.find((e) => e.type === 'budget.warning');
+    expect(warning).toMatchObject({ budget: 'modelCalls', used: 4, limit: 5 });
+    expect(events.indexOf(warning!)).toBeLessThan(events.findIndex((e) => e.type === 'budget.exceeded'));
+  });
+});
