@@ -1,5 +1,5 @@
 export type { Runtime, RuntimeLimits, RuntimeModels } from './runtime-types.js';
-export type { Budgets, BudgetTracker, BudgetUsage } from './budget.js';
+export { createBudgetTracker, type Budgets, type BudgetTracker, type BudgetUsage } from './budget.js';
 export type { Store } from './store.js';
 export { createRuntime, DEFAULT_LIMITS, type ManagedRuntime, type RuntimeConfig } from './runtime.js';
 export { CLAUDE_MODEL_ALIASES } from './runtime-models.js';

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { loadSuite } from '../../src/eval/load-suite.js';
 import { reportMarkdown } from '../../src/eval/markdown.js';
@@ -9,6 +8,7 @@ import { runSuite } from '../../src/eval/runner.js';
 import type { LoadedSuite, SuiteSpec } from '../../src/eval/types.js';
 import type { ProviderRequest } from '../../src/model/types.js';
 import { createTaskforce } from '../../src/run/create-taskforce.js';
+import { manualClock } from '../../src/util/clock.js';
 
 const inMemory = (spec: SuiteSpec, baseDir = process.cwd()): LoadedSuite => ({ spec, file: 'in-memory', baseDir });
 
@@ -79,12 +79,21 @@ describe('runSuite', () => {
   });
 
   it('runs at most `concurrency` cases at once', async () => {
+    // Each reply waits until a second case is waiting too, then both go on: cases can only complete
+    // in pairs, so the limit of 2 is reached, and any case beyond the limit would show in `most`.
     let inFlight = 0;
     let most = 0;
+    let waiting: (() => void)[] = [];
     const replies = async () => {
       inFlight += 1;
       most = Math.max(most, inFlight);
-      await sleep(20);
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) {
+          for (const release of waiting) release();
+          waiting = [];
+        }
+      });
       inFlight -= 1;
       return 'ok';
     };
@@ -96,6 +105,28 @@ describe('runSuite', () => {
     const report = await runSuite(inMemory({ name: 'bounded', model: { replies }, cases }), { concurrency: 2 });
     expect(report.passed).toBe(6);
     expect(most).toBe(2);
+  });
+
+  it("measures each case's latency on the given clock, from the run's start to its end", async () => {
+    const clock = manualClock();
+    const suite = inMemory({
+      name: 'timed',
+      cases: [
+        { name: 'slow', model: { replies: ['ok'], latencyMs: 250 }, task: { agent: 'writer', prompt: 'a' }, checks: [{ type: 'contains', value: 'ok' }] },
+        { name: 'fast', model: { replies: ['ok'], latencyMs: 40 }, task: { agent: 'writer', prompt: 'b' }, checks: [{ type: 'contains', value: 'ok' }] },
+      ],
+    });
+    const running = runSuite(suite, { clock, concurrency: 2 });
+    let done = false;
+    void running.finally(() => (done = true));
+    // Time moves only when told: step from one pending sleep to the next until the suite is done.
+    while (!done) if (!(await clock.runNext())) await new Promise((resolve) => setImmediate(resolve));
+    const report = await running;
+    expect(report.results.map((r) => [r.case, r.latencyMs])).toEqual([
+      ['slow', 250],
+      ['fast', 40],
+    ]);
+    expect(report.strategies[0]).toMatchObject({ strategy: 'task', meanLatencyMs: 145, maxLatencyMs: 250 });
   });
 
   it('asks the judge model for llm-judge checks and counts its spend apart', async () => {
@@ -120,7 +151,7 @@ describe('runSuite', () => {
       modelOptions: { cassette: { mode: 'record', path } },
     });
     await recording.task('capital', 'Capital of Australia?', 'researcher');
-    recording.close();
+    await recording.close();
     expect(JSON.parse((await readFile(path, 'utf8')).split('\n')[0]!).source).toBe('scripted');
 
     const report = await runSuite(

@@ -81,4 +81,17 @@ describe('orchestrate: refine (critique → revise until converged)', () => {
     expect((error as Error).message).toMatch(/"refine" .* "outputSchema"/);
     expect(provider.calls).toBe(0);
   });
+
+  it.each([
+    [{ maxRounds: 0 }, /option "refine.maxRounds" must be a positive integer, got 0/],
+    [{ maxRounds: 3, threshold: 2 }, /option "refine.threshold" must be a number in \[0, 1\], got 2/],
+    [{ maxRounds: 2, minRounds: 3 }, /option "refine.minRounds"/],
+    [{ maxRounds: 2, similarity: 'jaccard' }, /option "refine.similarity" must be a function/],
+  ])('rejects bad refine options %o before any model call', async (refine, message) => {
+    const { options, provider } = scripted({ plans: PLANS }, { refine: refine as never });
+    const error = await orchestrate('Write about bikes', options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect(provider.calls).toBe(0);
+  });
 });

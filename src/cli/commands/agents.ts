@@ -46,8 +46,11 @@ export async function agentsCommand(args: readonly string[], io: CliIo): Promise
     const agents = registry.list();
     if (json) println(io.stdout, JSON.stringify(agents.map(summary), null, 2));
     else {
-      println(io.stdout, `${fit('name', 14)} ${fit('capabilities', 40)} description`);
-      for (const agent of agents) println(io.stdout, `${fit(agent.name, 14)} ${fit(agent.capabilities.join(', '), 40)} ${agent.description}`);
+      // On a terminal, one line per agent (cut to its width); in a pipe, the whole description.
+      const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns - 1 : Infinity;
+      const line = (text: string) => println(io.stdout, text.length > width ? `${text.slice(0, width - 1)}…` : text);
+      line(`${fit('name', 14)} ${fit('capabilities', 40)} description`);
+      for (const agent of agents) line(`${fit(agent.name, 14)} ${fit(agent.capabilities.join(', '), 40)} ${agent.description}`);
     }
     return EXIT.OK;
   }

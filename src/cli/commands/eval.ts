@@ -55,7 +55,7 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
   const strategy = stringFlag(parsed, 'strategy');
   const json = booleanFlag(parsed, 'json');
   const flagged = ['model', 'scripted', 'cassette'].some((n) => stringFlag(parsed, n) !== undefined);
-  const override = flagged ? modelSourceOf(parsed, io.env, EVAL_HELP) : undefined;
+  const override = absolutePaths(flagged ? modelSourceOf(parsed, io.env, EVAL_HELP) : undefined, io.cwd);
   const envModel = modelFromEnvironment(io.env);
 
   const suite = await loadSuite(path, io.cwd);

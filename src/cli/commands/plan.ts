@@ -39,6 +39,7 @@ export async function planCommand(args: readonly string[], io: CliIo): Promise<E
     ...(model.modelOptions ? { modelOptions: model.modelOptions } : {}),
     ...(Array.isArray(agents) && agents.length > 0 ? { agentsDir: agents as string[] } : {}),
     onEvent: listenerFor(view),
+    clock: io.clock,
     signal: io.interrupt,
   });
   let tree: TaskTree;

@@ -46,6 +46,7 @@ export async function taskCommand(args: readonly string[], io: CliIo): Promise<E
     ...(model.modelOptions ? { modelOptions: model.modelOptions } : {}),
     ...(Array.isArray(agents) && agents.length > 0 ? { agentsDir: agents as string[] } : {}),
     onEvent: listenerFor(view),
+    clock: io.clock,
   });
   let result: TaskResult;
   try {

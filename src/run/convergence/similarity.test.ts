@@ -97,8 +97,8 @@ describe('shingleSimilarity', () => {
   });
 
   it('rejects a shingle size that is not a positive integer', () => {
-    expect(() => shingleSimilarityOf(0)).toThrow(/positive integer/);
-    expect(() => shingles('a b', 1.5)).toThrow(/positive integer/);
+    expect(() => shingleSimilarityOf(0)).toThrow(expect.objectContaining({ code: 'CONFIG_ERROR', message: expect.stringMatching(/positive integer, got 0/) }));
+    expect(() => shingles('a b', 1.5)).toThrow(expect.objectContaining({ code: 'CONFIG_ERROR', message: expect.stringMatching(/positive integer, got 1.5/) }));
   });
 });
 

@@ -1,3 +1,5 @@
+import { ConfigError } from '../../errors/taskforce-error.js';
+
 /**
  * Text similarity measures for convergence detection. Every measure is a pure function of two strings
  * returning a number in [0, 1]: symmetric, and 1 for texts that are equal after normalisation.
@@ -51,7 +53,7 @@ export function jaccardSimilarity(a: string, b: string): number {
  * yields itself as its one shingle, so short texts still compare.
  */
 export function shingles(text: string, size = 3): Set<string> {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`shingle size must be a positive integer, got ${size}`);
+  checkShingleSize(size);
   const words = tokenize(text);
   if (words.length === 0) return new Set();
   if (words.length <= size) return new Set([words.join(' ')]);
@@ -74,7 +76,7 @@ export function shingleSimilarity(a: string, b: string, size = 3): number {
 
 /** A {@link SimilarityFn} using w-shingles of the given size. */
 export function shingleSimilarityOf(size: number): SimilarityFn {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`shingle size must be a positive integer, got ${size}`);
+  checkShingleSize(size);
   return (a, b) => shingleSimilarity(a, b, size);
 }
 
@@ -100,4 +102,8 @@ export function agreementOf(outputs: readonly string[], similarity: SimilarityFn
   for (let i = 0; i < outputs.length; i++)
     for (let j = i + 1; j < outputs.length; j++) least = Math.min(least, similarity(outputs[i] ?? '', outputs[j] ?? ''));
   return least;
+}
+
+function checkShingleSize(size: number): void {
+  if (!Number.isInteger(size) || size < 1) throw new ConfigError(`shingle size must be a positive integer, got ${String(size)}`);
 }

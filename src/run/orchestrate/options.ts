@@ -12,7 +12,7 @@ import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
 import type { Strategy } from '../strategy.js';
 import { direct } from './direct.js';
 import type { PlannerSettings } from './orchestration.js';
-import type { RefineOptions } from './refine.js';
+import { checkRefineOptions, type RefineOptions } from './refine.js';
 
 /**
  * Settings of the runtime `orchestrate` creates when it is not given one. They describe the
@@ -105,8 +105,7 @@ export function checkRunOptions(
     throw new ConfigError(`orchestrate: concurrency must be a positive integer, got ${String(concurrency)}`);
   if (options.refine && options.outputSchema)
     throw new ConfigError('orchestrate: "refine" revises a text answer and cannot be combined with "outputSchema"; leave one out');
-  if (options.refine !== undefined && (typeof options.refine !== 'object' || options.refine === null))
-    throw new ConfigError('orchestrate: "refine" must be an object like { maxRounds: 3, threshold: 0.9 }');
+  if (options.refine !== undefined) checkRefineOptions(options.refine);
   const tree = options.plan === undefined ? undefined : userPlan(options.plan, runtime);
   return { maxDepth, concurrency, ...(tree ? { tree } : {}) };
 }

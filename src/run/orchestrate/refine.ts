@@ -2,7 +2,7 @@ import type { EventBus } from '../../events/bus.js';
 import type { Model } from '../../model/types.js';
 import { ConfigError } from '../../errors/taskforce-error.js';
 import { fillTemplate, readPromptTemplate } from '../../util/prompt-template.js';
-import { createConvergenceDetector } from '../convergence/detector.js';
+import { createConvergenceDetector, type ConvergenceOptions } from '../convergence/detector.js';
 import type { SimilarityFn } from '../convergence/similarity.js';
 import { stopOf } from './stop.js';
 import type { RefineSummary, StoppedBy } from './types.js';
@@ -55,15 +55,9 @@ export interface RefineOutcome {
  * revision call. Rounds go out as `convergence.round` / `convergence.stopped` events.
  */
 export async function refineAnswer(input: RefineInput): Promise<RefineOutcome> {
-  validate(input.options);
+  checkRefineOptions(input.options);
   const { goal, model, signal } = input;
-  const detector = createConvergenceDetector({
-    maxRounds: input.options.maxRounds,
-    ...(input.options.threshold !== undefined ? { threshold: input.options.threshold } : {}),
-    ...(input.options.minRounds !== undefined ? { minRounds: input.options.minRounds } : {}),
-    ...(input.options.similarity ? { similarity: input.options.similarity } : {}),
-    ...(input.events ? { events: input.events } : {}),
-  });
+  const detector = createConvergenceDetector(detectorOptions(input.options, input.events));
   let current = input.draft;
   let state = detector.observe(current);
   while (!state.done) {
@@ -86,7 +80,29 @@ export async function refineAnswer(input: RefineInput): Promise<RefineOutcome> {
   return { output: current, summary: { rounds: state.rounds, reason: state.reason, similarity: state.similarity } };
 }
 
-function validate(options: RefineOptions): void {
+/**
+ * Checks `refine` options before any model call: an object whose rounds, threshold and similarity
+ * a convergence detector accepts. Throws `ConfigError` naming the field.
+ */
+export function checkRefineOptions(options: RefineOptions): void {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('option "refine" must be an object like { maxRounds: 3, threshold: 0.9 }');
+  if (options.similarity !== undefined && typeof options.similarity !== 'function')
+    throw new ConfigError('option "refine.similarity" must be a function (a, b) => number in [0, 1]');
+  try {
+    createConvergenceDetector(detectorOptions(options));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.message.replace(/^convergence option "/, 'option "refine.'), { cause: error });
+    throw error;
+  }
+}
+
+function detectorOptions(options: RefineOptions, events?: EventBus): ConvergenceOptions {
+  return {
+    maxRounds: options.maxRounds,
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    ...(options.minRounds !== undefined ? { minRounds: options.minRounds } : {}),
+    ...(options.similarity ? { similarity: options.similarity } : {}),
+    ...(events ? { events } : {}),
+  };
 }
