@@ -43,6 +43,12 @@ export function stringFlag(parsed: ParsedArgs, name: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A repeatable string flag's values (empty when absent). */
+export function stringList(parsed: ParsedArgs, name: string): string[] {
+  const value = parsed.values[name];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+}
+
 /** A boolean flag. */
 export function booleanFlag(parsed: ParsedArgs, name: string): boolean {
   return parsed.values[name] === true;

@@ -45,4 +45,21 @@ describe('taskforce with a provider configured in the environment', { timeout: 1
     expect(stdout).toContain('=== Answer (PARTIAL');
     expect(stdout).toMatch(/stopped by\s+budget costUsd/);
   });
+
+  it('runs the demo goal on the configured model, not on the scripted replies, when a key is set (demo)', async () => {
+    const mentions = (text: string) => (req: { messages?: unknown }) => JSON.stringify(req.messages ?? []).includes(text);
+    const LIBRARY_PLAN = {
+      tasks: [{ id: 'lend', title: 'Choose what to lend', instructions: 'Pick the first tools to lend.', capabilities: [], dependsOn: [], effort: 1 }],
+    };
+    server().mock.on({ predicate: mentions('You are the planner of a team of AI agents') }, { content: JSON.stringify(LIBRARY_PLAN) });
+    server().mock.on({ predicate: () => true }, { content: 'Drills and ladders.' });
+    const { code, stdout, stderr } = await runCli(['demo', '--strategy', 'direct', '--max-depth', '0', '--refine', '1'], {
+      env: { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: server().openaiBaseURL },
+    });
+    expect(stderr).toContain('Model: openai:gpt-5-mini (live calls to the provider)');
+    expect(stdout + stderr).not.toMatch(/scripted/i);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/=== Answer ===\n\nDrills and ladders\.\n/);
+    expect(JSON.stringify(server().modelRequests()[0])).toContain('neighbourhood tool library');
+  });
 });

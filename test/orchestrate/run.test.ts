@@ -6,7 +6,7 @@ import { createTaskforce } from '../../src/run/create-taskforce.js';
 import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel } from '../../src/model/scripted.js';
-import { manualClock } from '../../src/util/clock.js';
+import { manualClock, type Clock } from '../../src/util/clock.js';
 import { AGENTS, scripted } from './helpers.js';
 import { kindOf, teamScript, type Script } from './script.js';
 
@@ -30,6 +30,29 @@ describe('orchestrate: determinism, user plans and options', () => {
     expect(first.tree.runId).toBe('run_1');
     expect(first.metrics.runs).toBe(3);
     expect(first.metrics.wallTimeMs).toBe(0);
+  });
+
+  it('measures wall time on the runtime clock', async () => {
+    // A clock that moves only when a worker "works": 250 ms per worker call.
+    let now = 0;
+    const clock: Clock = { now: () => now, sleep: () => Promise.reject(new Error('this run should not sleep')) };
+    const { options, events } = scripted(
+      {
+        ...DEEP,
+        work: (call) => {
+          now += 250;
+          return DEEP.work!(call);
+        },
+      },
+      { clock },
+    );
+
+    const result = await orchestrate('Write about bikes', options);
+
+    // Workers: a, b (twice: the delegate call and the answer), and x, y in each of the two sub-runs.
+    expect(result.metrics.wallTimeMs).toBe(7 * 250);
+    const completed = events.flatMap((e) => (e.type === 'run.completed' ? [[e.runId, e.durationMs]] : []));
+    expect(completed).toContainEqual([result.tree.runId, 7 * 250]);
   });
 
   it('runs a user plan without the planner, honouring pinned agents', async () => {

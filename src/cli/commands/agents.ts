@@ -2,7 +2,7 @@ import { builtinAgents } from '../../agents/builtin.js';
 import { loadAgents } from '../../agents/load.js';
 import { createAgentRegistry } from '../../agents/registry.js';
 import type { AgentDefinition, AgentRegistry } from '../../agents/types.js';
-import { booleanFlag, parseCommandArgs, requirePositionals, type FlagSpec } from '../args.js';
+import { booleanFlag, parseCommandArgs, requirePositionals, stringList, type FlagSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { fit } from '../format.js';
@@ -39,8 +39,7 @@ export async function agentsCommand(args: readonly string[], io: CliIo): Promise
   const [sub, ...rest] = parsed.positionals;
   if (sub === undefined) throw new UsageError('missing subcommand: list or show', AGENTS_HELP);
   const json = booleanFlag(parsed, 'json');
-  const dirs = parsed.values.agents;
-  const registry = await registryOf(Array.isArray(dirs) ? (dirs as string[]) : [], !booleanFlag(parsed, 'no-builtin'), io);
+  const registry = await registryOf(stringList(parsed, 'agents'), !booleanFlag(parsed, 'no-builtin'), io);
   if (sub === 'list') {
     if (rest.length > 0) throw new UsageError(`"agents list" takes no argument, got ${JSON.stringify(rest[0])}`, AGENTS_HELP);
     const agents = registry.list();

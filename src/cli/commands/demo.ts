@@ -23,6 +23,8 @@ Options (defaults: --strategy auction --refine 3 --max-depth 2 --seed 7):
   --refine N          critique → revise rounds on the answer, at most N
   --max-depth N       deepest sub-run level
   --budget-usd USD    stop once the run has cost this much
+  --concurrency N     tasks in flight at once (default 8)
+  --seed N            reproducible randomness and ids
 ${MODEL_FLAGS_HELP}
   --trace FILE        write every event as JSON lines to FILE
   --json              print only the result as JSON on stdout
@@ -40,7 +42,7 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<E
   const parsed = parseCommandArgs(args, FLAGS, DEMO_HELP);
   if (parsed.help) return (println(io.stdout, DEMO_HELP), EXIT.OK);
   if (parsed.positionals.length > 0) throw new UsageError(`"demo" takes no argument, got ${JSON.stringify(parsed.positionals[0])}`, DEMO_HELP);
-  const options = runOptionsOf(parsed);
+  const options = runOptionsOf(parsed, DEMO_HELP);
   const goal = (await readFile(packagePath('examples', 'demo', 'goal.txt'), 'utf8')).trim();
   const configured = modelSourceOf(parsed, io.env, DEMO_HELP);
   const model: ResolvedModelSource = configured

@@ -1,11 +1,10 @@
-import { createTaskforce } from '../../run/create-taskforce.js';
 import type { TaskTree } from '../../plan/types.js';
-import { booleanFlag, parseCommandArgs, requirePositionals, type FlagSpec } from '../args.js';
+import { booleanFlag, parseCommandArgs, requirePositionals, stringList, type FlagSpec } from '../args.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { fit } from '../format.js';
 import { println, type CliIo } from '../io.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
-import { listenerFor, viewFor } from '../view-for.js';
+import { withTaskforce } from '../session.js';
 
 export const PLAN_HELP = `Usage: taskforce plan [options] "<goal>"
 
@@ -31,24 +30,9 @@ export async function planCommand(args: readonly string[], io: CliIo): Promise<E
   const [goal] = requirePositionals(parsed, ['goal'], PLAN_HELP) as [string];
   const json = booleanFlag(parsed, 'json');
   const model = await resolveCliModel('plan', parsed, io, PLAN_HELP);
-  if (!json) println(io.stderr, model.notice);
-  const agents = parsed.values.agents;
-  const view = viewFor(io, { json });
-  const taskforce = await createTaskforce({
-    model: model.model,
-    ...(model.modelOptions ? { modelOptions: model.modelOptions } : {}),
-    ...(Array.isArray(agents) && agents.length > 0 ? { agentsDir: agents as string[] } : {}),
-    onEvent: listenerFor(view),
-    clock: io.clock,
-    signal: io.interrupt,
-  });
-  let tree: TaskTree;
-  try {
-    tree = await taskforce.plan(goal);
-  } finally {
-    view?.finish();
-    await taskforce.close();
-  }
+  const tree = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json, runtime: { signal: io.interrupt } }, (taskforce) =>
+    taskforce.plan(goal),
+  );
   if (json) println(io.stdout, JSON.stringify(tree, null, 2));
   else io.stdout.write(formatPlan(tree));
   return EXIT.OK;

@@ -1,18 +1,17 @@
-import { createJsonlTraceWriter, type TraceSink } from '../../events/jsonl-trace.js';
+import { createJsonlTraceWriter } from '../../events/jsonl-trace.js';
 import type { ResolvedModelSource } from '../../eval/model-source.js';
 import { ALL_STRATEGIES } from '../../eval/runner.js';
 import { loadPlanFile } from '../../plan/load.js';
 import type { TaskTree } from '../../plan/types.js';
-import { createTaskforce } from '../../run/create-taskforce.js';
 import type { RefineOptions } from '../../run/orchestrate/refine.js';
 import type { RunResult } from '../../run/orchestrate/types.js';
-import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, type FlagSpec, type ParsedArgs } from '../args.js';
+import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, stringList, type FlagSpec, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { println, type CliIo } from '../io.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { formatRunResult } from '../print-result.js';
-import { listenerFor, viewFor } from '../view-for.js';
+import { withTaskforce } from '../session.js';
 
 export const RUN_HELP = `Usage: taskforce run [options] "<goal>"
 
@@ -88,21 +87,20 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Ex
   return executeOrchestration({ ...options, goal, model, ...(plan ? { plan } : {}) }, io);
 }
 
-/** The run flags other than goal, model and plan. */
-export function runOptionsOf(parsed: ParsedArgs): Omit<OrchestrateCommand, 'goal' | 'model' | 'plan'> {
-  const refineRounds = numberFlag(parsed, 'refine', RUN_HELP, { integer: true, min: 1 });
-  const maxDepth = numberFlag(parsed, 'max-depth', RUN_HELP, { integer: true, min: 0 });
-  const budgetUsd = numberFlag(parsed, 'budget-usd', RUN_HELP, { min: 0 });
-  const concurrency = numberFlag(parsed, 'concurrency', RUN_HELP, { integer: true, min: 1 });
-  const seed = numberFlag(parsed, 'seed', RUN_HELP, { integer: true });
+/** The run flags other than goal, model and plan; `usage` is the help a usage error shows. */
+export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit<OrchestrateCommand, 'goal' | 'model' | 'plan'> {
+  const refineRounds = numberFlag(parsed, 'refine', usage, { integer: true, min: 1 });
+  const maxDepth = numberFlag(parsed, 'max-depth', usage, { integer: true, min: 0 });
+  const budgetUsd = numberFlag(parsed, 'budget-usd', usage, { min: 0 });
+  const concurrency = numberFlag(parsed, 'concurrency', usage, { integer: true, min: 1 });
+  const seed = numberFlag(parsed, 'seed', usage, { integer: true });
   const strategy = stringFlag(parsed, 'strategy');
   if (strategy !== undefined && !ALL_STRATEGIES.includes(strategy))
-    throw new UsageError(`unknown strategy "${strategy}": use ${ALL_STRATEGIES.join(', ')}`, RUN_HELP);
+    throw new UsageError(`unknown strategy "${strategy}": use ${ALL_STRATEGIES.join(', ')}`, usage);
   const tracePath = stringFlag(parsed, 'trace');
-  const agents = parsed.values.agents;
   return {
     json: booleanFlag(parsed, 'json'),
-    agentsDirs: Array.isArray(agents) ? (agents as string[]) : [],
+    agentsDirs: stringList(parsed, 'agents'),
     ...(strategy !== undefined ? { strategy } : {}),
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
@@ -118,43 +116,32 @@ export function runOptionsOf(parsed: ParsedArgs): Omit<OrchestrateCommand, 'goal
  * AbortSignal (the partial result is still printed), then answer and metrics (or JSON) on stdout.
  */
 export async function executeOrchestration(command: OrchestrateCommand, io: CliIo): Promise<ExitCode> {
-  if (!command.json) println(io.stderr, command.model.notice);
-  const view = viewFor(io, { json: command.json });
-  let trace: TraceSink | undefined;
-  const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
-  const taskforce = await createTaskforce({
-    model: command.model.model,
-    ...(command.model.modelOptions ? { modelOptions: command.model.modelOptions } : {}),
-    ...(command.agentsDirs.length > 0 ? { agentsDir: command.agentsDirs } : {}),
+  const runtime = {
     ...(command.seed !== undefined ? { seed: command.seed } : {}),
-    clock: io.clock,
     limits: {
       ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
     },
-    onEvent: listenerFor(view),
-  });
-  let result: RunResult;
-  io.interrupt.addEventListener('abort', onInterrupt, { once: true });
-  try {
-    if (command.tracePath !== undefined) {
-      trace = createJsonlTraceWriter(command.tracePath);
-      trace.attach(taskforce.runtime.events);
+  };
+  const result = await withTaskforce(io, { model: command.model, agentsDirs: command.agentsDirs, json: command.json, runtime }, async (taskforce, view) => {
+    const trace = command.tracePath !== undefined ? createJsonlTraceWriter(command.tracePath) : undefined;
+    trace?.attach(taskforce.runtime.events);
+    const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
+    io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+    try {
+      return await taskforce.orchestrate(command.goal, {
+        signal: io.interrupt,
+        ...(command.strategy !== undefined ? { strategy: command.strategy as 'direct' } : {}),
+        ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
+        ...(command.budgetUsd !== undefined ? { budgets: { maxCostUsd: command.budgetUsd } } : {}),
+        ...(command.refine ? { refine: command.refine } : {}),
+        ...(command.plan ? { plan: command.plan } : {}),
+      });
+    } finally {
+      io.interrupt.removeEventListener('abort', onInterrupt);
+      await trace?.close();
     }
-    result = await taskforce.orchestrate(command.goal, {
-      signal: io.interrupt,
-      ...(command.strategy !== undefined ? { strategy: command.strategy as 'direct' } : {}),
-      ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
-      ...(command.budgetUsd !== undefined ? { budgets: { maxCostUsd: command.budgetUsd } } : {}),
-      ...(command.refine ? { refine: command.refine } : {}),
-      ...(command.plan ? { plan: command.plan } : {}),
-    });
-  } finally {
-    view?.finish();
-    io.interrupt.removeEventListener('abort', onInterrupt);
-    await taskforce.close();
-    await trace?.close();
-  }
+  });
   if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
   else io.stdout.write(formatRunResult(result, { notice: command.model.notice, provenance: command.model.provenance, interrupted: io.interrupt.aborted }));
   if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;

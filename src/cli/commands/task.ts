@@ -1,12 +1,10 @@
-import { createTaskforce } from '../../run/create-taskforce.js';
-import type { TaskResult } from '../../run/task.js';
-import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, type FlagSpec } from '../args.js';
+import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, stringList, type FlagSpec } from '../args.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatInt, formatMs, formatUsd } from '../format.js';
 import { truncate } from '../live/decision-summary.js';
 import { println, type CliIo } from '../io.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
-import { listenerFor, viewFor } from '../view-for.js';
+import { withTaskforce } from '../session.js';
 
 export const TASK_HELP = `Usage: taskforce task [options] <agentType> "<prompt>"
 
@@ -38,26 +36,9 @@ export async function taskCommand(args: readonly string[], io: CliIo): Promise<E
   const maxSteps = numberFlag(parsed, 'max-steps', TASK_HELP, { integer: true, min: 1 });
   const json = booleanFlag(parsed, 'json');
   const model = await resolveCliModel('task', parsed, io, TASK_HELP);
-  if (!json) println(io.stderr, model.notice);
-  const agents = parsed.values.agents;
-  const view = viewFor(io, { json });
-  const taskforce = await createTaskforce({
-    model: model.model,
-    ...(model.modelOptions ? { modelOptions: model.modelOptions } : {}),
-    ...(Array.isArray(agents) && agents.length > 0 ? { agentsDir: agents as string[] } : {}),
-    onEvent: listenerFor(view),
-    clock: io.clock,
-  });
-  let result: TaskResult;
-  try {
-    result = await taskforce.task(truncate(prompt, 60), prompt, agentType, {
-      signal: io.interrupt,
-      ...(maxSteps !== undefined ? { maxSteps } : {}),
-    });
-  } finally {
-    view?.finish();
-    await taskforce.close();
-  }
+  const result = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json }, (taskforce) =>
+    taskforce.task(truncate(prompt, 60), prompt, agentType, { signal: io.interrupt, ...(maxSteps !== undefined ? { maxSteps } : {}) }),
+  );
   if (json) {
     const { steps, ...rest } = result;
     println(io.stdout, JSON.stringify({ ...rest, modelCalls: steps.length, model: { label: model.label, provenance: model.provenance } }, null, 2));

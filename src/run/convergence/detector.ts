@@ -13,6 +13,7 @@ import { agreementOf, jaccardSimilarity, normalizeText, roundSimilarity } from '
  */
 export type ConvergenceReason = 'agreement' | 'stable' | 'oscillation' | 'max-rounds';
 
+/** Options of `createConvergenceDetector`. */
 export interface ConvergenceOptions {
   /** Similarity at or above which two texts count as the same; default 0.9. In [0, 1]. */
   readonly threshold?: number;

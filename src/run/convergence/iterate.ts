@@ -5,11 +5,13 @@ import { createConvergenceDetector } from './detector.js';
 /** One round of work: gets the 1-based round number and the previous round's result (none on round 1). */
 export type IterationStep<T extends string | readonly string[]> = (round: number, previous: T | undefined) => Promise<T>;
 
+/** Options of `iterateUntilConverged`: the detector's, plus a signal. */
 export interface IterateOptions extends ConvergenceOptions {
   /** Checked before every round; when it fires, iteration stops with `AbortedError`. */
   readonly signal?: AbortSignal;
 }
 
+/** How iteration ended: the last result, why, and every round's result. */
 export interface IterationResult<T extends string | readonly string[]> {
   /** The last round's result (for `oscillation`, the round that repeated an earlier one). */
   readonly output: T;

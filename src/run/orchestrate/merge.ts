@@ -21,6 +21,7 @@ export interface Merged {
   readonly failure?: { readonly error: unknown };
 }
 
+/** What a run hands to its merge stage. */
 export interface MergeInput {
   readonly goal: string;
   readonly sources: readonly SynthesisSource[];

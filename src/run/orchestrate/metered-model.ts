@@ -13,6 +13,7 @@ export interface CallLog {
   usage(): NodeUsage;
 }
 
+/** No calls, no tokens, no cost: the usage of a node that spent nothing. */
 export const ZERO_NODE_USAGE: NodeUsage = Object.freeze({ modelCalls: 0, tokens: 0, usage: ZERO_USAGE, costUsd: 0 });
 
 /** Tokens as budgets count them: input, output and cache tokens. */
@@ -20,6 +21,7 @@ export function tokensOf(usage: Usage): number {
   return usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
 }
 
+/** The sum of two nodes' usage (calls, tokens, usage breakdown and cost). */
 export function addNodeUsage(a: NodeUsage, b: NodeUsage): NodeUsage {
   return { modelCalls: a.modelCalls + b.modelCalls, tokens: a.tokens + b.tokens, usage: addUsage(a.usage, b.usage), costUsd: a.costUsd + b.costUsd };
 }

@@ -32,6 +32,7 @@ export function revisePrompt(goal: string, answer: string, critique: string): st
   return fillTemplate(readPromptTemplate('revise'), { goal, answer, critique }, 'revise');
 }
 
+/** What `refineAnswer` works on: the goal, the synthesized draft and the model that critiques and revises. */
 export interface RefineInput {
   readonly goal: string;
   readonly draft: string;
@@ -41,6 +42,7 @@ export interface RefineInput {
   readonly signal?: AbortSignal;
 }
 
+/** What refining gave: the final answer and why the rounds stopped. */
 export interface RefineOutcome {
   /** The last round's answer (for an oscillation, the round that repeated an earlier one). */
   readonly output: string;

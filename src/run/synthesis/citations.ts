@@ -5,6 +5,7 @@ const BRACKETED = /\[([^[\]\n]+)\](?!\()/g;
 /** What a task id the model made up looks like: one token, no spaces. */
 const ID_LIKE = /^[\p{L}\p{N}_.:/-]+$/u;
 
+/** What `findCitations` found in an answer. */
 export interface FoundCitations {
   /** One citation per block (paragraph, list item run, section) that carries markers. */
   readonly citations: Citation[];

@@ -7,8 +7,10 @@ export const JudgeVerdict = z.object({
   pass: z.boolean().describe('true only if the answer meets every criterion of the rubric'),
   reasons: z.array(z.string()).describe('for each criterion missed: what is wrong and what would fix it'),
 });
+/** The judge's verdict: pass/fail and a reason per missed criterion. */
 export type JudgeVerdict = z.infer<typeof JudgeVerdict>;
 
+/** A verdict with what the judge call used. */
 export interface JudgeOutcome {
   readonly verdict: JudgeVerdict;
   readonly usage: Usage;

@@ -30,6 +30,7 @@ export type SynthesisCheckName =
   /** A judge model found the answer meets the rubric. */
   | 'rubric';
 
+/** One check of one synthesis attempt. */
 export interface SynthesisCheck {
   /** Attempt number, from 1. */
   readonly attempt: number;
@@ -39,6 +40,7 @@ export interface SynthesisCheck {
   readonly problems: readonly string[];
 }
 
+/** Options of `synthesize`. */
 export interface SynthesizeOptions<T = string> {
   /** The goal the answer must serve. */
   readonly goal: string;
@@ -63,6 +65,7 @@ export interface SynthesizeOptions<T = string> {
   readonly signal?: AbortSignal;
 }
 
+/** What `synthesize` returns. */
 export interface SynthesisResult<T = string> {
   /** The merged answer: text with `[task-id]` markers, or the schema-validated value. */
   readonly output: T;

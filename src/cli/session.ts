@@ -1,0 +1,45 @@
+import type { ResolvedModelSource } from '../eval/model-source.js';
+import { createTaskforce, type Taskforce } from '../run/create-taskforce.js';
+import type { RuntimeConfig } from '../run/runtime.js';
+import { println, type CliIo } from './io.js';
+import type { LiveView } from './live/views.js';
+import { listenerFor, viewFor } from './view-for.js';
+
+/** What a command that calls a model needs for its runtime. */
+export interface SessionOptions {
+  readonly model: ResolvedModelSource;
+  /** `--agents` folders, loaded next to the built-in agents. */
+  readonly agentsDirs: readonly string[];
+  /** `--json`: no notice and no live view on stderr. */
+  readonly json: boolean;
+  /** More runtime settings (seed, limits, signal). */
+  readonly runtime?: Omit<RuntimeConfig, 'model' | 'modelOptions' | 'agentsDir' | 'onEvent' | 'clock'>;
+}
+
+/**
+ * Runs `work` on a taskforce set up the way every command sets it up: the notice saying where the
+ * replies come from, the live view on stderr fed by the runtime's events, the CLI's clock. The view
+ * is finished and the runtime closed whether `work` succeeds or throws.
+ */
+export async function withTaskforce<T>(
+  io: CliIo,
+  options: SessionOptions,
+  work: (taskforce: Taskforce, view: LiveView | undefined) => Promise<T>,
+): Promise<T> {
+  if (!options.json) println(io.stderr, options.model.notice);
+  const view = viewFor(io, { json: options.json });
+  const taskforce = await createTaskforce({
+    ...options.runtime,
+    model: options.model.model,
+    ...(options.model.modelOptions ? { modelOptions: options.model.modelOptions } : {}),
+    ...(options.agentsDirs.length > 0 ? { agentsDir: options.agentsDirs } : {}),
+    onEvent: listenerFor(view),
+    clock: io.clock,
+  });
+  try {
+    return await work(taskforce, view);
+  } finally {
+    view?.finish();
+    await taskforce.close();
+  }
+}
