@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, ROOT, runCli } from './cli-process.js';
+import { requireBuiltCli, ROOT, runCli, startCli } from './cli-process.js';
 
 beforeAll(requireBuiltCli);
 
@@ -110,6 +110,24 @@ describe('taskforce eval', { timeout: 120_000 }, () => {
     const { code, stderr } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'democracy']);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown strategy "democracy": use all, direct,');
+  });
+
+  it('stops on Ctrl-C, prints the report of what ran and exits 130', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
+    const suite = join(dir, 'held.mjs');
+    // The reply waits ten minutes: only the interrupt can end the case.
+    await writeFile(
+      suite,
+      "export default { name: 'held', cases: [{ name: 'waits', task: { agent: 'writer', prompt: 'hi' }, model: { replies: ['x'], latencyMs: 600000 }, checks: [{ type: 'contains', value: 'x' }] }] };\n",
+    );
+    const cli = startCli(['eval', suite]);
+    await cli.waitFor(/suite "held": 1 case\(s\)/);
+    cli.child.kill('SIGINT');
+    const { code, stdout, stderr } = await cli.done;
+    expect(code).toBe(130);
+    expect(stderr).toContain('Ctrl-C: cancelling the cases in flight');
+    expect(stdout).toMatch(/^waits\s+task\s+FAIL/m);
+    expect(stdout).toMatch(/^FAIL: 0\/1 passed/m);
   });
 
   it('exits 2 on a TypeScript suite under plain node, saying how to run it', async () => {

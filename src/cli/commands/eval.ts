@@ -65,16 +65,25 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
   // not one failed case per case.
   if (override) await resolveModelSource(override, { env: io.env, baseDir: io.cwd });
   if (!json) println(io.stderr, `suite "${suite.spec.name}": ${suite.spec.cases.length} case(s)${strategy ? `, strategy ${strategy}` : ''}`);
-  const report0 = await runSuite(suite, {
-    env: io.env,
-    clock: io.clock,
-    signal: io.interrupt,
-    ...(strategy !== undefined ? { strategy } : {}),
-    ...(concurrency !== undefined ? { concurrency } : {}),
-    ...(override ? { model: override } : {}),
-    ...(envModel !== undefined ? { fallbackModel: { kind: 'spec', spec: envModel } } : {}),
-    ...(json ? {} : { onCase: (result: CaseResult) => println(io.stderr, caseLine(result)) }),
-  });
+  const onInterrupt = () => {
+    if (!json) println(io.stderr, 'Ctrl-C: cancelling the cases in flight; the report of what ran follows (Ctrl-C again quits at once).');
+  };
+  io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  let report0: EvalReport;
+  try {
+    report0 = await runSuite(suite, {
+      env: io.env,
+      clock: io.clock,
+      signal: io.interrupt,
+      ...(strategy !== undefined ? { strategy } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(override ? { model: override } : {}),
+      ...(envModel !== undefined ? { fallbackModel: { kind: 'spec', spec: envModel } } : {}),
+      ...(json ? {} : { onCase: (result: CaseResult) => println(io.stderr, caseLine(result)) }),
+    });
+  } finally {
+    io.interrupt.removeEventListener('abort', onInterrupt);
+  }
   const report = threshold !== undefined ? withThreshold(report0, threshold) : report0;
   const outPath = stringFlag(parsed, 'out');
   const mdPath = stringFlag(parsed, 'markdown');

@@ -49,7 +49,8 @@ function renderRun(state: LiveState, runId: string, level: number, lines: string
   const run = state.runs[runId];
   if (!run) return;
   const pad = '  '.repeat(level);
-  lines.push(`${pad}${runHeader(run)}`);
+  const cancelled = run.taskKeys.some((key) => state.tasks[key]?.status === 'cancelled');
+  lines.push(`${pad}${runHeader(run, cancelled)}`);
   for (const key of run.taskKeys) {
     const task = state.tasks[key];
     if (!task) continue;
@@ -63,7 +64,8 @@ function renderRun(state: LiveState, runId: string, level: number, lines: string
   if (run.error) lines.push(`${pad}  ✗ ${truncate(run.error, 120)}`);
 }
 
-function runHeader(run: LiveRun): string {
+/** `cancelled`: some task was cancelled, so a run that "completed" only stopped. */
+function runHeader(run: LiveRun, cancelled: boolean): string {
   const kind = run.depth === 0 ? 'run' : `sub-run (depth ${run.depth})`;
   const goal = run.goal ? ` "${truncate(run.goal, 60)}"` : '';
   const started = run.taskKeys.length;
@@ -73,7 +75,7 @@ function runHeader(run: LiveRun): string {
       : run.plannedTasks !== undefined
         ? `${run.plannedTasks} task(s) planned, ${started} started`
         : `${started} task(s)`;
-  const status = run.status === 'completed' ? ' ✓ done' : run.status === 'failed' ? ' ✗ failed' : '';
+  const status = run.status === 'completed' ? (cancelled ? ' ⊘ stopped' : ' ✓ done') : run.status === 'failed' ? ' ✗ failed' : '';
   return `▸ ${kind}${goal} — ${progress}${status}`;
 }
 

@@ -61,4 +61,11 @@ describe('live view state', () => {
     expect(lines.at(-1)).toBe('totals: 1 model call(s) · 120 tok · $0.0020 · 30ms');
     expect(renderLive(replay(RUN), { width: 30 }).every((line) => line.length <= 30)).toBe(true);
   });
+
+  it('marks a run that ended with a cancelled task as stopped, not done', () => {
+    const ended = (extra: TaskforceEvent[]) =>
+      renderLive(replay([...RUN.slice(0, 4), ...extra, { type: 'run.completed', at: 40, runId: 'r1', durationMs: 40, usage, costUsd: 0 }]), { width: 200 })[0];
+    expect(ended([{ type: 'task.completed', at: 30, runId: 'r1', taskId: 'food', durationMs: 5 }])).toMatch(/✓ done$/);
+    expect(ended([{ type: 'task.cancelled', at: 30, runId: 'r1', taskId: 'place', reason: 'Ctrl-C' }])).toMatch(/⊘ stopped$/);
+  });
 });

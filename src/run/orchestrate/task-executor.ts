@@ -104,9 +104,16 @@ export function candidatesFor(o: Pick<Orchestration, 'runtime' | 'matcher'>, tas
     if (!agent) throw new ConfigError(`task "${task.id}" is pinned to agent "${task.agent}", which the runtime does not have`);
     return [{ agent, score: 1, capabilityCoverage: 1, textRelevance: 0, reason: 'pinned by the plan' }];
   }
-  const ranked = o.matcher.rank(task);
-  return ranked.length > 0 ? ranked : o.matcher.rank(task, { includeUnmatched: true });
+  const ranked = o.matcher.rank(task, { limit: MAX_CANDIDATES });
+  return ranked.length > 0 ? ranked : o.matcher.rank(task, { includeUnmatched: true, limit: MAX_CANDIDATES });
 }
+
+/**
+ * The best-matched agents a strategy may choose among. Every strategy works on a handful (consensus
+ * asks k, an auction takes a bid from each), and ranking only the top few keeps assignment well under
+ * a millisecond with thousands of agents.
+ */
+const MAX_CANDIDATES = 16;
 
 function withTool(runtime: Runtime, tool: ReturnType<typeof delegateTool>): Runtime {
   // A tool of the same name the caller registered wins (offerDelegate is false then).
