@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-const DOC = fileURLToPath(new URL('../../docs/readme/orchestrate.md', import.meta.url));
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const SECTION = '## orchestrate(): the whole pipeline';
 const INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 
-describe('docs/readme/orchestrate.md', () => {
+describe(`README.md, section "${SECTION}"`, () => {
   let dir: string | undefined;
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -15,7 +16,11 @@ describe('docs/readme/orchestrate.md', () => {
   });
 
   it('runs the offline example and prints what the docs say it prints', async () => {
-    const doc = await readFile(DOC, 'utf8');
+    const readme = await readFile(README, 'utf8');
+    const start = readme.indexOf(`${SECTION}\n`);
+    expect(start, 'the section exists').toBeGreaterThanOrEqual(0);
+    const end = readme.indexOf('\n## ', start + SECTION.length);
+    const doc = readme.slice(start, end < 0 ? undefined : end);
     const example = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.includes('scriptedModel'));
     const printed = /It prints:\n\n```text\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(example, 'an offline example using scriptedModel').toBeDefined();

@@ -11,7 +11,15 @@ export function stopOf(error: unknown, signal?: AbortSignal): StoppedBy | undefi
     return { kind: 'budget', budget: budgetError.budget, detail: budgetError.message };
   }
   if ((TaskforceError.isInstance(error) && error.code === 'ABORTED') || signal?.aborted)
-    return { kind: 'cancelled', detail: error instanceof Error ? error.message : String(error) };
+    return { kind: 'cancelled', detail: abortReason(signal) ?? (error instanceof Error ? error.message : String(error)) };
+  return undefined;
+}
+
+/** Why the caller aborted, in its own words (`controller.abort('cancelled with Ctrl-C')`), if it gave any. */
+function abortReason(signal: AbortSignal | undefined): string | undefined {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  if (typeof reason === 'string' && reason) return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message) return reason.message;
   return undefined;
 }
 
