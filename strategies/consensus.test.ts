@@ -17,7 +17,7 @@ describe('consensus', () => {
     expect(model.calls).toBe(3); // k = 3 of 4 candidates, no conflict round
     expect(result.output).toBe('Paris');
     expect(result.agents).toEqual(['a', 'b', 'c']);
-    expect(result.decision).toMatchObject({ strategy: 'consensus', consensus: true, winner: 'A', grouping: 'exact' });
+    expect(result.decision).toMatchObject({ strategy: 'consensus', consensus: true, winner: 'A', grouping: 'exact', convergence: { reason: 'agreement', rounds: 1 } });
     expect(model.requests[0]!.messages[0]!.content).toContain('What is the capital of France?');
     expect(events.filter((e) => e.type === 'strategy.decision')).toHaveLength(1);
     // Agreement with a reached quorum is a success on the task's capability.
@@ -42,23 +42,118 @@ describe('consensus', () => {
     const decision = decisionOf<{ consensus: boolean; rounds: { tally: { reached: boolean } }[] }>(result);
     expect(decision.consensus).toBe(true);
     expect(decision.rounds.map((r) => r.tally.reached)).toEqual([false, true]);
+    // Every voter now backs A: the re-votes stop on agreement, not merely on the quorum.
+    expect(result.decision).toMatchObject({ convergence: { reason: 'agreement', rounds: 2 } });
+    expect(lastPrompt(votes[0]!)).toContain('conflict-resolution round 1.');
     // c answered Lyon first: agreement learning counts that as a miss.
     expect(reputationStore(runtime.store).get('c', ['geo'])).toEqual({ successes: 0, failures: 1 });
   });
 
-  it('falls back to the answer with the most expertise behind it, recorded as consensus: false', async () => {
+  it('stops re-voting as stable when no voter moves, then takes the answer with the most expertise behind it', async () => {
     const agents = [testAgent('senior', ['geo'], { priority: 'high' }), testAgent('mid', ['geo']), testAgent('junior', ['geo'], { priority: 'low' })];
     const replies: Record<string, string> = { senior: 'Paris', mid: 'Lyon', junior: 'Nice' };
-    const { runtime, model } = testRuntime({
+    const own: Record<string, string> = { senior: 'A', mid: 'B', junior: 'C' };
+    const { runtime, model, events } = testRuntime({
       agents,
-      reply: (r) => (callKind(r) === 'vote' ? JSON.stringify({ option: { senior: 'A', mid: 'B', junior: 'C' }[agentOf(r)!], reason: 'sure' }) : replies[agentOf(r)!]!),
+      reply: (r) => (callKind(r) === 'vote' ? JSON.stringify({ option: own[agentOf(r)!], reason: 'sure' }) : replies[agentOf(r)!]!),
+    });
+    const result = await consensus({ conflictRounds: 4 }).coordinate(testContext(runtime, task));
+    // One re-vote (3 calls) shows nobody moved; the bound would have allowed 4 (12 calls).
+    expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(3);
+    expect(model.calls).toBe(3 + 3);
+    const decision = decisionOf<{ rounds: { round: number }[] }>(result);
+    expect(decision.rounds.map((r) => r.round)).toEqual([1, 2]);
+    expect(result.output).toBe('Paris');
+    expect(result.decision).toMatchObject({
+      consensus: false,
+      fallback: 'weighted-plurality',
+      winner: 'A',
+      author: 'senior',
+      convergence: { reason: 'stable', rounds: 2 },
+    });
+    // Nothing is learned from agreement without a quorum.
+    expect(reputationStore(runtime.store).get('senior', ['geo'])).toEqual({ successes: 0, failures: 0 });
+    const convergence = events.filter((e) => e.type === 'convergence.round' || e.type === 'convergence.stopped');
+    expect(convergence).toEqual([
+      expect.objectContaining({ type: 'convergence.round', taskId: 'task-1', round: 1, similarity: null }),
+      expect.objectContaining({ type: 'convergence.round', taskId: 'task-1', round: 2, similarity: 1 }),
+      expect.objectContaining({ type: 'convergence.stopped', taskId: 'task-1', rounds: 2, reason: 'stable' }),
+    ]);
+  });
+
+  it('stops re-voting as agreement once every voter converges, before the bound', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
+    // Conflict round 1: c joins a (A, B, A — 2 of 3 equal votes misses 0.67); round 2: b joins too.
+    const revotes: Record<string, string[]> = { a: ['A', 'A'], b: ['B', 'A'], c: ['A', 'A'] };
+    const seen = new Map<string, number>();
+    const { runtime, model, events } = testRuntime({
+      agents: team,
+      reply: (r) => {
+        const agent = agentOf(r)!;
+        if (callKind(r) !== 'vote') return replies[agent]!;
+        const n = seen.get(agent) ?? 0;
+        seen.set(agent, n + 1);
+        return JSON.stringify({ option: revotes[agent]![n], reason: 'checked' });
+      },
+    });
+    const result = await consensus({ conflictRounds: 5 }).coordinate(testContext(runtime, task));
+    expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
+    expect(result.output).toBe('Paris');
+    const decision = decisionOf<{ rounds: { tally: { reached: boolean } }[] }>(result);
+    expect(decision.rounds.map((r) => r.tally.reached)).toEqual([false, false, true]);
+    expect(result.decision).toMatchObject({ consensus: true, winner: 'A', convergence: { reason: 'agreement', rounds: 3 } });
+    expect(events.find((e) => e.type === 'convergence.stopped')).toMatchObject({ taskId: 'task-1', rounds: 3, reason: 'agreement' });
+  });
+
+  it('re-votes up to conflictRounds while the ballots keep moving to new positions', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
+    // Each round rotates the picks to an arrangement not seen before; never two voters on one option.
+    const revotes: Record<string, string[]> = { a: ['B', 'C'], b: ['C', 'A'], c: ['A', 'B'] };
+    const seen = new Map<string, number>();
+    const { runtime, model, events } = testRuntime({
+      agents: team,
+      reply: (r) => {
+        const agent = agentOf(r)!;
+        if (callKind(r) !== 'vote') return replies[agent]!;
+        const n = seen.get(agent) ?? 0;
+        seen.set(agent, n + 1);
+        return JSON.stringify({ option: revotes[agent]![n], reason: 'reconsidered' });
+      },
     });
     const result = await consensus({ conflictRounds: 2 }).coordinate(testContext(runtime, task));
     expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
-    expect(result.output).toBe('Paris');
-    expect(result.decision).toMatchObject({ consensus: false, fallback: 'weighted-plurality', winner: 'A', author: 'senior' });
-    // Nothing is learned from agreement without a quorum.
-    expect(reputationStore(runtime.store).get('senior', ['geo'])).toEqual({ successes: 0, failures: 0 });
+    expect(result.decision).toMatchObject({ consensus: false, convergence: { reason: 'max-rounds', rounds: 3 } });
+    expect(events.filter((e) => e.type === 'convergence.round')).toHaveLength(3);
+    expect(events.find((e) => e.type === 'convergence.stopped')).toMatchObject({ rounds: 3, reason: 'max-rounds' });
+  });
+
+  it('stops re-voting as oscillation when the ballots return to an earlier round', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
+    // A, B, C → B, A, C → A, B, C: round 3 repeats round 1.
+    const revotes: Record<string, string[]> = { a: ['B', 'A'], b: ['A', 'B'], c: ['C', 'C'] };
+    const seen = new Map<string, number>();
+    const { runtime, model } = testRuntime({
+      agents: team,
+      reply: (r) => {
+        const agent = agentOf(r)!;
+        if (callKind(r) !== 'vote') return replies[agent]!;
+        const n = seen.get(agent) ?? 0;
+        seen.set(agent, n + 1);
+        return JSON.stringify({ option: revotes[agent]![n], reason: 'flip' });
+      },
+    });
+    const result = await consensus({ conflictRounds: 5 }).coordinate(testContext(runtime, task));
+    expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
+    expect(result.decision).toMatchObject({ consensus: false, convergence: { reason: 'oscillation', rounds: 3 } });
+  });
+
+  it('reports a quorum reached on the first vote without re-votes', async () => {
+    const replies: Record<string, string> = { a: 'Lyon', b: 'Lyon', c: 'Paris' };
+    const { runtime, model, events } = testRuntime({ agents: team, reply: (r) => replies[agentOf(r)!]! });
+    const result = await consensus({ weighting: 'equal', quorum: 0.6 }).coordinate(testContext(runtime, task));
+    expect(model.calls).toBe(3);
+    expect(result.decision).toMatchObject({ consensus: true, convergence: { reason: 'quorum', rounds: 1 } });
+    expect(events.filter((e) => e.type === 'convergence.round')).toHaveLength(1);
   });
 
   it('lets a measured record outweigh a majority', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentDefinition, AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { TaskSpec } from '../src/plan/types.js';
+import { createConvergenceDetector, type ConvergenceReason } from '../src/run/convergence/detector.js';
 import type { Strategy } from '../src/run/strategy.js';
 import { groupExact, groupWithJudge, isShortAnswer, SHORT_ANSWER_CHARS, type Answer, type AnswerOption } from './answer-options.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
@@ -26,7 +27,11 @@ export interface ConsensusOptions {
   readonly k?: number;
   /** Share of the total weight an answer needs. Default 0.67 (so 2 of 3 equal votes, 0.667, fall short). */
   readonly quorum?: number;
-  /** Re-vote rounds after a missed quorum, agents seeing the competing answers and reasons. Default 1. */
+  /**
+   * Most re-vote rounds after a missed quorum, agents seeing the competing answers and reasons.
+   * Default 1. Re-votes end sooner when the ballots stop moving, all voters agree, or the ballots
+   * repeat an earlier round (see {@link ConsensusStopReason}).
+   */
   readonly conflictRounds?: number;
   readonly weighting?: ConsensusWeighting;
   /**
@@ -50,6 +55,14 @@ export interface ConsensusOptions {
   readonly prompts?: PromptOverrides;
 }
 
+/**
+ * Why the vote rounds ended: the convergence detector's reason (`'agreement'`: every voter picked the
+ * same option; `'stable'`: no ballot moved from the round before; `'oscillation'`: the ballots repeated
+ * an earlier round; `'max-rounds'`: `conflictRounds` re-votes were held), or `'quorum'` when an option
+ * reached the quorum without all voters agreeing.
+ */
+export type ConsensusStopReason = ConvergenceReason | 'quorum';
+
 /** What consensus decided, as recorded in `CoordinationResult.decision` and the `strategy.decision` event. */
 export type ConsensusDecision = {
   readonly strategy: 'consensus';
@@ -60,8 +73,10 @@ export type ConsensusDecision = {
   readonly grouping: 'exact' | 'judge';
   readonly voters: readonly { readonly agent: string; readonly weight: number; readonly accuracy: number; readonly record: OutcomeRecord }[];
   readonly options: readonly AnswerOption[];
-  /** Round 0 is the independent answers; later rounds are conflict rounds. */
+  /** Every vote round: round 1 is the independent answers, later rounds are conflict rounds (re-votes). */
   readonly rounds: readonly { readonly round: number; readonly ballots: readonly (Ballot & { readonly reason?: string })[]; readonly tally: TallyResult }[];
+  /** Why the rounds ended, and how many there were (the length of `rounds`). */
+  readonly convergence: { readonly reason: ConsensusStopReason; readonly rounds: number };
   /** Id of the chosen option. */
   readonly winner: string;
   /** The agent whose answer is the output. */
@@ -94,7 +109,9 @@ const NAME = 'consensus';
 /**
  * Weighted-majority consensus: k capable agents answer independently, equivalent answers are grouped
  * into options, each vote weighs by the agent's expertise, an option holding the quorum wins; else
- * conflict rounds, else the answer with the most expertise behind it (`consensus: false`).
+ * conflict rounds (re-votes) until a convergence detector sees the ballots stop moving, agree or
+ * cycle, or `conflictRounds` is reached; else the answer with the most expertise behind it
+ * (`consensus: false`). The rounds go out as `convergence.round` / `convergence.stopped` events.
  *
  * @example
  * const strategy = consensus({ k: 5, quorum: 0.6 });
@@ -129,7 +146,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         };
       });
 
-      // Round 0: independent answers.
+      // Round 1: independent answers.
       const prompt = renderPrompt('vote', { task: taskPrompt(context), voters: voters.length }, options.prompts);
       const settled = await Promise.allSettled(voters.map((v) => context.runAgent(v.agent, prompt)));
       const runs: AgentRunResult[] = [];
@@ -160,10 +177,21 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
 
       const rounds: { round: number; ballots: (Ballot & { reason?: string })[]; tally: TallyResult }[] = [];
       const invalidVotes: { round: number; agent: string; error: string }[] = [];
+      // The detector sees each round's picked option ids in voter order, so a round in which nobody moved is
+      // `stable`, a unanimous one `agreement`, a return to an earlier round `oscillation`. Option ids
+      // are already canonical, hence exact matching.
+      const detector = createConvergenceDetector({
+        maxRounds: 1 + conflictRounds,
+        threshold: 1,
+        similarity: (a, b) => (a === b ? 1 : 0),
+        events: runtime.events,
+        taskId: task.id,
+      });
       let result = tally(ballots(), { quorum });
-      rounds.push({ round: 0, ballots: ballots(), tally: result });
+      rounds.push({ round: 1, ballots: ballots(), tally: result });
+      let converged = detector.observe(ballots().map((b) => b.option));
 
-      for (let round = 1; round <= conflictRounds && !result.reached && optionsList.length > 1; round++) {
+      for (let round = 2; !converged.done && !result.reached && optionsList.length > 1; round++) {
         const listing = describeOptions(optionsList, answers, choice, reasons);
         const ids = optionsList.map((o) => o.id) as [string, ...string[]];
         const VoteSchema = z.object({
@@ -176,7 +204,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
               system: v.agent.systemPrompt,
               prompt: renderPrompt(
                 'conflict',
-                { task: taskPrompt(context), options: listing, own: choice.get(v.agent.name)!, round, quorum: Math.round(quorum * 100) },
+                { task: taskPrompt(context), options: listing, own: choice.get(v.agent.name)!, round: round - 1, quorum: Math.round(quorum * 100) },
                 options.prompts,
               ),
               schema: VoteSchema,
@@ -203,7 +231,12 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
           ballots: ballots().map((b) => ({ ...b, ...(reasons.has(b.agent) ? { reason: reasons.get(b.agent)! } : {}) })),
           tally: result,
         });
+        converged = detector.observe(ballots().map((b) => b.option));
       }
+      // Unanimity says more than a quorum, and a quorum more than the round bound. Left without a
+      // detector verdict or a quorum, the rounds stopped because there was a single option: agreement.
+      const stopReason: ConsensusStopReason =
+        converged.reason === 'agreement' ? 'agreement' : result.reached ? 'quorum' : (converged.reason ?? 'agreement');
 
       // No quorum: the option with the most expertise behind it (weighted plurality). With one
       // dominant expert that is the expert's answer; it is the best guess the weights support.
@@ -229,6 +262,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
           voters: voters.map((v) => ({ agent: v.agent.name, weight: v.weight, accuracy: v.accuracy, record: v.record })),
           options: optionsList.map((o) => ({ id: o.id, label: o.label, members: o.members })),
           rounds,
+          convergence: { reason: stopReason, rounds: rounds.length },
           winner: chosen,
           author: author.agent.name,
           ...(result.reached ? {} : { fallback: 'weighted-plurality' as const }),

@@ -21,7 +21,7 @@ describe('parseModelSpec', () => {
 describe('resolveModelSpec', () => {
   it('reads TASKFORCE_MODEL and the provider key from the environment when no spec is given', () => {
     const resolved = resolveModelSpec(undefined, { TASKFORCE_MODEL: 'anthropic:claude-haiku-4-5', ANTHROPIC_API_KEY: 'sk-ant' });
-    expect(resolved).toEqual({ provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'sk-ant', baseURL: 'https://api.anthropic.com' });
+    expect(resolved).toEqual({ provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'sk-ant' }); // no base URL: the SDK's default
   });
 
   it('takes base URLs from ANTHROPIC_BASE_URL / OPENAI_BASE_URL, and explicit settings over the environment', () => {

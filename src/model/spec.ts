@@ -62,8 +62,8 @@ export type ModelSpec =
 
 /** A spec with its environment defaults applied: everything needed to build the adapter. */
 export type ResolvedModelSpec =
-  | (AnthropicModelConfig & { readonly apiKey: string; readonly baseURL: string })
-  | (OpenAIModelConfig & { readonly apiKey: string; readonly baseURL: string })
+  | (AnthropicModelConfig & { readonly apiKey: string })
+  | (OpenAIModelConfig & { readonly apiKey: string })
   | LangChainModelConfig
   | ScriptedModelConfig
   | CustomModelConfig;
@@ -72,8 +72,6 @@ export type ResolvedModelSpec =
 export type ModelEnv = Readonly<Record<string, string | undefined>>;
 
 const STRING_PROVIDERS = ['anthropic', 'openai'] as const;
-const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
-const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /**
  * Local OpenAI-compatible servers ignore the key but the SDK insists on one; this stands in when a
  * custom base URL is configured without `OPENAI_API_KEY`.
@@ -132,18 +130,19 @@ export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv, opt
       const apiKey = c.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY) ?? fallbackKey;
       if (!apiKey)
         throw new ConfigError(`Anthropic model "${c.model}" needs an API key: set ANTHROPIC_API_KEY (or pass apiKey).`);
-      return { ...c, apiKey, baseURL: c.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? ANTHROPIC_DEFAULT_BASE_URL };
+      const baseURL = c.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL);
+      return { ...c, apiKey, ...(baseURL ? { baseURL } : {}) };
     }
     case 'openai': {
       const c = config as OpenAIModelConfig;
-      const baseURL = c.baseURL ?? nonEmpty(env.OPENAI_BASE_URL) ?? OPENAI_DEFAULT_BASE_URL;
+      const baseURL = c.baseURL ?? nonEmpty(env.OPENAI_BASE_URL);
       const apiKey = c.apiKey ?? nonEmpty(env.OPENAI_API_KEY) ?? (isOfficialOpenAI(baseURL) ? fallbackKey : LOCAL_PLACEHOLDER_KEY);
       if (!apiKey)
         throw new ConfigError(
           `OpenAI model "${c.model}" needs an API key: set OPENAI_API_KEY (or pass apiKey). ` +
             `For a local OpenAI-compatible server set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) instead.`,
         );
-      return { ...c, apiKey, baseURL };
+      return { ...c, apiKey, ...(baseURL ? { baseURL } : {}) };
     }
     case 'langchain':
     case 'scripted':
@@ -166,7 +165,9 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function isOfficialOpenAI(baseURL: string): boolean {
+/** Without a base URL the SDK calls OpenAI itself; a custom one is usually a local server needing no key. */
+function isOfficialOpenAI(baseURL: string | undefined): boolean {
+  if (baseURL === undefined) return true;
   try {
     return new URL(baseURL).hostname === 'api.openai.com';
   } catch {

@@ -21,7 +21,7 @@ export interface AnthropicProviderOptions {
   /** Model id, e.g. `claude-haiku-4-5`. */
   readonly model: string;
   readonly apiKey: string;
-  /** API root; default `https://api.anthropic.com`. */
+  /** API root; default the SDK's (Anthropic's own API). */
   readonly baseURL?: string;
   /** `max_tokens` when the request sets none (the Messages API requires one); default 4096. */
   readonly defaultMaxTokens?: number;
@@ -33,7 +33,6 @@ export interface AnthropicProviderOptions {
   readonly clock?: Clock;
 }
 
-const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const SDK_ERRORS: SdkErrorClasses = Anthropic;
 
 /**
@@ -46,13 +45,14 @@ const SDK_ERRORS: SdkErrorClasses = Anthropic;
  * const model = modelFromProvider(provider);
  */
 export function anthropicProvider(options: AnthropicProviderOptions): ProviderModel {
-  const baseURL = options.baseURL ?? DEFAULT_BASE_URL;
   const clock = options.clock ?? systemClock();
   const client = new Anthropic({
     apiKey: options.apiKey,
     // Explicit, so an ANTHROPIC_AUTH_TOKEN in the environment cannot add a second credential.
     authToken: null,
-    baseURL,
+    // null, not undefined: the SDK's own default endpoint, without it reading *_BASE_URL from the
+    // process environment (resolveModelSpec already applied the environment it was given).
+    baseURL: options.baseURL ?? null,
     maxRetries: 0,
     ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -64,7 +64,7 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
   return {
     provider: 'anthropic',
     modelId: options.model,
-    endpoint: baseURL,
+    endpoint: client.baseURL,
     structuredMode: 'tool',
     async doGenerate(request) {
       const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);

@@ -13,7 +13,7 @@ export interface OpenAIProviderOptions {
   /** Model id, e.g. `gpt-5-mini`, or whatever a compatible server calls its model (`llama3.2`). */
   readonly model: string;
   readonly apiKey: string;
-  /** API root including `/v1`; default `https://api.openai.com/v1`. Any OpenAI-compatible server works. */
+  /** API root including `/v1`; default the SDK's (OpenAI's own API). Any OpenAI-compatible server works. */
   readonly baseURL?: string;
   /**
    * Which request field carries the output limit. OpenAI's current models want
@@ -31,7 +31,6 @@ export interface OpenAIProviderOptions {
   readonly providerName?: string;
 }
 
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 const SDK_ERRORS: SdkErrorClasses = OpenAI;
 
 /**
@@ -46,11 +45,12 @@ const SDK_ERRORS: SdkErrorClasses = OpenAI;
  */
 export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
   const provider = options.providerName ?? 'openai';
-  const baseURL = options.baseURL ?? DEFAULT_BASE_URL;
   const clock = options.clock ?? systemClock();
   const client = new OpenAI({
     apiKey: options.apiKey,
-    baseURL,
+    // null, not undefined: the SDK's own default endpoint, without it reading *_BASE_URL from the
+    // process environment (resolveModelSpec already applied the environment it was given).
+    baseURL: options.baseURL ?? null,
     maxRetries: 0,
     // Passed explicitly so the SDK does not pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID behind our back.
     organization: options.organization ?? null,
@@ -65,7 +65,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
   return {
     provider,
     modelId: options.model,
-    endpoint: baseURL,
+    endpoint: client.baseURL,
     structuredMode: 'json_schema',
     async doGenerate(request) {
       const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
