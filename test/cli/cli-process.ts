@@ -11,7 +11,7 @@ export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 /** Fails the suite with a clear message when the CLI has not been built. */
 export function requireBuiltCli(): void {
   if (!existsSync(CLI))
-    throw new Error(`${CLI} is missing: the CLI tests run the built CLI. Run \`npm run build\` first (CI runs it before \`npm test\`).`);
+    throw new Error(`${CLI} is missing: the CLI tests run the built CLI. Run \`npm run build\` first (\`npm test\` does, in its pretest step).`);
 }
 
 /** The process environment without anything that configures a model, so tests never reach a provider by accident. */
