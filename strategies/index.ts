@@ -42,7 +42,7 @@ export function createStrategy(spec: StrategyName | StrategyConfig | Strategy | 
   }
 }
 
-export { consensus, expertiseWeight, type ConsensusOptions, type ConsensusStrategy, type ConsensusWeighting, type ConsensusDecision } from './consensus.js';
+export { consensus, expertiseWeight, type ConsensusOptions, type ConsensusStrategy, type ConsensusWeighting, type ConsensusDecision, type ConsensusStopReason } from './consensus.js';
 export { hierarchical, type HierarchicalOptions, type HierarchicalStrategy, type HierarchicalDecision, type DelegationNode } from './hierarchical.js';
 export { auction, AUCTION_DEFAULTS, type AuctionOptions, type AuctionStrategy, type AuctionDecision } from './auction.js';
 export { stigmergy, STIGMERGY_DEFAULTS, type StigmergyOptions, type StigmergyStrategy, type StigmergyDecision } from './stigmergy.js';

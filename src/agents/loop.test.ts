@@ -51,6 +51,23 @@ function deferred<T = void>() {
 }
 
 describe('runAgent', () => {
+  it("tags each of its model calls with the agent and the task, and never sends the tags to the provider", async () => {
+    const provider = scriptedModel({ replies: [{ toolCalls: [{ name: 'lookup', input: {} }] }, 'done', 'again'] });
+    const events: TaskforceEvent[] = [];
+    const lookup = defineTool({ name: 'lookup', description: 'Looks up', input: z.object({}), execute: () => 'found' });
+    // A model the runtime builds itself emits its call events on the runtime's bus.
+    const runtime = await createRuntime({ model: { provider }, agents: [worker({ tools: ['lookup'] })], builtinAgents: false, tools: [lookup], seed: 1, onEvent: (e) => events.push(e) });
+    await runAgent(runtime, worker({ tools: ['lookup'] }), 'go', { taskId: 'task_9' });
+    await runAgent(runtime, worker(), 'go');
+    const tags = events.flatMap((e) => (e.type === 'model.call.finished' ? [[e.taskId, e.agent]] : []));
+    expect(tags).toEqual([
+      ['task_9', 'worker'],
+      ['task_9', 'worker'],
+      [undefined, 'worker'],
+    ]);
+    for (const request of provider.requests) expect(request).not.toHaveProperty('tags');
+  });
+
   it('runs the tool calls of one reply in parallel and returns their results in the model’s order', async () => {
     const bothStarted = deferred();
     const secondDone = deferred();

@@ -19,7 +19,7 @@ export interface RunAgentOptions {
   readonly maxSteps?: number;
   /** Extra text put before the prompt (e.g. dependency outputs), separated by a `---` line. */
   readonly context?: string;
-  /** Put on every event of the run. */
+  /** Put on every event of the run, model call events included (with the agent's name). */
   readonly taskId?: string;
   /** Stops the run (with `AbortedError`) together with the runtime's own signal. */
   readonly signal?: AbortSignal;
@@ -84,6 +84,7 @@ export async function runAgent(
       messages,
       ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}),
       signal,
+      tags,
     });
     usage = addUsage(usage, result.usage);
     costUsd += result.costUsd;

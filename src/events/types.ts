@@ -32,12 +32,12 @@ export type TaskforceEvent =
   // model layer
   | (Base<'model.call.started'> & { callId: string; provider: string; model: string; taskId?: string; agent?: string })
   | (Base<'model.call.finished'> & { callId: string; provider: string; model: string; usage: Usage; costUsd: number; durationMs: number; taskId?: string; agent?: string })
-  | (Base<'model.call.failed'> & { callId: string; provider: string; model: string; error: string; code?: string; status?: number })
+  | (Base<'model.call.failed'> & { callId: string; provider: string; model: string; error: string; code?: string; status?: number; taskId?: string; agent?: string })
   | (Base<'model.retry'> & { callId: string; provider: string; model: string; attempt: number; delayMs: number; reason: string })
   | (Base<'model.ratelimit.wait'> & { provider: string; model: string; delayMs: number; reason: 'requests' | 'tokens' })
   | (Base<'model.concurrency.wait'> & { callId: string; provider: string; model: string; maxConcurrency: number; queued: number })
   | (Base<'model.breaker'> & { endpoint: string; from: BreakerState; to: BreakerState })
-  | (Base<'model.repair'> & { callId: string; attempt: number; issues: readonly string[] })
+  | (Base<'model.repair'> & { callId: string; attempt: number; issues: readonly string[]; taskId?: string; agent?: string })
   // budgets and resources
   | (Base<'budget.warning'> & { budget: BudgetKind; used: number; limit: number; fraction: number })
   | (Base<'budget.exceeded'> & { budget: BudgetKind; used: number; limit: number })

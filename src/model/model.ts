@@ -6,6 +6,7 @@ import { sequentialIds } from '../util/ids.js';
 import { costOf, DEFAULT_PRICES, findPrice, type PriceTable } from './pricing.js';
 import { generateObjectWith } from './structured.js';
 import type {
+  CallTags,
   GenerateObjectRequest,
   GenerateObjectResult,
   GenerateRequest,
@@ -17,7 +18,7 @@ import type {
   ResponseFormat,
   StreamPart,
 } from './types.js';
-import { requestMessages } from './types.js';
+import { mergeCallTags, requestMessages } from './types.js';
 
 /** What `modelFromProvider` adds around a provider: prices, events, time, ids and event tags. */
 export interface ModelWrapperOptions {
@@ -26,8 +27,8 @@ export interface ModelWrapperOptions {
   readonly events?: EventBus;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
-  /** Tags put on this model's call events (e.g. which task or agent it serves). */
-  readonly tags?: { readonly taskId?: string; readonly agent?: string };
+  /** Tags put on this model's call events (e.g. which task or agent it serves); a request's own `tags` win. */
+  readonly tags?: CallTags;
 }
 
 /**
@@ -42,19 +43,21 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
   const tags = options.tags ?? {};
 
   const toProviderRequest = (request: GenerateRequest & { responseFormat?: ResponseFormat }): ProviderRequest => {
-    const { prompt: _prompt, ...rest } = request;
+    const { prompt: _prompt, tags: _tags, ...rest } = request;
     return { ...rest, messages: requestMessages(request) };
   };
   const priced = (result: ProviderResult): GenerateResult => ({
     ...result,
     costUsd: costOf(result.usage, findPrice(result.modelId, prices) ?? findPrice(provider.modelId, prices)),
   });
-  const started = () => {
+  type Call = { readonly callId: string; readonly startedAt: number; readonly tags: CallTags };
+  const started = (request: GenerateRequest): Call => {
     const callId = ids.next('call');
-    events?.emit({ type: 'model.call.started', callId, provider: provider.provider, model: provider.modelId, ...tags });
-    return { callId, startedAt: clock.now() };
+    const callTags = mergeCallTags(tags, request.tags);
+    events?.emit({ type: 'model.call.started', callId, provider: provider.provider, model: provider.modelId, ...callTags });
+    return { callId, startedAt: clock.now(), tags: callTags };
   };
-  const finished = (call: { callId: string; startedAt: number }, result: GenerateResult) =>
+  const finished = (call: Call, result: GenerateResult) =>
     events?.emit({
       type: 'model.call.finished',
       callId: call.callId,
@@ -63,9 +66,9 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
       usage: result.usage,
       costUsd: result.costUsd,
       durationMs: clock.now() - call.startedAt,
-      ...tags,
+      ...call.tags,
     });
-  const failed = (call: { callId: string }, error: unknown) =>
+  const failed = (call: Call, error: unknown) =>
     events?.emit({
       type: 'model.call.failed',
       callId: call.callId,
@@ -74,10 +77,11 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
       error: error instanceof Error ? error.message : String(error),
       ...(typeof (error as { code?: unknown })?.code === 'string' ? { code: (error as { code: string }).code } : {}),
       ...(typeof (error as { status?: unknown })?.status === 'number' ? { status: (error as { status: number }).status } : {}),
+      ...call.tags,
     });
 
   const generate = async (request: GenerateRequest & { responseFormat?: ResponseFormat }): Promise<GenerateResult> => {
-    const call = started();
+    const call = started(request);
     try {
       const result = priced(await provider.doGenerate({ ...toProviderRequest(request), callId: call.callId }));
       finished(call, result);
@@ -93,7 +97,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     modelId: provider.modelId,
     generate,
     async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
-      const call = started();
+      const call = started(request);
       try {
         for await (const part of provider.doStream({ ...toProviderRequest(request), callId: call.callId })) {
           if (part.type === 'text-delta') {
@@ -113,6 +117,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
       return generateObjectWith(generate, request, {
         provider: provider.provider,
         callId: ids.next('object'),
+        tags: mergeCallTags(tags, request.tags),
         ...(events ? { events } : {}),
       });
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RefusalError, StructuredOutputError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { EventBus } from '../events/bus.js';
-import type { GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, JsonSchema, Message, ResponseFormat } from './types.js';
+import type { CallTags, GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, JsonSchema, Message, ResponseFormat } from './types.js';
 import { addUsage, requestMessages, ZERO_USAGE } from './types.js';
 
 /** JSON Schema for a zod schema, in the draft the providers accept. */
@@ -40,7 +40,7 @@ type Generate = (request: GenerateRequest & { responseFormat: ResponseFormat }) 
 export async function generateObjectWith<T>(
   generate: Generate,
   request: GenerateObjectRequest<T>,
-  context: { provider: string; events?: EventBus; callId: string },
+  context: { provider: string; events?: EventBus; callId: string; tags?: CallTags },
 ): Promise<GenerateObjectResult<T>> {
   const schemaName = request.schemaName ?? 'result';
   const responseFormat: ResponseFormat = {
@@ -77,7 +77,7 @@ export async function generateObjectWith<T>(
       issues = formatIssues(checked.error);
     }
     if (attempt < maxRepairs) {
-      context.events?.emit({ type: 'model.repair', callId: context.callId, attempt: attempt + 1, issues });
+      context.events?.emit({ type: 'model.repair', callId: context.callId, attempt: attempt + 1, issues, ...context.tags });
       messages = [
         ...messages,
         { role: 'assistant', content: raw },

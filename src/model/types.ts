@@ -58,6 +58,17 @@ export interface ResponseFormat {
   readonly schema: JsonSchema;
 }
 
+/**
+ * Who a model call serves, put on its `model.call.*` and `model.repair` events: the run, the task and
+ * the agent. Tags are bookkeeping only: never sent to the provider, never part of a cassette's request
+ * hash, never a reason for the resilience layer to behave differently.
+ */
+export interface CallTags {
+  readonly runId?: string;
+  readonly taskId?: string;
+  readonly agent?: string;
+}
+
 /** One model call: a prompt or messages, optional system prompt, tools and limits. */
 export interface GenerateRequest {
   readonly system?: string;
@@ -70,10 +81,12 @@ export interface GenerateRequest {
   readonly temperature?: number;
   readonly stopSequences?: readonly string[];
   readonly signal?: AbortSignal;
+  /** Event tags of this call, merged over the model's own (`ModelWrapperOptions.tags`); the call's win. */
+  readonly tags?: CallTags;
 }
 
 /** What a provider adapter receives: a request with messages resolved, plus an optional response format. */
-export interface ProviderRequest extends Omit<GenerateRequest, 'prompt' | 'messages'> {
+export interface ProviderRequest extends Omit<GenerateRequest, 'prompt' | 'messages' | 'tags'> {
   readonly messages: readonly Message[];
   readonly responseFormat?: ResponseFormat;
   /** Set by the resilience layer: the merged caller + timeout signal. */
@@ -168,6 +181,19 @@ export function addUsage(a: Usage, b: Usage): Usage {
     out.cacheReadTokens = (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0);
   if (a.cacheWriteTokens !== undefined || b.cacheWriteTokens !== undefined)
     out.cacheWriteTokens = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
+  return out;
+}
+
+/**
+ * `over`'s tags on top of `base`'s; a tag `over` leaves undefined keeps `base`'s value. Only the three
+ * tag fields are copied, so a tag object can never overwrite other fields of the event it is spread into.
+ */
+export function mergeCallTags(base: CallTags | undefined, over: CallTags | undefined): CallTags {
+  const out: { -readonly [K in keyof CallTags]: CallTags[K] } = {};
+  for (const key of ['runId', 'taskId', 'agent'] as const) {
+    const value = over?.[key] ?? base?.[key];
+    if (value !== undefined) out[key] = value;
+  }
   return out;
 }
 

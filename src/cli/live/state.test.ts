@@ -62,6 +62,44 @@ describe('live view state', () => {
     expect(renderLive(replay(RUN), { width: 30 }).every((line) => line.length <= 30)).toBe(true);
   });
 
+  it("charges a task's bids and votes to it, and its agent's run once", () => {
+    const call = (callId: string, tokens: number, tags: { taskId?: string; agent?: string }): TaskforceEvent => ({
+      type: 'model.call.finished',
+      at: 30,
+      runId: 'r1',
+      callId,
+      provider: 'scripted',
+      model: 'm',
+      usage: { inputTokens: tokens, outputTokens: 0 },
+      costUsd: tokens / 1000,
+      durationMs: 1,
+      ...tags,
+    });
+    const state = replay([
+      ...RUN.slice(0, 4),
+      call('bid-ada', 30, { taskId: 'place', agent: 'ada' }),
+      call('bid-bob', 40, { taskId: 'place', agent: 'bob' }),
+      call('vote', 5, { taskId: 'place' }),
+      call('step-ada', 100, { taskId: 'place', agent: 'ada' }),
+      { type: 'agent.completed', at: 31, runId: 'r1', taskId: 'place', agent: 'ada', steps: 1, usage: { inputTokens: 100, outputTokens: 0 }, costUsd: 0.1 },
+      call('synthesis', 7, {}),
+    ]);
+    expect(state.tasks['r1/place']).toMatchObject({ tokens: 175, agents: ['ada'] });
+    expect(state.tasks['r1/place']!.costUsd).toBeCloseTo(0.175, 10);
+    // The run's planning and synthesis belong to no task, but count in the totals.
+    expect(state.tasks['r1/food']!.tokens).toBe(0);
+    expect(state).toMatchObject({ modelCalls: 5, tokens: 182 });
+  });
+
+  it('charges an agent run whose calls came untagged (another bus, an old trace) from its agent.completed', () => {
+    const state = replay([
+      ...RUN.slice(0, 4),
+      { type: 'model.call.finished', at: 30, runId: 'r1', callId: 'bid', provider: 'p', model: 'm', usage: { inputTokens: 30, outputTokens: 0 }, costUsd: 0, durationMs: 1, taskId: 'place', agent: 'ada' },
+      { type: 'agent.completed', at: 31, runId: 'r1', taskId: 'place', agent: 'bob', steps: 2, usage: { inputTokens: 200, outputTokens: 0 }, costUsd: 0 },
+    ]);
+    expect(state.tasks['r1/place']!.tokens).toBe(230);
+  });
+
   it('marks a run that ended with a cancelled task as stopped, not done', () => {
     const ended = (extra: TaskforceEvent[]) =>
       renderLive(replay([...RUN.slice(0, 4), ...extra, { type: 'run.completed', at: 40, runId: 'r1', durationMs: 40, usage, costUsd: 0 }]), { width: 200 })[0];

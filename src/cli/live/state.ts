@@ -15,11 +15,27 @@ export interface LiveTask {
   readonly attempt: number;
   readonly agents: readonly string[];
   readonly decision?: string;
-  /** Tokens and cost of the agent runs of this task (a sub-run's tasks count on their own rows). */
+  /**
+   * Tokens and cost of every model call made for this task: its agents' runs and the strategy's own
+   * calls (bids, votes, a leader's plan), known from the `taskId` tag on `model.call.finished`. A
+   * sub-run's tasks count on their own rows.
+   */
   readonly tokens: number;
   readonly costUsd: number;
+  /**
+   * Per agent, spend of tagged calls already counted that no `agent.completed` has accounted for yet.
+   * An `agent.completed` adds only what its calls' events did not (events from a model on another
+   * bus, or an old trace without tags), so nothing is counted twice.
+   */
+  readonly uncompletedSpend?: Readonly<Record<string, Spend>>;
   readonly childRunIds: readonly string[];
   readonly note?: string;
+}
+
+/** Tokens and cost. */
+export interface Spend {
+  readonly tokens: number;
+  readonly costUsd: number;
 }
 
 export type LiveRunStatus = 'planning' | 'running' | 'completed' | 'failed';
@@ -149,13 +165,16 @@ export function applyEvent(state: LiveState, event: TaskforceEvent): LiveState {
       return updateTask(timed, taskKey(event.runId, event.taskId), (task) => ({
         ...task,
         agents: task.agents.includes(event.agent) ? task.agents : [...task.agents, event.agent],
-        tokens: task.tokens + usageTokens(event.usage),
-        costUsd: task.costUsd + event.costUsd,
+        ...settleAgentRun(task, event.agent, { tokens: usageTokens(event.usage), costUsd: event.costUsd }),
       }));
     case 'strategy.decision':
       return updateTask(timed, taskKey(event.runId, event.taskId), (task) => ({ ...task, decision: summarizeDecision(event.strategy, event.decision) }));
-    case 'model.call.finished':
-      return { ...timed, modelCalls: timed.modelCalls + 1, tokens: timed.tokens + usageTokens(event.usage), costUsd: timed.costUsd + event.costUsd };
+    case 'model.call.finished': {
+      const spend: Spend = { tokens: usageTokens(event.usage), costUsd: event.costUsd };
+      const totals: LiveState = { ...timed, modelCalls: timed.modelCalls + 1, tokens: timed.tokens + spend.tokens, costUsd: timed.costUsd + spend.costUsd };
+      if (event.taskId === undefined) return totals;
+      return updateTask(totals, taskKey(event.runId, event.taskId), (task) => chargeCall(task, event.agent, spend));
+    }
     case 'synthesis.attempt':
       return updateRun(timed, runId, (run) => ({
         ...run,
@@ -190,6 +209,36 @@ function updateTask(state: LiveState, key: string, change: (task: LiveTask) => L
   const task = state.tasks[key];
   return task ? { ...state, tasks: { ...state.tasks, [key]: change(task) } } : state;
 }
+
+/** A task with one tagged model call charged; an agent's call is also remembered until its run completes. */
+function chargeCall(task: LiveTask, agent: string | undefined, spend: Spend): LiveTask {
+  const charged: LiveTask = { ...task, tokens: task.tokens + spend.tokens, costUsd: task.costUsd + spend.costUsd };
+  if (agent === undefined) return charged;
+  const pending = task.uncompletedSpend?.[agent] ?? NO_SPEND;
+  return {
+    ...charged,
+    uncompletedSpend: { ...task.uncompletedSpend, [agent]: { tokens: pending.tokens + spend.tokens, costUsd: pending.costUsd + spend.costUsd } },
+  };
+}
+
+/**
+ * What a completed agent run changes on its task: the part of the run's spend its tagged call events
+ * have not charged yet (all of it when none were seen), and what is left of that agent's pending spend.
+ */
+function settleAgentRun(task: LiveTask, agent: string, run: Spend): Pick<LiveTask, 'tokens' | 'costUsd' | 'uncompletedSpend'> {
+  const pending = task.uncompletedSpend?.[agent] ?? NO_SPEND;
+  const uncompletedSpend = {
+    ...task.uncompletedSpend,
+    [agent]: { tokens: Math.max(0, pending.tokens - run.tokens), costUsd: Math.max(0, pending.costUsd - run.costUsd) },
+  };
+  return {
+    tokens: task.tokens + Math.max(0, run.tokens - pending.tokens),
+    costUsd: task.costUsd + Math.max(0, run.costUsd - pending.costUsd),
+    uncompletedSpend,
+  };
+}
+
+const NO_SPEND: Spend = Object.freeze({ tokens: 0, costUsd: 0 });
 
 function note(state: LiveState, text: string): LiveState {
   return { ...state, notes: [...state.notes, text].slice(-MAX_NOTES) };

@@ -20,9 +20,12 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-/** The part of a request that decides the reply: everything but the transport details (`signal`, `callId`). */
+/**
+ * The part of a request that decides the reply: everything but the transport details (`signal`,
+ * `callId`) and event `tags`, which `modelFromProvider` strips but a hand-built request may still carry.
+ */
 export function recordableRequest(request: ProviderRequest): Record<string, unknown> {
-  const { signal: _signal, callId: _callId, ...rest } = request;
+  const { signal: _signal, callId: _callId, tags: _tags, ...rest } = request as ProviderRequest & { readonly tags?: unknown };
   return JSON.parse(canonicalJson(rest)) as Record<string, unknown>;
 }
 

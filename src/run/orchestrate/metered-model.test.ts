@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createEventBus } from '../../events/bus.js';
 import { manualClock } from '../../util/clock.js';
 import { modelFromProvider } from '../../model/model.js';
 import { scriptedModel } from '../../model/scripted.js';
@@ -20,6 +22,24 @@ describe('meteredModel', () => {
       ['run_1/t#2', 'ada', 4],
     ]);
     expect(log.usage()).toMatchObject({ modelCalls: 2, tokens: 10 });
+  });
+
+  it("tags every kind of call's events with its node and agent; a caller's own tags win", async () => {
+    const bus = createEventBus({ clock: manualClock() });
+    const seen: (readonly [string, string | undefined, string | undefined, string | undefined])[] = [];
+    bus.on((e) => {
+      if (e.type === 'model.call.finished') seen.push([e.callId, e.runId, e.taskId, e.agent]);
+    });
+    const model = modelFromProvider(scriptedModel({ replies: ['a', 'b', '{"n":1}'] }), { events: bus });
+    const metered = meteredModel(model, { log: createCallLog('run_1/t'), slot: inline, agent: 'ada', tags: { runId: 'run_1', taskId: 't' } });
+    await metered.generate({ prompt: 'x' });
+    for await (const _part of metered.stream({ prompt: 'y', tags: { agent: 'bob' } }));
+    await metered.generateObject({ prompt: 'z', schema: z.object({ n: z.number() }) });
+    expect(seen).toEqual([
+      ['call_1', 'run_1', 't', 'ada'],
+      ['call_2', 'run_1', 't', 'bob'],
+      ['call_3', 'run_1', 't', 'ada'],
+    ]);
   });
 
   it('holds one slot per call, released when the call ends', async () => {

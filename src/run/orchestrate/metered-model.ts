@@ -1,5 +1,5 @@
-import type { GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, Model, StreamPart, Usage } from '../../model/types.js';
-import { addUsage, ZERO_USAGE } from '../../model/types.js';
+import type { CallTags, GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, Model, StreamPart, Usage } from '../../model/types.js';
+import { addUsage, mergeCallTags, ZERO_USAGE } from '../../model/types.js';
 import type { BudgetTracker } from '../budget.js';
 import { guardedModel } from '../guarded-model.js';
 import type { ModelCallRecord } from '../lineage.js';
@@ -63,8 +63,13 @@ export interface MeterDeps {
   readonly slot: Runtime['slot'];
   /** The per-run budget, checked on top of the runtime's (which the runtime's models already apply). */
   readonly budget?: BudgetTracker;
-  /** Put on the log records of this model's calls. */
+  /** Put on the log records of this model's calls, and on their events as the `agent` tag. */
   readonly agent?: string;
+  /**
+   * Event tags of the node these calls serve (its `runId`, and `taskId` for a task's node), put on
+   * every request; tags the caller set on a request win.
+   */
+  readonly tags?: Pick<CallTags, 'runId' | 'taskId'>;
 }
 
 /**
@@ -74,18 +79,20 @@ export interface MeterDeps {
  */
 export function meteredModel(model: Model, deps: MeterDeps): Model {
   const inner = deps.budget ? guardedModel(model, deps.budget) : model;
+  const nodeTags = mergeCallTags(deps.tags, deps.agent !== undefined ? { agent: deps.agent } : undefined);
+  const tagged = <R extends GenerateRequest>(request: R): R => ({ ...request, tags: mergeCallTags(nodeTags, request.tags) });
   const log = (result: { usage: Usage; costUsd: number }, modelId: string) =>
     deps.log.add({ provider: model.provider, model: modelId, usage: result.usage, costUsd: result.costUsd, ...(deps.agent !== undefined ? { agent: deps.agent } : {}) });
   return {
     provider: model.provider,
     modelId: model.modelId,
     async generate(request: GenerateRequest): Promise<GenerateResult> {
-      const result = await deps.slot(() => inner.generate(request));
+      const result = await deps.slot(() => inner.generate(tagged(request)));
       log(result, result.modelId);
       return result;
     },
     async generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
-      const result = await deps.slot(() => inner.generateObject(request));
+      const result = await deps.slot(() => inner.generateObject(tagged(request)));
       log(result, model.modelId);
       return result;
     },
@@ -101,7 +108,7 @@ export function meteredModel(model: Model, deps: MeterDeps): Model {
       });
       await Promise.race([inSlot, held]);
       try {
-        for await (const part of inner.stream(request)) {
+        for await (const part of inner.stream(tagged(request))) {
           if (part.type === 'finish') log(part.result, part.result.modelId);
           yield part;
         }

@@ -30,6 +30,7 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
   const scope = scopedRuntime(runtime, {
     events,
     log: ownLog,
+    node: { runId },
     ...(o.runBudget ? { runBudget: o.runBudget } : {}),
     budget: o.budget,
     maxDepth: o.maxDepth,

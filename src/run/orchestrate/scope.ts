@@ -11,6 +11,8 @@ export interface Scope {
   readonly events: EventBus;
   /** Where this node's model calls are logged. */
   readonly log: CallLog;
+  /** The node these calls serve, put on every model request as event tags: its run, and its task (if any). */
+  readonly node: { readonly runId: string; readonly taskId?: string };
   /** The run's own budget, if the caller set one; applied on top of the runtime's. */
   readonly runBudget?: BudgetTracker;
   /** Runtime and run budget together, for whoever checks `runtime.budget`. */
@@ -25,14 +27,16 @@ export interface Scope {
 
 /**
  * A view of `base` for one node of the run tree: the same agents, store, clock, random and ids, but
- * models that log to this node and take a slot per call, the run's bus, budget and depth cap. Planner,
- * strategies and the agent loop take it as their runtime, so everything they spend is attributed here.
+ * models that log to this node, tag each call's events with it and take a slot per call, the run's
+ * bus, budget and depth cap. Planner, strategies and the agent loop take it as their runtime, so
+ * everything they spend is attributed here (in the tree, and in `model.call.*` events).
  */
 export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
   const meter = (model: Model, agent?: string): Model =>
     meteredModel(model, {
       log: scope.log,
       slot: base.slot,
+      tags: scope.node,
       ...(scope.runBudget ? { budget: scope.runBudget } : {}),
       ...(agent !== undefined ? { agent } : {}),
     });

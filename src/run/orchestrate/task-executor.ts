@@ -47,6 +47,7 @@ function attemptOf(o: Orchestration, frame: RunFrame): TaskExecutor<string> {
     const scope = scopedRuntime(o.runtime, {
       events: frame.events,
       log: record.log,
+      node: { runId: frame.runId, taskId: task.id },
       ...(o.runBudget ? { runBudget: o.runBudget } : {}),
       budget: o.budget,
       maxDepth: o.maxDepth,
