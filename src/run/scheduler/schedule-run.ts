@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { AbortedError, ConfigError } from '../../errors/taskforce-error.js';
 import type { TaskPriority } from '../../plan/types.js';
 import type { Clock } from '../../util/clock.js';
+import type { BudgetTracker } from '../budget.js';
 import { AttemptRunner, type AttemptSettlements } from './attempt-runner.js';
 import { describeAbortReason, errorMessage, ignoreCancelledSleep, isBudgetError } from './error-info.js';
 import { InvalidTaskGraphError, TaskTimeoutError } from './errors.js';
@@ -28,6 +29,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
   private readonly options: ResolvedScheduleOptions;
   private readonly concurrency: number;
   private readonly clock: Clock;
+  private readonly budget: BudgetTracker | undefined;
   /** Priority ranks the queue reads; a copy, so setPriority never writes into the compiled graph. */
   private readonly priorities: Uint8Array;
   private readonly queue: ReadyQueue;
@@ -52,10 +54,10 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     execute: TaskExecutor<O>,
     options: ScheduleOptions,
   ) {
-    const resolved = resolveScheduleOptions(options);
-    this.options = resolved;
+    const resolved = (this.options = resolveScheduleOptions(options));
     this.concurrency = resolved.concurrency;
     this.clock = resolved.clock;
+    this.budget = resolved.budget;
     // Every running attempt shares this signal and typically listens on it (sleeps, model calls), so
     // `concurrency` listeners is normal, not the leak Node warns about past 10.
     setMaxListeners(0, this.runController.signal);
@@ -77,7 +79,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
       return;
     }
     signal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    queueMicrotask(() => this.guarded(() => this.pump()));
+    queueMicrotask(() => this.guarded(this.pump));
   }
 
   /** Changes a task's priority: `ScheduleHandle.setPriority`. */
@@ -96,22 +98,23 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     this.stop({ kind: 'cancelled', detail: reason }, true);
   }
 
+  // Settlements reported by the AttemptRunner: each runs as a guarded step of the state machine.
   attemptSucceeded(i: number, attempt: number, output: O): void {
-    this.guarded(() => this.onSuccess(i, attempt, output));
+    this.guarded(this.onSuccess, i, attempt, output);
   }
 
   attemptFailed(i: number, attempt: number, error: unknown): void {
-    this.guarded(() => this.onFailure(i, attempt, error));
+    this.guarded(this.onFailure, i, attempt, error);
   }
 
   attemptTimedOut(i: number, attempt: number, timeoutMs: number): void {
-    this.guarded(() => this.onTimeout(i, attempt, timeoutMs));
+    this.guarded(this.onTimeout, i, attempt, timeoutMs);
   }
 
   /** Dispatches ready tasks while slots are free, then finishes if nothing can happen any more. */
   private pump(): void {
     while (this.inFlight < this.concurrency && this.queue.size > 0 && !this.stoppedBy) {
-      if (this.options.budget && !this.budgetAllowsDispatch()) break;
+      if (this.budget && !this.budgetAllowsDispatch()) break;
       this.start(this.queue.pop());
     }
     if (!this.finished && this.inFlight === 0 && this.backingOff === 0 && (this.queue.size === 0 || this.stoppedBy))
@@ -120,7 +123,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
 
   private budgetAllowsDispatch(): boolean {
     try {
-      this.options.budget!.check();
+      this.budget!.check();
       return true;
     } catch (error) {
       if (!isBudgetError(error)) throw error;
@@ -175,7 +178,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
       this.backingOff++;
       this.events.taskRetried(task.id, attempt + 1, delayMs);
       this.clock.sleep(delayMs, this.backoffController.signal).then(
-        () => this.guarded(() => this.onBackoffOver(i)),
+        () => this.guarded(this.onBackoffOver, i),
         ignoreCancelledSleep,
       );
       this.pump();
@@ -231,12 +234,13 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
   /**
    * Runs a step of the state machine from a promise callback. A throw here is a bug or a throwing
    * user hook (`retryOn`, a budget tracker): it aborts the run and rejects the result instead of
-   * becoming an unhandled rejection.
+   * becoming an unhandled rejection. Takes a method and its arguments rather than a closure: one
+   * runs per settled attempt.
    */
-  private guarded(step: () => void): void {
+  private guarded<V>(step: (this: this, i: number, attempt: number, value: V) => void, i = -1, attempt = 0, value?: V): void {
     if (this.finished) return;
     try {
-      step();
+      step.call(this, i, attempt, value as V);
     } catch (error) {
       this.finished = true;
       this.runController.abort(error);
