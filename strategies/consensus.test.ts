@@ -9,6 +9,25 @@ import { agentOf, callKind, lastPrompt, testAgent, testContext, testRuntime, tes
 const team = [testAgent('a', ['geo']), testAgent('b', ['geo']), testAgent('c', ['geo']), testAgent('d', ['geo'])];
 const task = testTask({ capabilities: ['geo'], title: 'Capital', instructions: 'What is the capital of France?' });
 
+/**
+ * A runtime where a answers Paris, b Lyon and c Nice, then each conflict-round vote of an agent takes
+ * the next option from its list in `revotes`.
+ */
+function revoteRuntime(revotes: Record<string, string[]>, reason: string) {
+  const answers: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
+  const seen = new Map<string, number>();
+  return testRuntime({
+    agents: team,
+    reply: (r) => {
+      const agent = agentOf(r)!;
+      if (callKind(r) !== 'vote') return answers[agent]!;
+      const n = seen.get(agent) ?? 0;
+      seen.set(agent, n + 1);
+      return JSON.stringify({ option: revotes[agent]![n], reason });
+    },
+  });
+}
+
 describe('consensus', () => {
   it('asks k agents independently and takes an answer every voter gives, whatever its wording', async () => {
     const replies: Record<string, string> = { a: 'Paris', b: '**paris.**', c: 'Paris' };
@@ -82,20 +101,8 @@ describe('consensus', () => {
   });
 
   it('stops re-voting as agreement once every voter converges, before the bound', async () => {
-    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
     // Conflict round 1: c joins a (A, B, A — 2 of 3 equal votes misses 0.67); round 2: b joins too.
-    const revotes: Record<string, string[]> = { a: ['A', 'A'], b: ['B', 'A'], c: ['A', 'A'] };
-    const seen = new Map<string, number>();
-    const { runtime, model, events } = testRuntime({
-      agents: team,
-      reply: (r) => {
-        const agent = agentOf(r)!;
-        if (callKind(r) !== 'vote') return replies[agent]!;
-        const n = seen.get(agent) ?? 0;
-        seen.set(agent, n + 1);
-        return JSON.stringify({ option: revotes[agent]![n], reason: 'checked' });
-      },
-    });
+    const { runtime, model, events } = revoteRuntime({ a: ['A', 'A'], b: ['B', 'A'], c: ['A', 'A'] }, 'checked');
     const result = await consensus({ conflictRounds: 5 }).coordinate(testContext(runtime, task));
     expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
     expect(result.output).toBe('Paris');
@@ -106,20 +113,8 @@ describe('consensus', () => {
   });
 
   it('re-votes up to conflictRounds while the ballots keep moving to new positions', async () => {
-    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
     // Each round rotates the picks to an arrangement not seen before; never two voters on one option.
-    const revotes: Record<string, string[]> = { a: ['B', 'C'], b: ['C', 'A'], c: ['A', 'B'] };
-    const seen = new Map<string, number>();
-    const { runtime, model, events } = testRuntime({
-      agents: team,
-      reply: (r) => {
-        const agent = agentOf(r)!;
-        if (callKind(r) !== 'vote') return replies[agent]!;
-        const n = seen.get(agent) ?? 0;
-        seen.set(agent, n + 1);
-        return JSON.stringify({ option: revotes[agent]![n], reason: 'reconsidered' });
-      },
-    });
+    const { runtime, model, events } = revoteRuntime({ a: ['B', 'C'], b: ['C', 'A'], c: ['A', 'B'] }, 'reconsidered');
     const result = await consensus({ conflictRounds: 2 }).coordinate(testContext(runtime, task));
     expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
     expect(result.decision).toMatchObject({ consensus: false, convergence: { reason: 'max-rounds', rounds: 3 } });
@@ -128,20 +123,8 @@ describe('consensus', () => {
   });
 
   it('stops re-voting as oscillation when the ballots return to an earlier round', async () => {
-    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
     // A, B, C → B, A, C → A, B, C: round 3 repeats round 1.
-    const revotes: Record<string, string[]> = { a: ['B', 'A'], b: ['A', 'B'], c: ['C', 'C'] };
-    const seen = new Map<string, number>();
-    const { runtime, model } = testRuntime({
-      agents: team,
-      reply: (r) => {
-        const agent = agentOf(r)!;
-        if (callKind(r) !== 'vote') return replies[agent]!;
-        const n = seen.get(agent) ?? 0;
-        seen.set(agent, n + 1);
-        return JSON.stringify({ option: revotes[agent]![n], reason: 'flip' });
-      },
-    });
+    const { runtime, model } = revoteRuntime({ a: ['B', 'A'], b: ['A', 'B'], c: ['C', 'C'] }, 'flip');
     const result = await consensus({ conflictRounds: 5 }).coordinate(testContext(runtime, task));
     expect(model.requests.filter((r) => callKind(r) === 'vote')).toHaveLength(6);
     expect(result.decision).toMatchObject({ consensus: false, convergence: { reason: 'oscillation', rounds: 3 } });
