@@ -13,7 +13,7 @@ import { openaiProvider } from './providers/openai.js';
 import { withResilience, type BreakerRegistry, type ResilienceOptions } from './resilience/index.js';
 import { scriptedModel } from './scripted.js';
 import { resolveModelSpec, type ModelEnv, type ModelSpec, type ResolvedModelSpec } from './spec.js';
-import type { Model, ProviderModel } from './types.js';
+import type { CallTags, Model, ProviderModel } from './types.js';
 
 /** Everything around the provider: prices, retries and limits, recording, events, time and ids. */
 export interface CreateModelOptions {
@@ -34,7 +34,7 @@ export interface CreateModelOptions {
   readonly random?: Random;
   readonly ids?: IdGenerator;
   /** Tags put on this model's call events. */
-  readonly tags?: { readonly taskId?: string; readonly agent?: string };
+  readonly tags?: CallTags;
   /** Where `TASKFORCE_MODEL`, `*_API_KEY` and `*_BASE_URL` are read; default `process.env`. */
   readonly env?: ModelEnv;
 }
