@@ -21,7 +21,7 @@ describe('loadSuite', () => {
 
   it('names the field and the line of a wrong YAML suite', async () => {
     const path = await suiteFile('s.yaml', 'name: s\ncases:\n  - name: c\n    goal: g\n    checks:\n      - type: contains\n        value: 3\n');
-    await expect(loadSuite(path)).rejects.toThrow(/cases\[0\]\.checks\[0\]\.value \(line 7\)/);
+    await expect(loadSuite(path)).rejects.toThrow(/cases\[0\]\.checks\[0\]\.value \(line 7\): Invalid input: expected string or array, received number/);
   });
 
   it('rejects a case with both a goal and a task, and one with neither', async () => {

@@ -5,6 +5,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { EvalSuiteError } from './errors.js';
 import { SuiteSpec, type LoadedSuite } from './types.js';
+import { issueMessage } from '../util/zod-issues.js';
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
@@ -88,7 +89,7 @@ function describeIssues(error: z.ZodError, lineOf: (at: readonly PropertyKey[]) 
     .map((issue) => {
       const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
       const line = lineOf(issue.path);
-      return `${at}${line !== undefined ? ` (line ${line})` : ''}: ${issue.message}`;
+      return `${at}${line !== undefined ? ` (line ${line})` : ''}: ${issueMessage(issue)}`;
     })
     .join('; ');
 }

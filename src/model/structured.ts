@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueMessage } from '../util/zod-issues.js';
 import { RefusalError, StructuredOutputError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { CallTags, GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, JsonSchema, Message, ResponseFormat } from './types.js';
@@ -13,7 +14,7 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
 
 /** Formats zod issues as `path: message`, the form fed back to the model and put in errors. */
 export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issueMessage(issue)}`);
 }
 
 /** Pulls JSON out of model text: a bare object, or one inside a ```json fence or surrounding prose. */
