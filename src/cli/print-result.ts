@@ -1,6 +1,6 @@
 import type { Provenance } from '../eval/model-source.js';
 import type { LineageTree, RunNode, RunResult, StoppedBy, TaskNode } from '../run/orchestrate/types.js';
-import { summarizeDecision, truncate } from './live/decision-summary.js';
+import { headline, summarizeDecision, truncate } from './live/decision-summary.js';
 import { fit, formatInt, formatMs, formatTokens, formatUsd } from './format.js';
 
 /** Task id → the ids of the tasks whose results it received, per run (from the lineage). */
@@ -23,7 +23,7 @@ export function formatRunTree(node: RunNode, inputsOf: InputsOf = () => [], leve
   const head =
     level === 0
       ? `${pad}run ${node.runId} (${planned}, ${node.tasks.length} task(s)) ${formatTokens(node.usage.subtree.tokens)} ${formatUsd(node.usage.subtree.costUsd)}`
-      : `${pad}sub-run ${node.runId} at depth ${node.depth} (${node.tasks.length} task(s)): "${truncate(node.goal, 60)}"`;
+      : `${pad}sub-run ${node.runId} at depth ${node.depth} (${node.tasks.length} task(s)): "${truncate(headline(node.goal), 60)}"`;
   const lines = [head];
   for (const task of node.tasks) {
     lines.push(`${pad}  ${taskLine(task)}`);

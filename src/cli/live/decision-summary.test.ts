@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeDecision, truncate } from './decision-summary.js';
+import { summarizeDecision, truncate, headline } from './decision-summary.js';
 
 // Decisions shaped as the strategies record them (trimmed copies from a demo run).
 const bid = (agent: string, effective: number) => ({ agent, cost: 2, confidence: 0.9, effective });
@@ -74,5 +74,12 @@ describe('truncate', () => {
   it('flattens whitespace and cuts with an ellipsis', () => {
     expect(truncate('a\n  b   c', 10)).toBe('a b c');
     expect(truncate('abcdefghij', 5)).toBe('abcd…');
+  });
+});
+
+describe('headline', () => {
+  it('shows a sub-run goal by its first line (the task title), not title and instructions run together', () => {
+    expect(headline('Plan first-year funding\n\nWork out what the library costs to run.')).toBe('Plan first-year funding');
+    expect(headline('\n  One-line goal  ')).toBe('One-line goal');
   });
 });

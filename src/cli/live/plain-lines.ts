@@ -1,6 +1,6 @@
 import type { TaskforceEvent } from '../../events/types.js';
 import { formatMs, formatTokens, formatUsd } from '../format.js';
-import { summarizeDecision, truncate } from './decision-summary.js';
+import { headline, summarizeDecision, truncate } from './decision-summary.js';
 import { taskKey, type LiveState } from './state.js';
 
 /**
@@ -18,7 +18,7 @@ export function plainLine(event: TaskforceEvent, after: LiveState): string | und
 function text(event: TaskforceEvent, after: LiveState): string | undefined {
   switch (event.type) {
     case 'run.started':
-      return event.depth === 0 ? `run started: "${truncate(event.goal, 80)}"` : `sub-run (depth ${event.depth}) started: "${truncate(event.goal, 70)}"`;
+      return event.depth === 0 ? `run started: "${truncate(event.goal, 80)}"` : `sub-run (depth ${event.depth}) started: "${truncate(headline(event.goal), 70)}"`;
     case 'plan.created':
       return `plan: ${event.taskCount} task(s)${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''}`;
     case 'plan.invalid':
