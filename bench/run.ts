@@ -2,10 +2,12 @@
  * `npm run bench`: runs every benchmark in turn; each prints its own figures.
  * Benchmarks measure and print; they never fail on a number (the machines are shared and noisy).
  */
+import { main as agentsLoad } from './agents-load.js';
 import { main as matcher } from './matcher.js';
 import { main as scheduler } from './scheduler.js';
 
 const benches: [string, () => Promise<unknown>][] = [
+  ['agents: loading trees of agent files', agentsLoad],
   ['matcher: capability matching latency', matcher],
   ['scheduler: overhead, makespan efficiency, memory', scheduler],
 ];
