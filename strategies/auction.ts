@@ -7,7 +7,7 @@ import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskC
 import { AuctionNoSaleError, StrategyOptionError } from './errors.js';
 import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';
 import type { PromptOverrides } from './prompts.js';
-import { reputationStore, type OutcomeRecord } from './reputation.js';
+import { reputationRecorder, reputationStore, type OutcomeRecord } from './reputation.js';
 
 export interface AuctionOptions {
   /** Highest effective bid the buyer accepts; no bid at or under it means no sale. Default: no reserve. */
@@ -86,9 +86,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
 
   return {
     name: NAME,
-    recordOutcome(runtime, outcome) {
-      reputationStore(runtime.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
-    },
+    recordOutcome: reputationRecorder(namespace),
     async coordinate(context) {
       requireCandidates(NAME, context);
       const capabilities = taskCapabilities(context.task);

@@ -9,7 +9,7 @@ import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskC
 import { StrategyOptionError } from './errors.js';
 import { assessRun, type AssessOption, type OutcomeRecorder } from './outcome.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
-import { accuracy, logOddsWeight, priorFor, PRIORITY_PRIOR_MEAN, reputationStore, type OutcomeRecord } from './reputation.js';
+import { accuracy, logOddsWeight, priorFor, PRIORITY_PRIOR_MEAN, reputationRecorder, reputationStore, type OutcomeRecord } from './reputation.js';
 import { DEFAULT_QUORUM, tally, type Ballot, type TallyResult } from './tally.js';
 
 /**
@@ -128,9 +128,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
 
   return {
     name: NAME,
-    recordOutcome(runtime, outcome) {
-      reputationStore(runtime.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
-    },
+    recordOutcome: reputationRecorder(namespace),
     async coordinate(context) {
       requireCandidates(NAME, context);
       const { runtime, task } = context;

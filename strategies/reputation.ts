@@ -3,6 +3,7 @@ import type { AgentPriority } from '../src/agents/types.js';
 import type { Store } from '../src/run/store.js';
 import { ANY_KIND, normaliseCapability } from './common.js';
 import { StoreDataError } from './errors.js';
+import type { OutcomeRecorder } from './outcome.js';
 
 /** Outcomes seen for one agent on one capability. Graded outcomes add fractions (0.7 success = 0.7 + 0.3). */
 export interface OutcomeRecord {
@@ -113,4 +114,12 @@ export function reputationStore(store: Store, namespace = 'reputation'): Reputat
       }
     },
   };
+}
+
+/**
+ * The `recordOutcome` of the reputation-based strategies (consensus, auction): an outcome reported
+ * later updates the agent's record on the task's capabilities.
+ */
+export function reputationRecorder(namespace: string): OutcomeRecorder['recordOutcome'] {
+  return (runtime, outcome) => reputationStore(runtime.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
 }

@@ -11,7 +11,8 @@ import { requestHash } from './cassette/hash.js';
 import { withCassette } from './cassette/with-cassette.js';
 import { modelFromProvider } from './model.js';
 import { scriptedModel } from './scripted.js';
-import type { ProviderModel, ProviderRequest } from './types.js';
+import type { ProviderRequest } from './types.js';
+import { offlineProvider } from '../../test/support/offline-provider.js';
 
 function recordingBus() {
   const bus = createEventBus({ clock: manualClock() });
@@ -66,15 +67,7 @@ describe('modelFromProvider call tags', () => {
 
     const [entry] = (await readCassette(path)).entries;
     expect(entry?.request).not.toHaveProperty('tags');
-    const offline: ProviderModel = {
-      provider: 'scripted',
-      modelId: 'scripted',
-      structuredMode: 'prompt',
-      doGenerate: () => Promise.reject(new Error('replay called the provider')),
-      doStream: () => {
-        throw new Error('replay called the provider');
-      },
-    };
+    const offline = offlineProvider;
     const player = modelFromProvider(withCassette(offline, { mode: 'replay', path }));
     expect((await player.generate({ prompt: 'same question' })).text).toBe('recorded');
     expect((await player.generate({ prompt: 'same question', tags: { runId: 'other' } })).text).toBe('recorded');

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { scriptedModel } from '../scripted.js';
-import type { ProviderModel, ProviderRequest, ProviderStreamPart } from '../types.js';
+import type { ProviderRequest, ProviderStreamPart } from '../types.js';
 import { cassetteEntry } from './entry.js';
 import { CassetteFileError, CassetteMissError } from './errors.js';
 import { readCassette, readCassetteHeader, writeCassette } from './file.js';
 import { withCassette } from './with-cassette.js';
+import { offlineProvider } from '../../../test/support/offline-provider.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -16,15 +17,7 @@ beforeEach(async () => {
 
 const ask = (content: string): ProviderRequest => ({ messages: [{ role: 'user', content }] });
 /** A provider that must never be called: replay is offline. */
-const offline: ProviderModel = {
-  provider: 'scripted',
-  modelId: 'scripted',
-  structuredMode: 'prompt',
-  doGenerate: () => Promise.reject(new Error('replay called the provider')),
-  doStream: () => {
-    throw new Error('replay called the provider');
-  },
-};
+const offline = offlineProvider;
 
 async function collect(stream: AsyncIterable<ProviderStreamPart>) {
   const parts: ProviderStreamPart[] = [];
