@@ -16,8 +16,8 @@ import { modelFromProvider } from '../src/model/model.js';
 import { scriptedModel } from '../src/model/scripted.js';
 import { buildTaskTree } from '../src/plan/tree.js';
 import type { TaskSpecInput, TaskTree } from '../src/plan/types.js';
-import { runTaskTree, scheduleTaskTree } from '../src/run/scheduler/index.js';
-import type { ScheduleOptions } from '../src/run/scheduler/index.js';
+import { runTaskTree, scheduleTaskTree } from '../src/scheduler/index.js';
+import type { ScheduleOptions } from '../src/scheduler/index.js';
 import { manualClock, systemClock, type ManualClock } from '../src/util/clock.js';
 import { randomInt, seededRandom } from '../src/util/random.js';
 

@@ -1,6 +1,6 @@
 import type { AgentMatch, AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
-import type { Strategy } from '../src/run/strategy.js';
+import type { Strategy } from './strategy.js';
 import { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
 import { clearAuction, reputationWeight, type Clearing, type RankedBid } from './clearing.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';

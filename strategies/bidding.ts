@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentMatch } from '../src/agents/types.js';
-import type { CoordinationContext } from '../src/run/strategy.js';
+import type { CoordinationContext } from './strategy.js';
 import { taskPrompt } from './common.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
 

@@ -1,7 +1,7 @@
 import { normalizeCapability } from '../src/agents/capabilities.js';
 import { TaskforceError } from '../src/errors/taskforce-error.js';
 import type { TaskSpec } from '../src/plan/types.js';
-import type { CoordinationContext, CoordinationResult } from '../src/run/strategy.js';
+import type { CoordinationContext, CoordinationResult } from './strategy.js';
 import { NoCandidatesError, StrategyOptionError } from './errors.js';
 
 /** Wildcard kind for tasks that name no capability. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentDefinition, AgentRunResult } from '../src/agents/types.js';
-import type { CoordinationContext, Strategy } from '../src/run/strategy.js';
+import type { CoordinationContext, Strategy } from './strategy.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskPrompt } from './common.js';
 import { balance, selectLeader } from './hierarchy-rules.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';

@@ -1,4 +1,4 @@
-import type { Strategy } from '../src/run/strategy.js';
+import type { Strategy } from './strategy.js';
 import { auction, type AuctionOptions } from './auction.js';
 import { consensus, type ConsensusOptions } from './consensus.js';
 import { UnknownStrategyError } from './errors.js';

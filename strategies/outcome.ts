@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { TaskSpec } from '../src/plan/types.js';
-import type { CoordinationContext } from '../src/run/strategy.js';
-import type { Runtime } from '../src/run/runtime-types.js';
+import type { CoordinationContext } from './strategy.js';
+import type { Runtime } from '../src/runtime/runtime-types.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
 
 /** A task's outcome for one agent: true/1 success, false/0 failure, or a grade in between. */

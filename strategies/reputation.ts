@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentPriority } from '../src/agents/types.js';
-import type { Store } from '../src/run/store.js';
+import type { Store } from '../src/runtime/store.js';
 import { ANY_KIND, normaliseCapability } from './common.js';
 import { StoreDataError } from './errors.js';
 import type { OutcomeRecorder } from './outcome.js';

@@ -1,7 +1,7 @@
 import type { AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
-import type { Runtime } from '../src/run/runtime-types.js';
-import type { Strategy } from '../src/run/strategy.js';
+import type { Runtime } from '../src/runtime/runtime-types.js';
+import type { Strategy } from './strategy.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskKind, taskPrompt } from './common.js';
 import { StrategyOptionError } from './errors.js';
 import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';

@@ -9,11 +9,11 @@ import { modelFromProvider } from '../src/model/model.js';
 import { scriptedModel, type ScriptFn, type ScriptedModel } from '../src/model/scripted.js';
 import type { ProviderRequest } from '../src/model/types.js';
 import { TaskSpec, type TaskSpecInput } from '../src/plan/types.js';
-import { createBudgetTracker } from '../src/run/budget.js';
-import { memoryStore } from '../src/run/memory-store.js';
-import type { Runtime } from '../src/run/runtime-types.js';
-import type { Store } from '../src/run/store.js';
-import type { CoordinationContext } from '../src/run/strategy.js';
+import { createBudgetTracker } from '../src/runtime/budget.js';
+import { memoryStore } from '../src/runtime/memory-store.js';
+import type { Runtime } from '../src/runtime/runtime-types.js';
+import type { Store } from '../src/runtime/store.js';
+import type { CoordinationContext } from './strategy.js';
 import { manualClock } from '../src/util/clock.js';
 import { sequentialIds } from '../src/util/ids.js';
 import { seededRandom } from '../src/util/random.js';
@@ -93,7 +93,7 @@ export function testRuntime(options: {
   const controller = new AbortController();
   const runtime: Runtime = {
     id: 'runtime_test',
-    models: { planner: model, worker: model, synthesizer: model, forAgent: () => model },
+    models: { planner: model, worker: model, synthesizer: model, forAgent: () => model, base: { planner: model, worker: model, synthesizer: model, forAgent: () => model } },
     agents: registry(options.agents),
     tools: new Map(),
     events: bus,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Store } from '../src/run/store.js';
+import type { Store } from '../src/runtime/store.js';
 import { StoreDataError } from './errors.js';
 import type { Trails } from './pheromone.js';
 

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { AbortedError, TaskforceError } from '../errors/taskforce-error.js';
 import type { EventBus } from '../events/bus.js';
-import type { RuntimeLimits } from '../run/runtime-types.js';
 import type { Clock } from '../util/clock.js';
 import type { AgentDefinition } from './types.js';
 
@@ -42,7 +41,7 @@ export class HookFailedError extends TaskforceError {
 
 /** What running a hook needs from the runtime. */
 export interface HookDeps {
-  readonly limits: Pick<RuntimeLimits, 'allowHooks' | 'hookTimeoutMs'>;
+  readonly limits: { readonly allowHooks: boolean; readonly hookTimeoutMs: number };
   readonly events: EventBus;
   readonly clock: Clock;
 }

@@ -14,5 +14,6 @@ export { createAgentRegistry } from './registry.js';
 export { builtinAgents } from './builtin.js';
 export { CAPABILITY_VOCABULARY, normalizeCapability, normalizeCapabilities } from './capabilities.js';
 export { createMatcher, type AgentMatcher, type MatchTask, type RankOptions } from './matcher.js';
-export { runAgent, stepCap, type RunAgentOptions } from './loop.js';
+export { runAgent, stepCap, type AgentEnvironment, type RunAgentOptions } from './loop.js';
+export { toolsForAgent, type AgentTools } from './tool-selection.js';
 export { runHook, HookFailedError, hookEnvironment, type HookKind, type HookOutcome } from './hooks.js';

@@ -2,13 +2,35 @@ import { ConfigError, AbortedError } from '../errors/taskforce-error.js';
 import { RefusalError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { Message, Model, ToolSpec, Usage } from '../model/types.js';
 import { addUsage, ZERO_USAGE } from '../model/types.js';
-import { guardedModel } from '../run/guarded-model.js';
-import type { Runtime } from '../run/runtime-types.js';
+import type { EventBus } from '../events/bus.js';
+import type { Tool } from '../tools/types.js';
+import type { Clock } from '../util/clock.js';
 import { toolSpecOf } from '../tools/define-tool.js';
 import { executeToolCall, type ToolCallOutcome } from '../tools/execute-tool.js';
-import { toolsForAgent } from '../tools/tool-selection.js';
+import { toolsForAgent } from './tool-selection.js';
 import { runHook } from './hooks.js';
 import type { AgentDefinition, AgentRunResult, AgentStep } from './types.js';
+
+/**
+ * What an agent run needs from where it runs: models, tools, limits, events, clock and a signal. A
+ * `Runtime` is one; `orchestrate` passes a view of it scoped to the task.
+ */
+export interface AgentEnvironment {
+  /** The model for an agent, already behind the caller's middleware chain (budgets, slots, tags). */
+  readonly models: { forAgent(agent: AgentDefinition): Model };
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly limits: {
+    /** Model calls in one agent loop when neither the agent nor the caller says fewer. */
+    readonly maxSteps: number;
+    readonly toolTimeoutMs: number;
+    readonly allowHooks: boolean;
+    readonly hookTimeoutMs: number;
+  };
+  readonly events: EventBus;
+  readonly clock: Clock;
+  /** Stops the run together with the caller's `options.signal`. */
+  readonly signal: AbortSignal;
+}
 
 /** Options of one agent run. */
 export interface RunAgentOptions {
@@ -23,7 +45,7 @@ export interface RunAgentOptions {
   readonly taskId?: string;
   /** Stops the run (with `AbortedError`) together with the runtime's own signal. */
   readonly signal?: AbortSignal;
-  /** Use this model instead of the agent's; it is budget-guarded like every runtime model. */
+  /** Use this model instead of the agent's (the caller puts it behind its middleware chain first). */
   readonly model?: Model;
   /** Extra instructions appended after the agent's system prompt (strategies use it to frame a role). */
   readonly system?: string;
@@ -43,7 +65,7 @@ export interface RunAgentOptions {
  *   is a refusal or was cut at max tokens; HookFailedError; model and budget errors as they come.
  */
 export async function runAgent(
-  runtime: Runtime,
+  runtime: AgentEnvironment,
   agent: AgentDefinition,
   prompt: string,
   options: RunAgentOptions = {},
@@ -52,7 +74,7 @@ export async function runAgent(
   const cap = stepCap(agent, options, runtime.limits.maxSteps);
   const signal = options.signal ? AbortSignal.any([options.signal, runtime.signal]) : runtime.signal;
   const tags = { agent: agent.name, ...(options.taskId !== undefined ? { taskId: options.taskId } : {}) };
-  const model = options.model ? guardedModel(options.model, runtime.budget) : runtime.models.forAgent(agent);
+  const model = options.model ?? runtime.models.forAgent(agent);
 
   const { tools, missing } = toolsForAgent(agent, runtime.tools);
   if (missing.length > 0)

@@ -1,5 +1,5 @@
 import type { AgentDefinition, AgentRegistry } from './types.js';
-import { closestNames } from './edit-distance.js';
+import { closestNames } from '../util/edit-distance.js';
 import { DuplicateAgentError, UnknownAgentError } from './errors.js';
 
 /**

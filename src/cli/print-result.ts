@@ -1,5 +1,5 @@
 import type { Provenance } from '../eval/model-source.js';
-import type { LineageTree, RunNode, RunResult, StoppedBy, TaskNode } from '../run/orchestrate/types.js';
+import type { LineageTree, RunNode, RunResult, StoppedBy, TaskNode } from '../orchestrate/types.js';
 import { headline, summarizeDecision, truncate } from './live/decision-summary.js';
 import { fit, formatInt, formatMs, formatTokens, formatUsd } from './format.js';
 

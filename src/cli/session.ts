@@ -1,6 +1,6 @@
 import type { ResolvedModelSource } from '../eval/model-source.js';
-import { createTaskforce, type Taskforce } from '../run/create-taskforce.js';
-import type { RuntimeConfig } from '../run/runtime.js';
+import { createTaskforce, type Taskforce } from '../api/create-taskforce.js';
+import type { RuntimeConfig } from '../runtime/runtime.js';
 import { println, type CliIo } from './io.js';
 import type { LiveView } from './live/views.js';
 import { listenerFor, viewFor } from './view-for.js';

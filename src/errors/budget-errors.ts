@@ -1,5 +1,7 @@
-import type { BudgetKind } from '../events/types.js';
 import { TaskforceError } from './taskforce-error.js';
+
+/** What a budget limits: tokens, dollars, wall time or model calls. */
+export type BudgetKind = 'tokens' | 'costUsd' | 'wallTimeMs' | 'modelCalls';
 
 /** A budget was reached; the run stops cleanly and keeps what finished. */
 export class BudgetExceededError extends TaskforceError {

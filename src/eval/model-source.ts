@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/taskforce-error.js';
 import { readCassette } from '../model/cassette/file.js';
 import type { ScriptedReply, ScriptFn } from '../model/scripted.js';
 import { resolveModelSpec, type ModelEnv, type ModelSpec } from '../model/spec.js';
-import type { RuntimeModelOptions } from '../run/model-factory.js';
+import type { RuntimeModelOptions } from '../runtime/model-factory.js';
 import { loadRepliesFile, type RepliesFile } from './replies-file.js';
 
 /**

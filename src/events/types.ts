@@ -1,4 +1,5 @@
-import type { Usage } from '../model/types.js';
+import type { BudgetKind } from '../errors/budget-errors.js';
+import type { Usage } from '../util/usage.js';
 
 /**
  * Every event a run can emit. Each has `type` and `at` (the runtime clock's milliseconds) and, when it
@@ -53,7 +54,6 @@ export type TaskforceEvent =
   | (Base<'log'> & { level: 'debug' | 'info' | 'warn' | 'error'; message: string });
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
-export type BudgetKind = 'tokens' | 'costUsd' | 'wallTimeMs' | 'modelCalls';
 
 interface Base<T extends string> {
   type: T;
@@ -67,3 +67,5 @@ export type EventOf<T extends TaskforceEventType> = Extract<TaskforceEvent, { ty
 
 /** An event before the bus stamps `at` (and `runId`, if the emitter belongs to a run). */
 export type EventInput = TaskforceEvent extends infer E ? (E extends TaskforceEvent ? Omit<E, 'at'> & { at?: number } : never) : never;
+
+export type { BudgetKind };

@@ -32,13 +32,8 @@ export type Message =
       readonly isError?: boolean;
     };
 
-/** Tokens of one call. `inputTokens` is uncached input only; cache reads and writes are counted apart. */
-export interface Usage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cacheReadTokens?: number;
-  readonly cacheWriteTokens?: number;
-}
+export { addUsage, ZERO_USAGE, type Usage } from '../util/usage.js';
+import type { Usage } from '../util/usage.js';
 
 /**
  * Why the model stopped. `max_tokens` means the output was cut and must not be treated as complete;
@@ -166,22 +161,6 @@ export interface Model {
   /** Text deltas as they arrive, then one `finish` part with the same result `generate` would give. */
   stream(request: GenerateRequest): AsyncIterable<StreamPart>;
   generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>>;
-}
-
-/** Usage of nothing: the start of a sum. */
-export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0 });
-
-/** Adds two usages field by field (cache fields only when either side has them). */
-export function addUsage(a: Usage, b: Usage): Usage {
-  const out: { -readonly [K in keyof Usage]: Usage[K] } = {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-  };
-  if (a.cacheReadTokens !== undefined || b.cacheReadTokens !== undefined)
-    out.cacheReadTokens = (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0);
-  if (a.cacheWriteTokens !== undefined || b.cacheWriteTokens !== undefined)
-    out.cacheWriteTokens = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
-  return out;
 }
 
 /**

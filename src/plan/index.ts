@@ -2,7 +2,6 @@ export type { PlanSpecInput, TaskSpecInput, TaskTree, PlanAnalysis } from './typ
 export { PlanSpec, TaskSpec, TaskPriority } from './types.js';
 export {
   planGoal,
-  plannerDeps,
   PlannerReply,
   PlannerTask,
   DEFAULT_PLANNER_LIMITS,

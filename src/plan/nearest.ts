@@ -1,4 +1,4 @@
-import { editDistance } from '../agents/edit-distance.js';
+import { editDistance } from '../util/edit-distance.js';
 
 /**
  * The candidate closest to `word` by edit distance (case-insensitive), however far; undefined when

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AgentDefinition } from '../agents/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Model } from '../model/types.js';
-import type { Runtime } from '../run/runtime-types.js';
 import { PlanValidationError } from './errors.js';
 import { formatProblem, type PlanProblem } from './problems.js';
 import { capabilityVocabulary, defaultPlannerTemplate, plannerPrompt, type PlannerFeedback } from './prompt.js';
@@ -48,11 +47,6 @@ export interface PlanGoalOptions extends PlanLimits {
   readonly signal?: AbortSignal;
   readonly maxTokens?: number;
   readonly temperature?: number;
-}
-
-/** The planner's dependencies taken from a runtime: its planner model, registered agents, events and signal. */
-export function plannerDeps(runtime: Runtime): PlannerDeps {
-  return { model: runtime.models.planner, agents: runtime.agents.list(), events: runtime.events, signal: runtime.signal };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closestNames } from '../agents/edit-distance.js';
+import { closestNames } from '../util/edit-distance.js';
 import { normalizeCapability } from '../agents/capabilities.js';
 import { findCycles, groupByLayer, layerOf, topologicalOrder, type DependencyGraph } from './graph.js';
 import { nearest } from './nearest.js';

@@ -7,7 +7,7 @@ import { reportMarkdown } from '../../src/eval/markdown.js';
 import { runSuite } from '../../src/eval/runner.js';
 import type { LoadedSuite, SuiteSpec } from '../../src/eval/types.js';
 import type { ProviderRequest } from '../../src/model/types.js';
-import { createTaskforce } from '../../src/run/create-taskforce.js';
+import { createTaskforce } from '../../src/api/create-taskforce.js';
 import { manualClock } from '../../src/util/clock.js';
 
 const inMemory = (spec: SuiteSpec, baseDir = process.cwd()): LoadedSuite => ({ spec, file: 'in-memory', baseDir });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
-import { createTaskforce } from '../../src/run/create-taskforce.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import { createTaskforce } from '../../src/api/create-taskforce.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel } from '../../src/model/scripted.js';
 import { manualClock } from '../../src/util/clock.js';

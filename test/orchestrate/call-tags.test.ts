@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventOf, TaskforceEvent } from '../../src/events/types.js';
 import { scriptedModel } from '../../src/model/scripted.js';
-import { recordModelCalls } from '../../src/run/lineage.js';
-import { runsOf } from '../../src/run/orchestrate/metrics.js';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
-import type { OrchestrateOptions } from '../../src/run/orchestrate/options.js';
-import { createRuntime, type ManagedRuntime } from '../../src/run/runtime.js';
+import { recordModelCalls } from '../../src/orchestrate/lineage.js';
+import { runsOf } from '../../src/orchestrate/metrics.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import type { OrchestrateOptions } from '../../src/orchestrate/options.js';
+import { createRuntime, type ManagedRuntime } from '../../src/runtime/runtime.js';
 import { manualClock } from '../../src/util/clock.js';
 import { AGENTS } from './helpers.js';
 import { kindOf, teamScript, type Script } from './script.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
 import { ModelApiError } from '../../src/errors/model-errors.js';
 import { systemClock } from '../../src/util/clock.js';
 import { scripted } from './helpers.js';

@@ -1,7 +1,7 @@
 import type { TaskforceEvent } from '../../src/events/types.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel, type ScriptedModel } from '../../src/model/scripted.js';
-import type { OrchestrateOptions } from '../../src/run/orchestrate/options.js';
+import type { OrchestrateOptions } from '../../src/orchestrate/options.js';
 import { manualClock } from '../../src/util/clock.js';
 import { team, teamScript, type Script } from './script.js';
 

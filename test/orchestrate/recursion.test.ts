@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
-import { runsOf } from '../../src/run/orchestrate/metrics.js';
-import { parseRunLineage } from '../../src/run/lineage.js';
-import type { RunNode, TaskNode } from '../../src/run/orchestrate/types.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import { runsOf } from '../../src/orchestrate/metrics.js';
+import { parseRunLineage } from '../../src/orchestrate/lineage.js';
+import type { RunNode, TaskNode } from '../../src/orchestrate/types.js';
 import { scripted } from './helpers.js';
 import { kindOf, type PlannedTask } from './script.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors/taskforce-error.js';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
 import { scripted } from './helpers.js';
 import { kindOf } from './script.js';
 

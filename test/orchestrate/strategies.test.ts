@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownStrategyError } from '../../strategies/errors.js';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
-import { runsOf } from '../../src/run/orchestrate/metrics.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import { runsOf } from '../../src/orchestrate/metrics.js';
 import { scripted } from './helpers.js';
 import { kindOf } from './script.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { orchestrate } from '../../src/run/orchestrate/orchestrate.js';
-import { SynthesisError } from '../../src/run/synthesis/errors.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import { SynthesisError } from '../../src/synthesis/errors.js';
 import { scripted } from './helpers.js';
 import { firstUserText, kindOf } from './script.js';
 

@@ -3,9 +3,9 @@ import { createEventBus } from '../../src/events/bus.js';
 import type { TaskforceEvent } from '../../src/events/types.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel } from '../../src/model/scripted.js';
-import { createBudgetTracker, type Budgets } from '../../src/run/budget.js';
-import { guardedModel } from '../../src/run/guarded-model.js';
-import { runTaskTree } from '../../src/run/scheduler/index.js';
+import { createBudgetTracker, type Budgets } from '../../src/runtime/budget.js';
+import { withBudget } from '../../src/runtime/model-chain.js';
+import { runTaskTree } from '../../src/scheduler/index.js';
 import type { BudgetKind } from '../../src/events/types.js';
 import { manualClock } from '../../src/util/clock.js';
 import { drive } from './drive.js';
@@ -26,7 +26,7 @@ async function runUnder(limits: Budgets, checkDispatch = true) {
     latencyMs: 10,
     clock,
   });
-  const model = guardedModel(modelFromProvider(provider, { clock, pricing: { scripted: { input: 10, output: 10 } } }), budget);
+  const model = withBudget(modelFromProvider(provider, { clock, pricing: { scripted: { input: 10, output: 10 } } }), budget);
   const tree = testTree(Array.from({ length: 8 }, (_, i) => ({ id: `t${i}` })));
   const result = await drive(
     clock,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../src/plan/types.js';
-import { runTaskTree } from '../../src/run/scheduler/index.js';
-import type { FailurePolicy, TaskExecutor } from '../../src/run/scheduler/index.js';
+import { runTaskTree } from '../../src/scheduler/index.js';
+import type { FailurePolicy, TaskExecutor } from '../../src/scheduler/index.js';
 import { testTree } from './tree.js';
 
 /** A random DAG: task i may depend on any earlier task. Plus which tasks fail and the concurrency cap. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventBus, createJsonlTraceWriter } from '../../src/events/index.js';
-import { runTaskTree } from '../../src/run/scheduler/index.js';
+import { runTaskTree } from '../../src/scheduler/index.js';
 import { manualClock } from '../../src/util/clock.js';
 import { drive } from './drive.js';
 import { testTree } from './tree.js';

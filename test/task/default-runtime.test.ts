@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeDefaultRuntime, defaultRuntime, runtimeConfigFromEnv } from '../../src/run/default-runtime.js';
-import { Task } from '../../src/run/task.js';
+import { closeDefaultRuntime, defaultRuntime, runtimeConfigFromEnv } from '../../src/api/default-runtime.js';
+import { Task } from '../../src/api/task.js';
 import { useAimock } from '../support/aimock.js';
 
 const server = useAimock();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineAgent } from '../../src/agents/define.js';
 import type { TaskforceEvent } from '../../src/events/types.js';
 import type { ModelSpec } from '../../src/model/spec.js';
-import { createTaskforce } from '../../src/run/create-taskforce.js';
+import { createTaskforce } from '../../src/api/create-taskforce.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { useAimock, type AimockServer } from '../support/aimock.js';
 

@@ -6,9 +6,9 @@ import { BudgetExceededError } from '../../src/errors/budget-errors.js';
 import type { TaskforceEvent } from '../../src/events/types.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel, type ScriptFn } from '../../src/model/scripted.js';
-import { createTaskforce } from '../../src/run/create-taskforce.js';
-import { createRuntime, type RuntimeConfig } from '../../src/run/runtime.js';
-import { Task } from '../../src/run/task.js';
+import { createTaskforce } from '../../src/api/create-taskforce.js';
+import { createRuntime, type RuntimeConfig } from '../../src/runtime/runtime.js';
+import { Task } from '../../src/api/task.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { concurrencyProbe, drainInWaves } from './concurrency-probe.js';
 

@@ -1,0 +1,114 @@
+import type { AgentStep } from '../agents/types.js';
+import { runAgent } from '../agents/loop.js';
+import { ConfigError } from '../errors/taskforce-error.js';
+import type { Model, Usage } from '../model/types.js';
+import { chainModel } from '../runtime/model-chain.js';
+import { defaultRuntime } from './default-runtime.js';
+import type { Runtime } from '../runtime/runtime-types.js';
+
+/** Options of `Task()`. */
+export interface TaskOptions {
+  /** The runtime to run in; default the process's default runtime (from `TASKFORCE_MODEL` etc.). */
+  readonly runtime?: Runtime;
+  readonly signal?: AbortSignal;
+  /** Upper bound on model calls (with the agent's `maxTurns`, the smaller applies). */
+  readonly maxSteps?: number;
+  /** A model for this call only: a `Model`, or a spec / alias resolved like an agent's `model` field. */
+  readonly model?: Model | string;
+  /** Extra text put before the prompt (e.g. outputs of earlier tasks). */
+  readonly context?: string;
+}
+
+/** What one `Task()` call produced. */
+export interface TaskResult {
+  /** The agent's final answer (its last text when it hit the step cap; see `finishReason`). */
+  readonly output: string;
+  /** Name of the agent that ran. */
+  readonly agent: string;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  /** Every model call of the agent's loop with its tool calls; `steps.length` is the number of model calls. */
+  readonly steps: readonly AgentStep[];
+  /** From the call to the answer, including time spent waiting for a runtime slot. */
+  readonly durationMs: number;
+  /** `final`, or `max_steps` when the agent hit its step cap without answering. */
+  readonly finishReason: 'final' | 'max_steps';
+  /** The id on this call's `task.*`, `agent.*` and `tool.*` events. */
+  readonly taskId: string;
+}
+
+/**
+ * Runs one agent type on one job, the way an agent harness delegates to a sub-agent: the agent's
+ * loop with its tools, in one of the runtime's concurrency slots, under its budgets and rate limits.
+ * Parallel calls on one runtime share all of these.
+ *
+ * Without `options.runtime` it uses the process's default runtime, created on first use from the
+ * environment (`TASKFORCE_MODEL`, see `runtimeConfigFromEnv`).
+ *
+ * @param description A short label for the job (events, traces).
+ * @param prompt What the agent must do, self-contained.
+ * @param agentType The agent's name; an unknown name is an `UnknownAgentError` listing the closest names.
+ *
+ * @example
+ * ```ts
+ * import { Task } from 'taskforce';
+ *
+ * // TASKFORCE_MODEL=anthropic:claude-haiku-4-5 (and ANTHROPIC_API_KEY) in the environment
+ * const [a, b] = await Promise.all([
+ *   Task('review auth', 'Review src/auth.ts for injection bugs: ...', 'reviewer'),
+ *   Task('write tests', 'Write vitest tests for parseDate: ...', 'tester'),
+ * ]);
+ * console.log(a.output, b.costUsd);
+ * ```
+ */
+export async function Task(description: string, prompt: string, agentType: string, options: TaskOptions = {}): Promise<TaskResult> {
+  const runtime = options.runtime ?? (await defaultRuntime());
+  return runTask(runtime, description, prompt, agentType, options);
+}
+
+/** `Task()` on an explicit runtime (what `createTaskforce(...).task()` calls). */
+export async function runTask(
+  runtime: Runtime,
+  description: string,
+  prompt: string,
+  agentType: string,
+  options: Omit<TaskOptions, 'runtime'> = {},
+): Promise<TaskResult> {
+  if (typeof prompt !== 'string' || prompt.trim() === '')
+    throw new ConfigError(`Task("${description}", …, "${agentType}"): the prompt must be a non-empty string`);
+  const agent = runtime.agents.require(agentType);
+  const model =
+    typeof options.model === 'string'
+      ? runtime.models.forAgent({ ...agent, model: options.model })
+      : options.model && chainModel(options.model, { budget: runtime.budget });
+  const startedAt = runtime.clock.now();
+  const taskId = runtime.ids.next('task');
+  runtime.events.emit({ type: 'task.started', taskId, title: description, attempt: 1 });
+  runtime.events.emit({ type: 'agent.assigned', taskId, agent: agent.name, reason: 'named by Task()' });
+  try {
+    const result = await runtime.slot(() =>
+      runAgent(runtime, agent, prompt, {
+        taskId,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+        ...(options.context !== undefined ? { context: options.context } : {}),
+        ...(model ? { model } : {}),
+      }),
+    );
+    const durationMs = runtime.clock.now() - startedAt;
+    runtime.events.emit({ type: 'task.completed', taskId, durationMs });
+    return {
+      output: result.output,
+      agent: result.agent,
+      usage: result.usage,
+      costUsd: result.costUsd,
+      steps: result.steps,
+      durationMs,
+      finishReason: result.finishReason,
+      taskId,
+    };
+  } catch (error) {
+    runtime.events.emit({ type: 'task.failed', taskId, error: error instanceof Error ? error.message : String(error), willRetry: false });
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineTool } from '../tools/define-tool.js';
+import type { Tool } from '../tools/types.js';
+import { RecursionCapError } from './errors.js';
+import type { Orchestration, RunFrame, TaskRecord } from './orchestration.js';
+import { spawnSubRun } from './sub-run.js';
+
+/** Name of the tool agents delegate with. */
+export const DELEGATE_TOOL = 'delegate';
+
+/** The longest timeout the system clock can wait (setTimeout's limit): the sub-run is bounded by budgets and the signal instead. */
+const NO_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * The `delegate` tool of one task: `{ goal }` runs a sub-run (plan → coordinate → synthesize) one level
+ * deeper and returns its synthesized answer. Offered only while the task's run is above the depth cap.
+ * A goal already run in this orchestration is not run again: the tool answers with the earlier
+ * result (or an error when there is none yet), and the repeat is reported as a cap.
+ */
+export function delegateTool(o: Orchestration, frame: RunFrame, taskId: string, record: TaskRecord): Tool {
+  return defineTool({
+    name: DELEGATE_TOOL,
+    description:
+      'Hands a substantial, self-contained sub-goal to a team of agents: it is planned, worked on and merged, ' +
+      'and the merged answer comes back. Use it only for work that splits into several parts; do small things yourself. ' +
+      'The goal must say everything the team needs (they do not see your conversation).',
+    input: z.object({ goal: z.string().min(1).describe('The sub-goal, self-contained') }),
+    timeoutMs: NO_TIMEOUT_MS,
+    async execute({ goal }, context) {
+      const site = { runId: frame.runId, taskId, depth: frame.depth, events: frame.events };
+      const admitted = o.guard.admitSubRun(site, goal, context.agent);
+      if ('refused' in admitted) {
+        const earlier = o.guard.earlierResult(goal);
+        if (earlier?.output !== undefined)
+          return `Not run again: this goal was already worked on in this run (${earlier.runId}). Its result:\n\n${earlier.output}`;
+        throw new RecursionCapError(admitted.refused);
+      }
+      const child = await spawnSubRun(o, frame, taskId, goal, record, { ticket: admitted.ticket, signal: context.signal });
+      return child.node.output;
+    },
+  });
+}

@@ -1,0 +1,120 @@
+import type { z } from 'zod';
+import type { TaskforceEvent } from '../events/types.js';
+import { ConfigError } from '../errors/taskforce-error.js';
+import type { PlanSpecInput, TaskTree } from '../plan/types.js';
+import { buildTaskTree } from '../plan/tree.js';
+import { createStrategy, STRATEGY_NAMES, type StrategyConfig, type StrategyName } from '../../strategies/index.js';
+import { UnknownStrategyError } from '../../strategies/errors.js';
+import type { Budgets } from '../runtime/budget.js';
+import type { RuntimeConfig } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime-types.js';
+import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
+import type { Strategy } from '../../strategies/strategy.js';
+import { direct } from '../../strategies/direct.js';
+import type { PlannerSettings } from './orchestration.js';
+import { checkRefineOptions, type RefineOptions } from './refine.js';
+
+/**
+ * Settings of the runtime `orchestrate` creates when it is not given one. They describe the
+ * environment work runs in (models, agents, tools, limits, reproducibility), shared by every run on a
+ * runtime; with `runtime` set they must be left out (set them on the runtime instead).
+ */
+export type OrchestrateRuntimeSettings = Pick<
+  RuntimeConfig,
+  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'builtinAgents' | 'tools' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath'
+>;
+
+const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'builtinAgents', 'tools', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath'] as const;
+
+/** Options of one run. Everything is optional. */
+export interface OrchestrateRunOptions<T = string> {
+  /** How agents are coordinated on each task: a name, a name with options, or a `Strategy`. Default `'direct'` (the best-matched agent). */
+  readonly strategy?: 'direct' | StrategyName | StrategyConfig | Strategy;
+  /** Deepest sub-run level (0 = no sub-runs). Default the runtime's `limits.maxDepth` (3), which it may not exceed. */
+  readonly maxDepth?: number;
+  /** Budgets of this run, across all its levels, on top of any the runtime has. */
+  readonly budgets?: Budgets;
+  /** Receives every event of the runtime while this run is in flight. */
+  readonly onEvent?: (event: TaskforceEvent) => void;
+  /** Cancels the run; what finished is kept and `stoppedBy` says `cancelled`. */
+  readonly signal?: AbortSignal;
+  /** A plan to run instead of asking the planner: a `TaskTree`, or a plan object (validated here). */
+  readonly plan?: TaskTree | PlanSpecInput;
+  /** The final answer is a JSON value matching this schema (synthesis re-asks until it does). */
+  readonly outputSchema?: z.ZodType<T>;
+  /** Criteria a judge checks the final answer against. */
+  readonly rubric?: string;
+  /** Throw `SynthesisError` when no synthesis attempt passes its checks, instead of returning the best one. */
+  readonly strict?: boolean;
+  /** Critique → revise rounds on the final (text) answer until it converges. */
+  readonly refine?: RefineOptions;
+  /** `fail-fast` (default) or `continue`, at every level. */
+  readonly failurePolicy?: FailurePolicy;
+  /** Tasks in flight at once per run level. Default the runtime's `limits.concurrency`. */
+  readonly concurrency?: number;
+  /** Retries of failed tasks (budget errors and cancellation are never retried). */
+  readonly retry?: RetryPolicy;
+  /** Planner limits and re-asks, for every level. */
+  readonly planner?: PlannerSettings;
+  /** Synthesis attempts and output tokens, for every level. */
+  readonly synthesis?: { readonly maxAttempts?: number; readonly maxTokens?: number };
+}
+
+/** Options of `orchestrate`: one run's options, plus a runtime to reuse or the settings of a new one. */
+export interface OrchestrateOptions<T = string> extends OrchestrateRunOptions<T>, OrchestrateRuntimeSettings {
+  /** Reuse this runtime (its models, agents, slots, rate limits and budgets). Otherwise one is created and closed at the end. */
+  readonly runtime?: Runtime;
+}
+
+/** Splits options: throws `ConfigError` when a runtime is given together with settings that belong to a runtime. */
+export function runtimeSettingsOf(options: OrchestrateOptions<unknown>): OrchestrateRuntimeSettings | undefined {
+  const given = RUNTIME_KEYS.filter((key) => options[key] !== undefined);
+  if (options.runtime) {
+    if (given.length > 0)
+      throw new ConfigError(
+        `orchestrate: ${given.map((k) => `"${k}"`).join(', ')} configure a runtime, but "runtime" was given; ` +
+          'set them when creating the runtime, or leave out "runtime"',
+      );
+    return undefined;
+  }
+  return Object.fromEntries(given.map((key) => [key, options[key]])) as OrchestrateRuntimeSettings;
+}
+
+/** The strategy for a name, config or object; `'direct'` (and nothing) is the default single-agent coordination. */
+export function resolveStrategy(spec: OrchestrateRunOptions['strategy']): Strategy {
+  if (spec === undefined || spec === 'direct') return direct();
+  if (typeof spec === 'string' && !(STRATEGY_NAMES as readonly string[]).includes(spec))
+    throw new UnknownStrategyError(spec, ['direct', ...STRATEGY_NAMES]);
+  return createStrategy(spec);
+}
+
+/** Checks the run options that need the runtime; returns the depth cap and the user plan as a tree. */
+export function checkRunOptions(
+  goal: string,
+  options: OrchestrateRunOptions<unknown>,
+  runtime: Runtime,
+): { readonly maxDepth: number; readonly tree?: TaskTree; readonly concurrency: number } {
+  if (typeof goal !== 'string' || goal.trim() === '') throw new ConfigError('orchestrate: the goal must be a non-empty string');
+  const cap = runtime.limits.maxDepth;
+  const maxDepth = options.maxDepth ?? cap;
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) throw new ConfigError(`orchestrate: maxDepth must be a non-negative integer, got ${String(maxDepth)}`);
+  if (maxDepth > cap)
+    throw new ConfigError(`orchestrate: maxDepth ${maxDepth} is above the runtime's limits.maxDepth ${cap}, which is a hard cap; raise the runtime's limit`);
+  const concurrency = options.concurrency ?? runtime.limits.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError(`orchestrate: concurrency must be a positive integer, got ${String(concurrency)}`);
+  if (options.refine && options.outputSchema)
+    throw new ConfigError('orchestrate: "refine" revises a text answer and cannot be combined with "outputSchema"; leave one out');
+  if (options.refine !== undefined) checkRefineOptions(options.refine);
+  const tree = options.plan === undefined ? undefined : userPlan(options.plan, runtime);
+  return { maxDepth, concurrency, ...(tree ? { tree } : {}) };
+}
+
+function userPlan(plan: TaskTree | PlanSpecInput, runtime: Runtime): TaskTree {
+  const agents = runtime.agents.list().map((a) => a.name);
+  if (!('analysis' in plan)) return buildTaskTree(plan, { knownAgents: agents });
+  for (const task of plan.tasks)
+    if (task.agent !== undefined && !runtime.agents.has(task.agent))
+      throw new ConfigError(`orchestrate: plan task "${task.id}" is pinned to agent "${task.agent}", which the runtime does not have (agents: ${agents.join(', ')})`);
+  return plan;
+}

@@ -1,0 +1,95 @@
+import type { AgentMatcher } from '../agents/matcher.js';
+import type { EventBus } from '../events/bus.js';
+import type { z } from 'zod';
+import type { PlanGoalOptions } from '../plan/planner.js';
+import type { TaskTree } from '../plan/types.js';
+import type { BudgetTracker } from '../runtime/budget.js';
+import type { Runtime } from '../runtime/runtime-types.js';
+import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
+import type { Strategy } from '../../strategies/strategy.js';
+import type { RecursionGuard } from './guard.js';
+import type { CallLog } from '../runtime/call-log.js';
+import type { RunLineage } from './lineage.js';
+import type { RefineOptions } from './refine.js';
+import type { RunNode, TaskMode } from './types.js';
+
+/** Planner settings a run passes through (limits, re-asks, template). */
+export type PlannerSettings = Omit<PlanGoalOptions, 'signal' | 'context'>;
+
+/** Everything shared by all levels of one orchestration. Built once per `orchestrate` call. */
+export interface Orchestration {
+  /** The runtime as given (scopes are views of it). */
+  readonly runtime: Runtime;
+  readonly strategy: Strategy;
+  readonly matcher: AgentMatcher;
+  readonly guard: RecursionGuard;
+  /** Runtime and run budget together. */
+  readonly budget: BudgetTracker;
+  readonly maxDepth: number;
+  readonly concurrency: number;
+  readonly failurePolicy: FailurePolicy;
+  readonly retry?: RetryPolicy;
+  readonly planner: PlannerSettings;
+  readonly synthesis: { readonly maxAttempts?: number; readonly maxTokens?: number };
+  /** Whether agents get the `delegate` tool (false when the runtime has its own tool of that name). */
+  readonly offerDelegate: boolean;
+  /** Runs one run of the tree (injected, so sub-runs recurse without an import cycle). */
+  runGoal(request: RunRequest): Promise<RunOutcome>;
+}
+
+/** One run to execute. */
+export interface RunRequest {
+  readonly runId: string;
+  readonly goal: string;
+  readonly depth: number;
+  readonly signal: AbortSignal;
+  readonly parent?: { readonly runId: string; readonly taskId: string };
+  /** A plan to run instead of asking the planner. */
+  readonly tree?: TaskTree;
+  /** Extra planner context (the parent goal, for a sub-run). */
+  readonly plannerContext?: string;
+  /** Only for the top-level run: how its answer is synthesized and refined. */
+  readonly final?: FinalStage;
+}
+
+/** The top-level run's synthesis settings. */
+export interface FinalStage {
+  readonly outputSchema?: z.ZodType<unknown>;
+  readonly rubric?: string;
+  readonly strict?: boolean;
+  readonly refine?: RefineOptions;
+}
+
+/** One run (or sub-run) while it executes. */
+export interface RunFrame {
+  readonly runId: string;
+  readonly goal: string;
+  readonly depth: number;
+  readonly events: EventBus;
+  /** Fires when this run must stop: the caller's signal, or the parent task's attempt ending. */
+  readonly signal: AbortSignal;
+  readonly records: Map<string, TaskRecord>;
+  /**
+   * Task attempts still running. A cancelled or fail-fast schedule returns without waiting for the
+   * attempts it aborted; the run waits for them, so what they spent (a sub-run's calls) is in the tree.
+   */
+  readonly inFlight: Set<Promise<unknown>>;
+}
+
+/** What a task gathered while it ran (across attempts). */
+export interface TaskRecord {
+  readonly log: CallLog;
+  mode: TaskMode;
+  decision?: { readonly strategy: string } & Record<string, unknown>;
+  readonly subRuns: RunOutcome[];
+}
+
+/** A finished run: its public node, its lineage and its descendants', and the typed value if a schema was used. */
+export interface RunOutcome {
+  readonly node: RunNode;
+  /** This run's lineage first, then its descendants', depth-first. */
+  readonly lineage: readonly RunLineage[];
+  readonly value?: unknown;
+  /** The error (not a stop) that ended the run; whoever started the run throws it. */
+  readonly failure?: { readonly error: unknown };
+}

@@ -1,0 +1,67 @@
+import type { EventBus } from '../events/bus.js';
+import type { Model } from '../model/types.js';
+import type { BudgetTracker } from '../runtime/budget.js';
+import type { CallLog } from '../runtime/call-log.js';
+import { chainModel } from '../runtime/model-chain.js';
+import type { Runtime, RuntimeModels } from '../runtime/runtime-types.js';
+import type { Tool } from '../tools/types.js';
+
+/** What a scope changes about the runtime it views. */
+export interface Scope {
+  /** The run's bus (stamps its `runId`). */
+  readonly events: EventBus;
+  /** Where this node's model calls are logged. */
+  readonly log: CallLog;
+  /** The node these calls serve, put on every model request as event tags: its run, and its task (if any). */
+  readonly node: { readonly runId: string; readonly taskId?: string };
+  /** The runtime's budget and the run's own together: what every call of this scope is charged to. */
+  readonly budget: BudgetTracker;
+  /** The orchestration's depth cap (strategies read it from `limits.maxDepth`). */
+  readonly maxDepth: number;
+  /** The orchestration's signal (the caller's and the runtime's together). */
+  readonly signal: AbortSignal;
+  /** Tools instead of the runtime's (the runtime's plus `delegate`, for an agent that may delegate). */
+  readonly tools?: ReadonlyMap<string, Tool>;
+}
+
+/**
+ * A view of `base` for one node of the run tree: the same agents, store, clock, random and ids, but
+ * models chained for this node (its tags, a slot per call, the run's budget, its call log), the run's
+ * bus, budget and depth cap. Planner, strategies and the agent loop take it as their runtime, so
+ * everything they spend is attributed here (in the tree, and in `model.call.*` events).
+ */
+export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
+  const chain = (model: Model, agent?: string): Model =>
+    chainModel(model, {
+      tags: agent !== undefined ? { ...scope.node, agent } : scope.node,
+      slot: base.slot,
+      budget: scope.budget,
+      log: scope.log,
+    });
+  const raw = base.models.base;
+  const planner = chain(raw.planner);
+  const worker = chain(raw.worker);
+  const synthesizer = chain(raw.synthesizer);
+  const models: RuntimeModels = {
+    base: raw,
+    planner,
+    worker,
+    synthesizer,
+    forAgent: (agent) => chain(raw.forAgent(agent), agent.name),
+  };
+  return {
+    id: base.id,
+    models,
+    agents: base.agents,
+    tools: scope.tools ?? base.tools,
+    events: scope.events,
+    clock: base.clock,
+    random: base.random,
+    ids: base.ids,
+    budget: scope.budget,
+    limits: { ...base.limits, maxDepth: scope.maxDepth },
+    store: base.store,
+    slot: base.slot,
+    signal: scope.signal,
+  };
+}

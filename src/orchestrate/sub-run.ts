@@ -1,0 +1,76 @@
+import { BudgetExceededError } from '../errors/budget-errors.js';
+import { AbortedError } from '../errors/taskforce-error.js';
+import type { TaskSpec } from '../plan/types.js';
+import { SubRunError } from './errors.js';
+import type { Ticket } from './guard.js';
+import type { Orchestration, RunFrame, RunOutcome, TaskRecord } from './orchestration.js';
+
+/**
+ * The goal of a sub-run for a task: its title and instructions, with the results it builds on, so
+ * the sub-run's planner and agents see everything the task would have seen.
+ */
+export function subGoalOf(task: Pick<TaskSpec, 'title' | 'instructions'>, inputs: Readonly<Record<string, string>>): string {
+  const parts = [task.title, task.instructions];
+  const entries = Object.entries(inputs);
+  if (entries.length > 0) {
+    parts.push('Results this builds on:');
+    for (const [id, output] of entries) parts.push(`<input task="${id}">\n${output}\n</input>`);
+  }
+  return parts.join('\n\n');
+}
+
+/**
+ * Runs `goal` as a sub-run one level below `frame`, for task `taskId`, and attaches it to the task's
+ * record. A sub-run stopped by a budget or cancellation rethrows that stop, so the parent stops too;
+ * one that failed (its plan stayed invalid) rethrows its error; one that completed none of its tasks
+ * is a `SubRunError`. In every case the sub-run stays in the tree with what it did and spent. The
+ * ticket is released on failure, so a retry is not taken for a repeat.
+ */
+export async function spawnSubRun(
+  o: Orchestration,
+  frame: RunFrame,
+  taskId: string,
+  goal: string,
+  record: TaskRecord,
+  admission: { readonly ticket: Ticket; readonly signal: AbortSignal },
+): Promise<RunOutcome> {
+  const runId = o.runtime.ids.next('run');
+  const depth = frame.depth + 1;
+  frame.events.emit({ type: 'recursion.spawned', taskId, childRunId: runId, depth });
+  let child: RunOutcome;
+  try {
+    child = await o.runGoal({
+      runId,
+      goal,
+      depth,
+      signal: admission.signal,
+      parent: { runId: frame.runId, taskId },
+      plannerContext: `This is one part of a larger goal, planned on its own: "${frame.goal}". Plan only this part.`,
+    });
+  } catch (error) {
+    admission.ticket.release();
+    throw error;
+  }
+  record.subRuns.push(child);
+  const { node } = child;
+  if (child.failure) {
+    admission.ticket.release();
+    throw child.failure.error;
+  }
+  const stop = node.stoppedBy;
+  if (stop?.kind === 'budget') {
+    admission.ticket.release();
+    throw o.budget.exceeded ?? o.runtime.budget.exceeded ?? new BudgetExceededError(stop.budget, 0, 0);
+  }
+  if (stop?.kind === 'cancelled') {
+    admission.ticket.release();
+    throw new AbortedError(`sub-run ${runId} was cancelled: ${stop.detail}`);
+  }
+  if (!node.tasks.some((t) => t.status === 'completed')) {
+    admission.ticket.release();
+    const failed = node.tasks.find((t) => t.error);
+    throw new SubRunError(runId, taskId, failed?.error ? `task "${failed.id}" failed: ${failed.error.message}` : 'no task completed');
+  }
+  o.guard.noteGoalResult(goal, runId, node.output);
+  return child;
+}

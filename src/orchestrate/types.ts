@@ -1,0 +1,154 @@
+import type { Usage } from '../model/types.js';
+import type { BudgetKind } from '../events/types.js';
+import type { ConvergenceReason } from '../convergence/detector.js';
+import type { RunLineage } from './lineage.js';
+import type { TaskErrorInfo, TaskStatus } from '../scheduler/types.js';
+import type { Citation, SynthesisCheck } from '../synthesis/types.js';
+
+import type { NodeUsage } from '../runtime/call-log.js';
+export type { NodeUsage };
+
+/** A node's own spend and its subtree's (its own plus everything below it). */
+export interface UsageRollup {
+  readonly own: NodeUsage;
+  readonly subtree: NodeUsage;
+}
+
+/** Which cap stopped something: recursion depth, total agents, or repeated work. */
+export type CapKind = 'maxDepth' | 'maxAgents' | 'repeat';
+
+/** One time a cap was reached. Never silent: each also is a `recursion.capped` event. */
+export interface CapReport {
+  readonly cap: CapKind;
+  readonly runId: string;
+  readonly taskId: string;
+  /** Depth of the run the task belongs to. */
+  readonly depth: number;
+  /** The agent involved (the one refused, or the one that asked to delegate). */
+  readonly agent?: string;
+  /** What happened instead, in words. */
+  readonly detail: string;
+}
+
+/** Why a run stopped before finishing everything. */
+export type StoppedBy =
+  | { readonly kind: 'budget'; readonly budget: BudgetKind; readonly detail: string }
+  | { readonly kind: 'cancelled'; readonly detail: string }
+  | { readonly kind: 'cap'; readonly cap: 'maxAgents'; readonly detail: string }
+  | { readonly kind: 'failure'; readonly taskId: string; readonly detail: string };
+
+/** How a task was worked on. */
+export type TaskMode =
+  /** By agents, through the coordination strategy. */
+  | 'agents'
+  /** As a sub-run one level deeper (plan → coordinate → synthesize). */
+  | 'sub-run';
+
+/** One task of a run, as it ended. */
+export interface TaskNode {
+  readonly id: string;
+  readonly title: string;
+  readonly status: TaskStatus;
+  readonly mode: TaskMode;
+  /** Agents whose work went into the output (for a sub-run: the agents of its tasks, in order). */
+  readonly agents: readonly string[];
+  readonly output?: string;
+  readonly error?: TaskErrorInfo;
+  /** Why it was skipped, cancelled or not run. */
+  readonly reason?: string;
+  readonly attempts: number;
+  /** The strategy's decision (votes, bids, pheromone picks, delegation tree) of the last attempt. */
+  readonly decision?: { readonly strategy: string } & Record<string, unknown>;
+  /** Sub-runs: the decomposition of this task, and any sub-goals its agents delegated. */
+  readonly subRuns: readonly RunNode[];
+  /** Caps reached while working on this task. */
+  readonly caps: readonly CapReport[];
+  readonly usage: UsageRollup;
+}
+
+/** What synthesis did for a run. */
+export interface SynthesisSummary {
+  readonly citations: readonly Citation[];
+  /** Whether the answer passed every check (citations, completeness, schema, rubric). */
+  readonly passed: boolean;
+  readonly attempts: number;
+  readonly checks: readonly SynthesisCheck[];
+}
+
+/** What the refine (critique → revise) rounds did. */
+export interface RefineSummary {
+  /** Rounds observed, the first (the synthesized draft) included. */
+  readonly rounds: number;
+  /** Why refining stopped: the detector's reason, or `stopped` when a budget or cancellation cut it short. */
+  readonly reason: ConvergenceReason | 'stopped';
+  /** Similarity of the last round to the one before; `null` when only one round ran. */
+  readonly similarity: number | null;
+}
+
+/** One run (the top-level one or a sub-run), recursively. */
+export interface RunNode {
+  readonly runId: string;
+  readonly goal: string;
+  readonly depth: number;
+  /** The task (of the parent run) this sub-run works for. */
+  readonly parent?: { readonly runId: string; readonly taskId: string };
+  /** How the tasks came about: the planner model, or a plan the caller wrote. */
+  readonly planned: 'planner' | 'user';
+  /** Tasks in the plan's topological order (empty when planning itself was stopped). */
+  readonly tasks: readonly TaskNode[];
+  readonly output: string;
+  /** Absent when nothing was merged (no completed task, or a stop before synthesis). */
+  readonly synthesis?: SynthesisSummary;
+  readonly refine?: RefineSummary;
+  readonly stoppedBy?: StoppedBy;
+  /**
+   * The error that ended a sub-run (its plan stayed invalid, its synthesis failed); the task it worked
+   * for fails with the same error. (At the top level, `orchestrate` throws it instead.)
+   */
+  readonly error?: TaskErrorInfo;
+  readonly usage: UsageRollup;
+}
+
+/** Totals of a whole orchestration (all levels). */
+export interface RunMetrics {
+  readonly tokens: number;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  readonly modelCalls: number;
+  /** From start to result on the runtime's clock (the only clock reading in a result). */
+  readonly wallTimeMs: number;
+  /** Agent runs started, across all levels (what `limits.maxAgents` caps). */
+  readonly agentsSpawned: number;
+  /** Depth of the deepest run (0 = no sub-runs). */
+  readonly maxDepthReached: number;
+  /** Runs in the tree, the top-level one included. */
+  readonly runs: number;
+  /** Tasks per final status, across all levels. */
+  readonly tasks: Readonly<Record<TaskStatus, number>>;
+  /** Refine rounds run on the final answer (0 without `refine`). */
+  readonly rounds: number;
+  readonly refine?: RefineSummary;
+}
+
+/** Lineage of every run of an orchestration: one tree, linked by `parent` and `childRunIds`. */
+export interface LineageTree {
+  readonly rootRunId: string;
+  /** Depth-first, parents before children. */
+  readonly runs: readonly RunLineage[];
+}
+
+/** What `orchestrate` returns. `T` is the output type (a string unless `outputSchema` is given). */
+export interface RunResult<T = string> {
+  /**
+   * The answer: the synthesized (and refined) output, or the schema-validated value. When the run was
+   * stopped before synthesis could run, the completed results joined under their task ids.
+   */
+  readonly output: T | string;
+  readonly tree: RunNode;
+  readonly metrics: RunMetrics;
+  readonly lineage: LineageTree;
+  /** Set when a budget, cancellation, the agent cap or a fail-fast failure stopped the run; partial results are kept. */
+  readonly stoppedBy?: StoppedBy;
+  /** Every cap reached, at any level. */
+  readonly caps: readonly CapReport[];
+}
