@@ -90,7 +90,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
     async coordinate(context) {
       requireCandidates(NAME, context);
       const capabilities = taskCapabilities(context.task);
-      const reputations = reputationStore(context.runtime.store, namespace);
+      const reputations = reputationStore(context.store, namespace);
       const invited = context.candidates.slice(0, maxBidders);
       const records = new Map(invited.map((m) => [m.agent.name, reputations.get(m.agent.name, capabilities)]));
       const total = [...records.values()].reduce((n, r) => n + r.successes + r.failures, 0);

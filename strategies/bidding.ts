@@ -33,7 +33,7 @@ const BidSchema = z.object({
 /** A bidder that asks the agent's own model for a bid (`prompts/bid.md`), a short structured call. */
 export function modelBidder(prompts?: PromptOverrides): Bidder {
   return async ({ match, context }) => {
-    const { object } = await context.runtime.models.forAgent(match.agent).generateObject({
+    const { object } = await context.modelFor(match.agent).generateObject({
       system: match.agent.systemPrompt,
       prompt: renderPrompt('bid', { task: taskPrompt(context), effort: context.task.effort, agent: match.agent.name }, prompts),
       schema: BidSchema,

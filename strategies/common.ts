@@ -45,7 +45,7 @@ export function decide(
   context: CoordinationContext,
   result: Omit<CoordinationResult, 'decision'> & { decision: { strategy: string } & Record<string, unknown> },
 ): CoordinationResult {
-  context.runtime.events.emit({
+  context.events.emit({
     type: 'strategy.decision',
     taskId: context.task.id,
     strategy: result.decision.strategy,

@@ -131,9 +131,9 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
     recordOutcome: reputationRecorder(namespace),
     async coordinate(context) {
       requireCandidates(NAME, context);
-      const { runtime, task } = context;
+      const { task } = context;
       const capabilities = taskCapabilities(task);
-      const reputations = reputationStore(runtime.store, namespace);
+      const reputations = reputationStore(context.store, namespace);
       const voters = context.candidates.slice(0, k).map((match) => {
         const record = reputations.get(match.agent.name, capabilities);
         return {
@@ -165,7 +165,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
       const useJudge =
         answers.length > 1 && (grouping === 'judge' || (grouping === 'auto' && !answers.every((a) => isShortAnswer(a.text, shortChars))));
       const optionsList: AnswerOption[] = useJudge
-        ? await groupWithJudge(options.judgeModel ?? runtime.models.synthesizer, answers, task, { signal: context.signal, prompts: options.prompts })
+        ? await groupWithJudge(options.judgeModel ?? context.judgeModel, answers, task, { signal: context.signal, prompts: options.prompts })
         : groupExact(answers);
       const answering = voters.filter((v) => answers.some((a) => a.agent === v.agent.name));
       const initialChoice = new Map(optionsList.flatMap((o) => o.members.map((m) => [m, o.id] as const)));
@@ -182,7 +182,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         maxRounds: 1 + conflictRounds,
         threshold: 1,
         similarity: (a, b) => (a === b ? 1 : 0),
-        events: runtime.events,
+        events: context.events,
         taskId: task.id,
       });
       let result = tally(ballots(), { quorum });
@@ -198,7 +198,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         });
         const votes = await Promise.allSettled(
           answering.map((v) =>
-            runtime.models.forAgent(v.agent).generateObject({
+            context.modelFor(v.agent).generateObject({
               system: v.agent.systemPrompt,
               prompt: renderPrompt(
                 'conflict',

@@ -18,7 +18,7 @@ export function direct(): Strategy {
       if (!best) throw new NoCandidatesError('direct', context.task.id);
       const run = await context.runAgent(best.agent, taskPrompt(context));
       const decision = { strategy: 'direct', agent: best.agent.name, score: best.score, reason: best.reason };
-      context.runtime.events.emit({ type: 'strategy.decision', taskId: context.task.id, strategy: 'direct', decision });
+      context.events.emit({ type: 'strategy.decision', taskId: context.task.id, strategy: 'direct', decision });
       return { output: run.output, agents: [run.agent], runs: [run], decision };
     },
   };

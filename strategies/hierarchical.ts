@@ -101,7 +101,7 @@ export function hierarchical(options: HierarchicalOptions = {}): HierarchicalStr
         agents.map((a) => ({ name: a.name, capabilities: a.capabilities, ...(a.priority ? { priority: a.priority } : {}), matchScore: score.get(a.name) ?? 0 })),
         context.task,
       );
-      const allowedLevels = Math.min(maxLevels, Math.max(0, context.runtime.limits.maxDepth - context.depth));
+      const allowedLevels = Math.min(maxLevels, Math.max(0, context.depthLeft));
       const runs: AgentRunResult[] = [];
       const run = async (agent: AgentDefinition, prompt: string) => {
         const result = await context.runAgent(agent, prompt);
@@ -115,7 +115,7 @@ export function hierarchical(options: HierarchicalOptions = {}): HierarchicalStr
           const result = await run(chief, workPrompt(context, work));
           return { output: result.output, node: { agent: chief.name, role: 'worker', level } };
         }
-        const { object: plan } = await context.runtime.models.forAgent(chief).generateObject({
+        const { object: plan } = await context.modelFor(chief).generateObject({
           system: chief.systemPrompt,
           prompt: renderPrompt(
             'leader-split',

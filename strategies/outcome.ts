@@ -3,11 +3,16 @@ import type { AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { TaskSpec } from '../src/plan/types.js';
 import type { CoordinationContext } from './strategy.js';
-import type { Runtime } from '../src/runtime/runtime-types.js';
+import type { Store } from '../src/runtime/store.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
 
 /** A task's outcome for one agent: true/1 success, false/0 failure, or a grade in between. */
 export type OutcomeScore = number | boolean;
+
+/** Whatever holds the store a strategy learns in: a runtime, or `{ store }`. */
+export interface StoreHolder {
+  readonly store: Store;
+}
 
 /** An outcome reported back to a learning strategy. */
 export interface StrategyOutcome {
@@ -19,10 +24,11 @@ export interface StrategyOutcome {
 /** A strategy that learns from outcomes (reputation or pheromone trails) and takes reports of them. */
 export interface OutcomeRecorder {
   /**
-   * Feeds one outcome into what the strategy learns, in `runtime.store`. Call it when the quality of
-   * a task's output is known later (tests passed, a reviewer accepted it) with `assess: 'external'`.
+   * Feeds one outcome into what the strategy learns, in the store of `target` (a runtime, or any
+   * `{ store }`). Call it when the quality of a task's output is known later (tests passed, a reviewer
+   * accepted it) with `assess: 'external'`.
    */
-  recordOutcome(runtime: Runtime, outcome: StrategyOutcome): void;
+  recordOutcome(target: StoreHolder, outcome: StrategyOutcome): void;
 }
 
 /** What an `assess` function sees. */
@@ -70,7 +76,7 @@ export async function assessRun(
     return { score: ok ? 1 : 0, by: 'finish', reason: ok ? 'finished with an answer' : `finish reason ${input.run.finishReason}, ${input.output.trim().length} characters` };
   }
   if (option === 'judge') {
-    const model = deps.judgeModel ?? input.context.runtime.models.synthesizer;
+    const model = deps.judgeModel ?? input.context.judgeModel;
     const { object } = await model.generateObject({
       prompt: renderPrompt(
         'assess',

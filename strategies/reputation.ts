@@ -121,5 +121,5 @@ export function reputationStore(store: Store, namespace = 'reputation'): Reputat
  * later updates the agent's record on the task's capabilities.
  */
 export function reputationRecorder(namespace: string): OutcomeRecorder['recordOutcome'] {
-  return (runtime, outcome) => reputationStore(runtime.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
+  return (target, outcome) => reputationStore(target.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
 }

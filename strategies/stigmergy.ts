@@ -1,10 +1,9 @@
 import type { AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
-import type { Runtime } from '../src/runtime/runtime-types.js';
 import type { Strategy } from './strategy.js';
 import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskKind, taskPrompt } from './common.js';
 import { StrategyOptionError } from './errors.js';
-import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';
+import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder, type StoreHolder } from './outcome.js';
 import { choose, maxMinBounds, seed, updateTrails, type PheromoneBounds, type Trails } from './pheromone.js';
 import type { PromptOverrides } from './prompts.js';
 import { trailStore } from './trail-store.js';
@@ -56,7 +55,7 @@ export type StigmergyDecision = {
 export interface StigmergyStrategy extends Strategy, OutcomeRecorder {
   readonly name: 'stigmergy';
   /** The pheromone trails of a kind of work in the runtime's store (for inspection). */
-  trails(runtime: Runtime, kind: string): Trails;
+  trails(target: StoreHolder, kind: string): Trails;
 }
 
 const NAME = 'stigmergy';
@@ -88,8 +87,8 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
 
   const update = { evaporation, reinforcement, initial, ...(bounds ? { bounds } : {}) };
   /** Applies the trail update, re-reading the store so that tasks finishing concurrently are not lost. */
-  const reinforce = (runtime: Runtime, kind: string, agent: string, score: number): Trails => {
-    const store = trailStore(runtime.store, namespace);
+  const reinforce = (target: StoreHolder, kind: string, agent: string, score: number): Trails => {
+    const store = trailStore(target.store, namespace);
     const next = updateTrails(store.load(kind), kind, agent, score, update);
     store.save(next, kind);
     return next;
@@ -97,17 +96,16 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
 
   return {
     name: NAME,
-    trails: (runtime, kind) => trailStore(runtime.store, namespace).load(kind),
-    recordOutcome(runtime, outcome) {
+    trails: (target, kind) => trailStore(target.store, namespace).load(kind),
+    recordOutcome(target, outcome) {
       const score = typeof outcome.success === 'boolean' ? (outcome.success ? 1 : 0) : outcome.success;
       if (!(score >= 0 && score <= 1)) throw new RangeError(`recordOutcome: success must be a boolean or a number in [0, 1], got ${String(outcome.success)}`);
-      reinforce(runtime, taskKind(outcome.task), outcome.agent, score);
+      reinforce(target, taskKind(outcome.task), outcome.agent, score);
     },
     async coordinate(context) {
       requireCandidates(NAME, context);
-      const { runtime } = context;
       const kind = taskKind(context.task);
-      const store = trailStore(runtime.store, namespace);
+      const store = trailStore(context.store, namespace);
       const names = context.candidates.map((m) => m.agent.name);
       const trails = seed(store.load(kind), kind, names, initial);
       store.save(trails, kind);
@@ -115,7 +113,7 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
         trails,
         kind,
         context.candidates.map((m) => ({ agent: m.agent.name, match: m.capabilityCoverage })),
-        runtime.random,
+        context.random,
         { alpha, beta, initial, exploration },
       );
       const match = context.candidates.find((m) => m.agent.name === choice.agent)!;
@@ -125,7 +123,7 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
       try {
         run = await context.runAgent(match.agent, taskPrompt(context));
       } catch (error) {
-        const after = !isNoFault(error, context.signal) && assess !== 'external' ? reinforce(runtime, kind, choice.agent, 0)[kind] : undefined;
+        const after = !isNoFault(error, context.signal) && assess !== 'external' ? reinforce(context, kind, choice.agent, 0)[kind] : undefined;
         decide(context, { output: '', agents: [choice.agent], runs: [], decision: { ...base, error: errorMessage(error), after: after ?? null } satisfies StigmergyDecision });
         throw error;
       }
@@ -134,7 +132,7 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
         { output: run.output, agent: choice.agent, run, context },
         { ...(options.judgeModel ? { judgeModel: options.judgeModel } : {}), ...(options.prompts ? { prompts: options.prompts } : {}) },
       );
-      const after = graded ? reinforce(runtime, kind, choice.agent, graded.score)[kind] : undefined;
+      const after = graded ? reinforce(context, kind, choice.agent, graded.score)[kind] : undefined;
       return decide(context, {
         output: run.output,
         agents: [choice.agent],

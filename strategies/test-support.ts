@@ -128,14 +128,21 @@ export function testContext(
   task: TaskSpec,
   options: { readonly candidates?: readonly AgentMatch[]; readonly depth?: number; readonly goal?: string; readonly inputs?: Record<string, string> } = {},
 ): CoordinationContext {
+  const depth = options.depth ?? 0;
   return {
-    runtime,
     goal: options.goal ?? 'The goal',
     task,
     candidates: options.candidates ?? matchAgents(runtime.agents.list(), task),
     inputs: options.inputs ?? {},
+    modelFor: (agent) => runtime.models.forAgent(agent),
+    judgeModel: runtime.models.synthesizer,
+    store: runtime.store,
+    random: runtime.random,
+    clock: runtime.clock,
+    events: runtime.events,
     signal: runtime.signal,
-    depth: options.depth ?? 0,
+    depth,
+    depthLeft: runtime.limits.maxDepth - depth,
     async runAgent(agent, prompt): Promise<AgentRunResult> {
       const started = runtime.clock.now();
       const model = runtime.models.forAgent(agent);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '../tools/define-tool.js';
 import type { Tool } from '../tools/types.js';
 import { RecursionCapError } from './errors.js';
-import type { Orchestration, RunFrame, TaskRecord } from './orchestration.js';
+import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
 import { spawnSubRun } from './sub-run.js';
 
 /** Name of the tool agents delegate with. */
@@ -17,7 +17,7 @@ const NO_TIMEOUT_MS = 2_147_483_647;
  * A goal already run in this orchestration is not run again: the tool answers with the earlier
  * result (or an error when there is none yet), and the repeat is reported as a cap.
  */
-export function delegateTool(o: Orchestration, frame: RunFrame, taskId: string, record: TaskRecord): Tool {
+export function delegateTool(settings: RunSettings, level: RunLevel, runGoal: RunGoal, taskId: string, record: TaskRecord): Tool {
   return defineTool({
     name: DELEGATE_TOOL,
     description:
@@ -27,15 +27,15 @@ export function delegateTool(o: Orchestration, frame: RunFrame, taskId: string, 
     input: z.object({ goal: z.string().min(1).describe('The sub-goal, self-contained') }),
     timeoutMs: NO_TIMEOUT_MS,
     async execute({ goal }, context) {
-      const site = { runId: frame.runId, taskId, depth: frame.depth, events: frame.events };
-      const admitted = o.guard.admitSubRun(site, goal, context.agent);
+      const site = { runId: level.runId, taskId, depth: level.depth, events: level.events };
+      const admitted = settings.guard.admitSubRun(site, goal, context.agent);
       if ('refused' in admitted) {
-        const earlier = o.guard.earlierResult(goal);
+        const earlier = settings.guard.earlierResult(goal);
         if (earlier?.output !== undefined)
           return `Not run again: this goal was already worked on in this run (${earlier.runId}). Its result:\n\n${earlier.output}`;
         throw new RecursionCapError(admitted.refused);
       }
-      const child = await spawnSubRun(o, frame, taskId, goal, record, { ticket: admitted.ticket, signal: context.signal });
+      const child = await spawnSubRun(settings, level, runGoal, { taskId, goal, record, ticket: admitted.ticket, signal: context.signal });
       return child.node.output;
     },
   });

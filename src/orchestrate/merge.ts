@@ -2,7 +2,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Model } from '../model/types.js';
 import { synthesize } from '../synthesis/synthesize.js';
 import type { SynthesisResult, SynthesisSource } from '../synthesis/types.js';
-import type { FinalStage, Orchestration } from './orchestration.js';
+import type { FinalStage, RunSettings } from './orchestration.js';
 import { refineAnswer } from './refine.js';
 import { stopOf } from './stop.js';
 import type { RefineSummary, StoppedBy, SynthesisSummary } from './types.js';
@@ -41,7 +41,7 @@ export function joinSources(sources: readonly SynthesisSource[]): string {
  * Synthesizes a run's completed results with the goal in view, then (top level, `refine` set)
  * critiques and revises the answer until it converges. With nothing to merge, the output is empty.
  */
-export async function mergeResults(o: Pick<Orchestration, 'synthesis'>, input: MergeInput): Promise<Merged> {
+export async function mergeResults(settings: Pick<RunSettings, 'synthesis'>, input: MergeInput): Promise<Merged> {
   const { goal, sources, model, events, signal, final } = input;
   const joined = joinSources(sources);
   if (sources.length === 0) return { output: joined };
@@ -56,8 +56,8 @@ export async function mergeResults(o: Pick<Orchestration, 'synthesis'>, input: M
       ...(final?.outputSchema ? { outputSchema: final.outputSchema } : {}),
       ...(final?.rubric !== undefined ? { rubric: final.rubric } : {}),
       ...(final?.strict !== undefined ? { strict: final.strict } : {}),
-      ...(o.synthesis.maxAttempts !== undefined ? { maxAttempts: o.synthesis.maxAttempts } : {}),
-      ...(o.synthesis.maxTokens !== undefined ? { maxTokens: o.synthesis.maxTokens } : {}),
+      ...(settings.synthesis.maxAttempts !== undefined ? { maxAttempts: settings.synthesis.maxAttempts } : {}),
+      ...(settings.synthesis.maxTokens !== undefined ? { maxTokens: settings.synthesis.maxTokens } : {}),
     } as Parameters<typeof synthesize>[0]);
   } catch (error) {
     const stop = stopOf(error, signal);

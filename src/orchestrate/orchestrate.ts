@@ -1,14 +1,9 @@
-import { createMatcher } from '../agents/matcher.js';
-import { createBudgetTracker } from '../runtime/budget.js';
 import { createRuntime, type ManagedRuntime } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime-types.js';
-import { DELEGATE_TOOL } from './delegate-tool.js';
-import { createRecursionGuard } from './guard.js';
-import { layeredBudget } from '../runtime/layered-budget.js';
 import { metricsOf } from './metrics.js';
-import type { Orchestration } from './orchestration.js';
-import { checkRunOptions, resolveStrategy, runtimeSettingsOf, type OrchestrateOptions, type OrchestrateRunOptions } from './options.js';
+import { runtimeSettingsOf, type OrchestrateOptions, type OrchestrateRunOptions } from './options.js';
 import { runGoal } from './run-goal.js';
+import { resolveRunSettings } from './run-settings.js';
 import type { RunResult, StoppedBy } from './types.js';
 
 /**
@@ -56,50 +51,20 @@ export async function orchestrate<T = string>(goal: string, options: Orchestrate
 
 /** `orchestrate` on a runtime (what `createTaskforce(...).orchestrate()` calls). */
 export async function runOrchestration<T = string>(runtime: Runtime, goal: string, options: OrchestrateRunOptions<T> = {}): Promise<RunResult<T>> {
-  const checked = checkRunOptions(goal, options as OrchestrateRunOptions<unknown>, runtime);
-  const strategy = resolveStrategy(options.strategy);
   const unsubscribe = options.onEvent ? runtime.events.on(options.onEvent) : undefined;
   try {
     const startedAt = runtime.clock.now();
     const rootRunId = runtime.ids.next('run');
-    const runBudget = options.budgets ? createBudgetTracker(options.budgets, { clock: runtime.clock, events: runtime.events.child(rootRunId) }) : undefined;
-    const guard = createRecursionGuard({ maxDepth: checked.maxDepth, maxAgents: runtime.limits.maxAgents });
-    guard.registerGoal(goal, rootRunId);
-    const offerDelegate = !runtime.tools.has(DELEGATE_TOOL);
-    if (!offerDelegate)
-      runtime.events.emit({
-        type: 'log',
-        level: 'warn',
-        message: `the runtime has its own tool named "${DELEGATE_TOOL}"; agents get that one, not orchestrate's sub-run delegation`,
-      });
-    const o: Orchestration = {
-      runtime,
-      strategy,
-      matcher: createMatcher(runtime.agents.list()),
-      guard,
-      budget: layeredBudget(runtime.budget, runBudget),
-      maxDepth: checked.maxDepth,
-      concurrency: checked.concurrency,
-      failurePolicy: options.failurePolicy ?? 'fail-fast',
-      ...(options.retry ? { retry: options.retry } : {}),
-      planner: options.planner ?? {},
-      synthesis: options.synthesis ?? {},
-      offerDelegate,
-      runGoal: (request) => runGoal(o, request),
-    };
+    const { settings, final, tree } = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>);
+    const { guard } = settings;
     const signal = options.signal ? AbortSignal.any([options.signal, runtime.signal]) : runtime.signal;
-    const outcome = await runGoal(o, {
+    const outcome = await runGoal(settings, {
       runId: rootRunId,
       goal,
       depth: 0,
       signal,
-      ...(checked.tree ? { tree: checked.tree } : {}),
-      final: {
-        ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),
-        ...(options.rubric !== undefined ? { rubric: options.rubric } : {}),
-        ...(options.strict !== undefined ? { strict: options.strict } : {}),
-        ...(options.refine ? { refine: options.refine } : {}),
-      },
+      ...(tree ? { tree } : {}),
+      final,
     });
     if (outcome.failure) throw outcome.failure.error;
     const { node } = outcome;

@@ -16,8 +16,11 @@ import type { RunNode, TaskMode } from './types.js';
 /** Planner settings a run passes through (limits, re-asks, template). */
 export type PlannerSettings = Omit<PlanGoalOptions, 'signal' | 'context'>;
 
-/** Everything shared by all levels of one orchestration. Built once per `orchestrate` call. */
-export interface Orchestration {
+/**
+ * Everything shared by all levels of one orchestration, resolved once per `orchestrate` call from its
+ * options and runtime. A plain value: nothing in it points back to the code that runs it.
+ */
+export interface RunSettings {
   /** The runtime as given (scopes are views of it). */
   readonly runtime: Runtime;
   readonly strategy: Strategy;
@@ -33,9 +36,10 @@ export interface Orchestration {
   readonly synthesis: { readonly maxAttempts?: number; readonly maxTokens?: number };
   /** Whether agents get the `delegate` tool (false when the runtime has its own tool of that name). */
   readonly offerDelegate: boolean;
-  /** Runs one run of the tree (injected, so sub-runs recurse without an import cycle). */
-  runGoal(request: RunRequest): Promise<RunOutcome>;
 }
+
+/** Runs one run of the tree: passed down to the task executor, so sub-runs recurse without an import cycle. */
+export type RunGoal = (request: RunRequest) => Promise<RunOutcome>;
 
 /** One run to execute. */
 export interface RunRequest {
@@ -60,8 +64,8 @@ export interface FinalStage {
   readonly refine?: RefineOptions;
 }
 
-/** One run (or sub-run) while it executes. */
-export interface RunFrame {
+/** One level of the tree (the top-level run or a sub-run) while it executes; built once per run. */
+export interface RunLevel {
   readonly runId: string;
   readonly goal: string;
   readonly depth: number;

@@ -5,9 +5,9 @@ import { runTaskTree } from '../scheduler/scheduler.js';
 import type { ScheduleResult, TaskErrorInfo } from '../scheduler/types.js';
 import type { SynthesisSource } from '../synthesis/types.js';
 import { addNodeUsage, createCallLog } from '../runtime/call-log.js';
-import type { Orchestration, RunFrame, RunOutcome, RunRequest } from './orchestration.js';
+import type { RunSettings, RunLevel, RunOutcome, RunRequest } from './orchestration.js';
 import { joinSources, mergeResults, type Merged } from './merge.js';
-import { scopedRuntime } from './scope.js';
+import { nodeScope } from './scope.js';
 import { stopOf, stopOfSchedule } from './stop.js';
 import { taskExecutor } from './task-executor.js';
 import type { RunNode, StoppedBy, TaskNode } from './types.js';
@@ -20,21 +20,15 @@ import type { RunNode, StoppedBy, TaskNode } from './types.js';
  * outcome and `error` on the node, after a `run.failed` event: the caller throws it, and the run's
  * spend stays in the tree.
  */
-export async function runGoal(o: Orchestration, request: RunRequest): Promise<RunOutcome> {
-  const { runtime } = o;
+export async function runGoal(settings: RunSettings, request: RunRequest): Promise<RunOutcome> {
+  const { runtime } = settings;
   const { runId, goal, depth, signal } = request;
   const events = runtime.events.child(runId);
   const startedAt = runtime.clock.now();
   events.emit({ type: 'run.started', goal, depth, ...(request.parent ? { parentTaskId: request.parent.taskId } : {}) });
+  const level: RunLevel = { runId, goal, depth, events, signal, records: new Map(), inFlight: new Set() };
   const ownLog = createCallLog(`${runId}/run`);
-  const scope = scopedRuntime(runtime, {
-    events,
-    log: ownLog,
-    node: { runId },
-    budget: o.budget,
-    maxDepth: o.maxDepth,
-    signal,
-  });
+  const scope = nodeScope(settings, level, { log: ownLog });
 
   let tree: TaskTree | undefined = request.tree;
   let stoppedBy: StoppedBy | undefined;
@@ -44,7 +38,7 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
       tree = await planGoal(
         goal,
         { model: scope.models.planner, agents: runtime.agents.list(), events, signal },
-        { ...o.planner, ...(request.plannerContext !== undefined ? { context: request.plannerContext } : {}) },
+        { ...settings.planner, ...(request.plannerContext !== undefined ? { context: request.plannerContext } : {}) },
       );
     } catch (error) {
       stoppedBy = stopOf(error, signal);
@@ -52,34 +46,33 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
     }
   }
 
-  const frame: RunFrame = { runId, goal, depth, events, signal, records: new Map(), inFlight: new Set() };
   const schedule = tree
-    ? await runTaskTree(tree, taskExecutor(o, frame), {
-        concurrency: o.concurrency,
-        failurePolicy: o.failurePolicy,
-        ...(o.retry ? { retry: o.retry } : {}),
+    ? await runTaskTree(tree, taskExecutor(settings, level, (child) => runGoal(settings, child)), {
+        concurrency: settings.concurrency,
+        failurePolicy: settings.failurePolicy,
+        ...(settings.retry ? { retry: settings.retry } : {}),
         signal,
-        budget: o.budget,
+        budget: settings.budget,
         events,
         clock: runtime.clock,
         random: runtime.random,
       })
     : undefined;
   // Aborted attempts wind down promptly (they got the abort); their spend and sub-runs belong in the tree.
-  while (frame.inFlight.size > 0) await Promise.allSettled([...frame.inFlight]);
-  stoppedBy ??= stopOfSchedule(schedule?.stoppedBy, o.guard);
+  while (level.inFlight.size > 0) await Promise.allSettled([...level.inFlight]);
+  stoppedBy ??= stopOfSchedule(schedule?.stoppedBy, settings.guard);
   const sources = tree && schedule ? sourcesOf(tree, schedule) : [];
 
   // Merge what completed, unless a budget or cancellation already stopped the run (a model call would fail too).
   const stopped = stoppedBy?.kind === 'budget' || stoppedBy?.kind === 'cancelled';
   const merged: Merged = stopped
     ? { output: joinSources(sources) }
-    : await mergeResults(o, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
+    : await mergeResults(settings, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
   // The first cause is the one reported, as the scheduler does.
   stoppedBy ??= merged.stoppedBy;
   failure ??= merged.failure;
 
-  const tasks = tree && schedule ? taskNodes(o, tree, schedule, frame) : [];
+  const tasks = tree && schedule ? taskNodes(settings, tree, schedule, level) : [];
   const own = ownLog.usage();
   const node: RunNode = {
     runId,
@@ -99,7 +92,7 @@ export async function runGoal(o: Orchestration, request: RunRequest): Promise<Ru
   else events.emit({ type: 'run.completed', durationMs: runtime.clock.now() - startedAt, usage: node.usage.subtree.usage, costUsd: node.usage.subtree.costUsd });
   return {
     node,
-    lineage: lineageOf(request, tree, schedule, frame),
+    lineage: lineageOf(request, tree, schedule, level),
     ...(merged.value !== undefined && !failure ? { value: merged.value } : {}),
     ...(failure ? { failure } : {}),
   };
@@ -113,10 +106,10 @@ function sourcesOf(tree: TaskTree, schedule: ScheduleResult<string>): SynthesisS
   });
 }
 
-function taskNodes(o: Orchestration, tree: TaskTree, schedule: ScheduleResult<string>, frame: RunFrame): TaskNode[] {
+function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResult<string>, level: RunLevel): TaskNode[] {
   return tree.tasks.map((task) => {
     const outcome = schedule.tasks[task.id]!;
-    const record = frame.records.get(task.id);
+    const record = level.records.get(task.id);
     const own = record?.log.usage() ?? createCallLog('').usage();
     const subRuns = record?.subRuns.map((child) => child.node) ?? [];
     return {
@@ -131,25 +124,25 @@ function taskNodes(o: Orchestration, tree: TaskTree, schedule: ScheduleResult<st
       attempts: outcome.attempts,
       ...(record?.decision ? { decision: record.decision } : {}),
       subRuns,
-      caps: o.guard.caps.filter((cap) => cap.runId === frame.runId && cap.taskId === task.id),
+      caps: settings.guard.caps.filter((cap) => cap.runId === level.runId && cap.taskId === task.id),
       usage: { own, subtree: subRuns.reduce((sum, child) => addNodeUsage(sum, child.usage.subtree), own) },
     };
   });
 }
 
-function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, frame: RunFrame): RunOutcome['lineage'] {
+function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, level: RunLevel): RunOutcome['lineage'] {
   const own = scheduleLineage({
     runId: request.runId,
     tree: tree ?? { goal: request.goal, tasks: [], droppedEdges: [], analysis: EMPTY_ANALYSIS },
     result: schedule ?? EMPTY_SCHEDULE,
     depth: request.depth,
     ...(request.parent ? { parent: request.parent } : {}),
-    modelCalls: { callsFor: (taskId) => [...(frame.records.get(taskId)?.log.records ?? [])], stop: () => undefined },
-    childRunIds: Object.fromEntries([...frame.records].map(([taskId, record]) => [taskId, record.subRuns.map((c) => c.node.runId)])),
+    modelCalls: { callsFor: (taskId) => [...(level.records.get(taskId)?.log.records ?? [])], stop: () => undefined },
+    childRunIds: Object.fromEntries([...level.records].map(([taskId, record]) => [taskId, record.subRuns.map((c) => c.node.runId)])),
   });
   // Children in task order (the tree's), so the lineage does not depend on completion order.
   const order = new Map((tree?.tasks ?? []).map((t, i) => [t.id, i]));
-  const sorted = [...frame.records]
+  const sorted = [...level.records]
     .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
     .flatMap(([, record]) => record.subRuns);
   return [own, ...sorted.flatMap((child) => child.lineage)];

@@ -5,6 +5,7 @@ import type { CallLog } from '../runtime/call-log.js';
 import { chainModel } from '../runtime/model-chain.js';
 import type { Runtime, RuntimeModels } from '../runtime/runtime-types.js';
 import type { Tool } from '../tools/types.js';
+import type { RunLevel, RunSettings } from './orchestration.js';
 
 /** What a scope changes about the runtime it views. */
 export interface Scope {
@@ -22,6 +23,26 @@ export interface Scope {
   readonly signal: AbortSignal;
   /** Tools instead of the runtime's (the runtime's plus `delegate`, for an agent that may delegate). */
   readonly tools?: ReadonlyMap<string, Tool>;
+}
+
+/**
+ * The runtime view for one node of a run level: the run's own planning and synthesis (no `taskId`), or
+ * one task's attempt (with the attempt's signal). The one place a node's scope is built.
+ */
+export function nodeScope(
+  settings: RunSettings,
+  level: RunLevel,
+  node: { readonly log: CallLog; readonly taskId?: string; readonly signal?: AbortSignal; readonly tools?: ReadonlyMap<string, Tool> },
+): Runtime {
+  return scopedRuntime(settings.runtime, {
+    events: level.events,
+    log: node.log,
+    node: node.taskId !== undefined ? { runId: level.runId, taskId: node.taskId } : { runId: level.runId },
+    budget: settings.budget,
+    maxDepth: settings.maxDepth,
+    signal: node.signal ?? level.signal,
+    ...(node.tools ? { tools: node.tools } : {}),
+  });
 }
 
 /**

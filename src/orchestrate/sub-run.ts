@@ -3,7 +3,7 @@ import { AbortedError } from '../errors/taskforce-error.js';
 import type { TaskSpec } from '../plan/types.js';
 import { SubRunError } from './errors.js';
 import type { Ticket } from './guard.js';
-import type { Orchestration, RunFrame, RunOutcome, TaskRecord } from './orchestration.js';
+import type { RunGoal, RunLevel, RunOutcome, RunSettings, TaskRecord } from './orchestration.js';
 
 /**
  * The goal of a sub-run for a task: its title and instructions, with the results it builds on, so
@@ -20,32 +20,31 @@ export function subGoalOf(task: Pick<TaskSpec, 'title' | 'instructions'>, inputs
 }
 
 /**
- * Runs `goal` as a sub-run one level below `frame`, for task `taskId`, and attaches it to the task's
+ * Runs `goal` as a sub-run one level below `level`, for task `taskId`, and attaches it to the task's
  * record. A sub-run stopped by a budget or cancellation rethrows that stop, so the parent stops too;
  * one that failed (its plan stayed invalid) rethrows its error; one that completed none of its tasks
  * is a `SubRunError`. In every case the sub-run stays in the tree with what it did and spent. The
  * ticket is released on failure, so a retry is not taken for a repeat.
  */
 export async function spawnSubRun(
-  o: Orchestration,
-  frame: RunFrame,
-  taskId: string,
-  goal: string,
-  record: TaskRecord,
-  admission: { readonly ticket: Ticket; readonly signal: AbortSignal },
+  settings: RunSettings,
+  level: RunLevel,
+  runGoal: RunGoal,
+  admission: { readonly taskId: string; readonly goal: string; readonly record: TaskRecord; readonly ticket: Ticket; readonly signal: AbortSignal },
 ): Promise<RunOutcome> {
-  const runId = o.runtime.ids.next('run');
-  const depth = frame.depth + 1;
-  frame.events.emit({ type: 'recursion.spawned', taskId, childRunId: runId, depth });
+  const { taskId, goal, record } = admission;
+  const runId = settings.runtime.ids.next('run');
+  const depth = level.depth + 1;
+  level.events.emit({ type: 'recursion.spawned', taskId, childRunId: runId, depth });
   let child: RunOutcome;
   try {
-    child = await o.runGoal({
+    child = await runGoal({
       runId,
       goal,
       depth,
       signal: admission.signal,
-      parent: { runId: frame.runId, taskId },
-      plannerContext: `This is one part of a larger goal, planned on its own: "${frame.goal}". Plan only this part.`,
+      parent: { runId: level.runId, taskId },
+      plannerContext: `This is one part of a larger goal, planned on its own: "${level.goal}". Plan only this part.`,
     });
   } catch (error) {
     admission.ticket.release();
@@ -60,7 +59,7 @@ export async function spawnSubRun(
   const stop = node.stoppedBy;
   if (stop?.kind === 'budget') {
     admission.ticket.release();
-    throw o.budget.exceeded ?? o.runtime.budget.exceeded ?? new BudgetExceededError(stop.budget, 0, 0);
+    throw settings.budget.exceeded ?? settings.runtime.budget.exceeded ?? new BudgetExceededError(stop.budget, 0, 0);
   }
   if (stop?.kind === 'cancelled') {
     admission.ticket.release();
@@ -71,6 +70,6 @@ export async function spawnSubRun(
     const failed = node.tasks.find((t) => t.error);
     throw new SubRunError(runId, taskId, failed?.error ? `task "${failed.id}" failed: ${failed.error.message}` : 'no task completed');
   }
-  o.guard.noteGoalResult(goal, runId, node.output);
+  settings.guard.noteGoalResult(goal, runId, node.output);
   return child;
 }

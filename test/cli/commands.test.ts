@@ -1,9 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
 
-beforeAll(requireBuiltCli);
-
-describe('taskforce plan', { timeout: 120_000 }, () => {
+describe('taskforce plan', () => {
   it('prints the task tree with dependencies, layers and the critical path', async () => {
     const { code, stdout } = await runCli(['plan', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'Say something about owls']);
     expect(code).toBe(0);
@@ -21,7 +19,7 @@ describe('taskforce plan', { timeout: 120_000 }, () => {
   });
 });
 
-describe('taskforce task', { timeout: 120_000 }, () => {
+describe('taskforce task', () => {
   it('runs one agent on a prompt and prints its answer', async () => {
     const { code, stdout } = await runCli(['task', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'researcher', 'Your task: Collect the facts']);
     expect(code).toBe(0);
@@ -37,7 +35,7 @@ describe('taskforce task', { timeout: 120_000 }, () => {
   });
 });
 
-describe('taskforce agents', { timeout: 120_000 }, () => {
+describe('taskforce agents', () => {
   it('lists the built-in agents with their capabilities', async () => {
     const { code, stdout } = await runCli(['agents', 'list']);
     expect(code).toBe(0);

@@ -1,16 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, ROOT, runCli } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
 
-beforeAll(requireBuiltCli);
-
-describe('the offline main job (npm run demo)', { timeout: 120_000 }, () => {
-  it('is the command package.json runs as "demo": build, then the built CLI', async () => {
-    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.demo).toBe('npm run build --silent && node dist/src/cli/main.js demo');
-  });
-
+// The built binary runs the demo too, as `npm run demo` does: see binary.test.ts.
+describe('the offline main job (npm run demo)', () => {
   it('runs the example goal end to end with no key, saying the replies are scripted', async () => {
     const { code, stdout, stderr } = await runCli(['demo']);
     expect(code).toBe(0);

@@ -1,8 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useAimock } from '../support/aimock.js';
-import { requireBuiltCli, runCli } from './cli-process.js';
-
-beforeAll(requireBuiltCli);
+import { runCli } from './run-cli.js';
 
 // The CLI with a key set runs for real: the real OpenAI SDK, over HTTP, against aimock on loopback.
 const server = useAimock();
@@ -11,7 +9,7 @@ const PLAN = {
   tasks: [{ id: 'count', title: 'Count the owls', instructions: 'Count the owls in the park.', capabilities: [], dependsOn: [], effort: 1 }],
 };
 
-describe('taskforce with a provider configured in the environment', { timeout: 120_000 }, () => {
+describe('taskforce with a provider configured in the environment', () => {
   it('runs a Task through the OpenAI SDK and prints the answer with usage (task)', async () => {
     server().mock.onMessage('Name the smallest odd prime', { content: '3', usage: { prompt_tokens: 40, completion_tokens: 1 } });
     const { code, stdout, stderr } = await runCli(['task', 'researcher', 'Name the smallest odd prime.'], {

@@ -1,9 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltCli, runCli } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
 
-beforeAll(requireBuiltCli);
-
-describe('taskforce usage', { timeout: 120_000 }, () => {
+describe('taskforce usage', () => {
   it.each(['run', 'plan', 'task', 'agents', 'eval', 'demo'])('prints the help of "%s" on --help and exits 0', async (command) => {
     const { code, stdout, stderr } = await runCli([command, '--help']);
     expect(code).toBe(0);
@@ -70,7 +68,7 @@ describe('taskforce usage', { timeout: 120_000 }, () => {
   });
 });
 
-describe('taskforce run without a model', { timeout: 120_000 }, () => {
+describe('taskforce run without a model', () => {
   it('says how to configure Anthropic, OpenAI, a local server, and how to run offline, and exits 2', async () => {
     const { code, stdout, stderr } = await runCli(['run', 'Plan a picnic']);
     expect(code).toBe(2);

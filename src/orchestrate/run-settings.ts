@@ -1,0 +1,57 @@
+import { createMatcher } from '../agents/matcher.js';
+import { createBudgetTracker } from '../runtime/budget.js';
+import { layeredBudget } from '../runtime/layered-budget.js';
+import type { Runtime } from '../runtime/runtime-types.js';
+import type { TaskTree } from '../plan/types.js';
+import { DELEGATE_TOOL } from './delegate-tool.js';
+import { createRecursionGuard } from './guard.js';
+import { checkRunOptions, resolveStrategy, type OrchestrateRunOptions } from './options.js';
+import type { FinalStage, RunSettings } from './orchestration.js';
+
+/** One `orchestrate` call's options, resolved once: the settings every level shares, the top level's final stage, and the user's plan. */
+export interface ResolvedRun {
+  readonly settings: RunSettings;
+  readonly final: FinalStage;
+  readonly tree?: TaskTree;
+}
+
+/**
+ * Checks `options` against `runtime` (throwing `ConfigError` / `UnknownStrategyError` before anything
+ * runs) and resolves them into plain values: strategy, matcher, recursion guard, the runtime's and
+ * the run's budget as one, limits, planner and synthesis settings.
+ */
+export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: string, options: OrchestrateRunOptions<unknown>): ResolvedRun {
+  const checked = checkRunOptions(goal, options, runtime);
+  const strategy = resolveStrategy(options.strategy);
+  const runBudget = options.budgets ? createBudgetTracker(options.budgets, { clock: runtime.clock, events: runtime.events.child(rootRunId) }) : undefined;
+  const guard = createRecursionGuard({ maxDepth: checked.maxDepth, maxAgents: runtime.limits.maxAgents });
+  guard.registerGoal(goal, rootRunId);
+  const offerDelegate = !runtime.tools.has(DELEGATE_TOOL);
+  if (!offerDelegate)
+    runtime.events.emit({
+      type: 'log',
+      level: 'warn',
+      message: `the runtime has its own tool named "${DELEGATE_TOOL}"; agents get that one, not orchestrate's sub-run delegation`,
+    });
+  const settings: RunSettings = {
+    runtime,
+    strategy,
+    matcher: createMatcher(runtime.agents.list()),
+    guard,
+    budget: layeredBudget(runtime.budget, runBudget),
+    maxDepth: checked.maxDepth,
+    concurrency: checked.concurrency,
+    failurePolicy: options.failurePolicy ?? 'fail-fast',
+    ...(options.retry ? { retry: options.retry } : {}),
+    planner: options.planner ?? {},
+    synthesis: options.synthesis ?? {},
+    offerDelegate,
+  };
+  const final: FinalStage = {
+    ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),
+    ...(options.rubric !== undefined ? { rubric: options.rubric } : {}),
+    ...(options.strict !== undefined ? { strict: options.strict } : {}),
+    ...(options.refine ? { refine: options.refine } : {}),
+  };
+  return { settings, final, ...(checked.tree ? { tree: checked.tree } : {}) };
+}
