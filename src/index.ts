@@ -1,20 +1,410 @@
 /**
  * Taskforce: multi-agent LLM orchestration. One goal in, one finished result out.
  *
- * The public surface, one line per part; each folder's `index.ts` picks what leaves it.
+ * The public surface, named one by one: what is not listed here is internal and may change in any
+ * release. `api/taskforce.api.md` lists the same names and a test keeps the two equal, so every change
+ * of the public surface is a deliberate diff. Test helpers live in `taskforce/testing`.
  * @packageDocumentation
  */
-export * from './errors/index.js';
-export * from './util/index.js';
-export * from './events/index.js';
-export * from './model/index.js';
-export * from './tools/index.js';
-export * from './agents/index.js';
-export * from './plan/index.js';
-export * from './api/index.js';
-export * from './scheduler/index.js';
-export * from './orchestrate/lineage.js';
-export * from './convergence/index.js';
-export * from './synthesis/index.js';
-export * from '../strategies/index.js';
-export * from './eval/index.js';
+
+// Entry points: one agent, the whole pipeline, a runtime to share.
+export {
+  Task,
+  createTaskforce,
+  closeDefaultRuntime,
+  type TaskOptions,
+  type TaskResult,
+  type Taskforce,
+  type TaskforceTaskOptions,
+} from './api/index.js';
+export {
+  orchestrate,
+  RecursionCapError,
+  SubRunError,
+  type OrchestrateOptions,
+  type OrchestrateRunOptions,
+  type RunResult,
+  type RunNode,
+  type TaskNode,
+  type RunMetrics,
+  type StoppedBy,
+  type CapReport,
+  type CapKind,
+  type RefineOptions,
+  type RefineSummary,
+  type SynthesisSummary,
+  type TaskMode,
+  type UsageRollup,
+  type LineageTree,
+} from './orchestrate/index.js';
+export {
+  RunLineage,
+  TaskLineage,
+  ModelCallRecord,
+  InputRecord,
+  LINEAGE_SCHEMA_VERSION,
+  parseRunLineage,
+  InvalidLineageError,
+} from './orchestrate/lineage.js';
+
+// The runtime: limits, budgets, the durable store.
+export {
+  createRuntime,
+  DEFAULT_LIMITS,
+  type ManagedRuntime,
+  type RuntimeConfig,
+} from './runtime/runtime.js';
+export type { Runtime, RuntimeLimits, RuntimeModels, RoleModels } from './runtime/runtime-types.js';
+export { CLAUDE_MODEL_ALIASES, type ModelInput } from './runtime/runtime-models.js';
+export { createBudgetTracker, type Budgets, type BudgetTracker, type BudgetUsage } from './runtime/budget.js';
+export type { NodeUsage } from './runtime/call-log.js';
+export type { Store } from './runtime/store.js';
+export { memoryStore } from './runtime/memory-store.js';
+export { fileStore, StoreCorruptError, StoreReadError, StoreWriteError, type FileStore, type FileStoreOptions } from './runtime/file-store.js';
+
+// Models: providers behind one interface, resilience, record/replay, usage.
+export {
+  createModel,
+  modelFromProvider,
+  scriptedModel,
+  ScriptError,
+  anthropicProvider,
+  openaiProvider,
+  langchainProvider,
+  DEFAULT_PRICES,
+  costOf,
+  createUsageMeter,
+  createBreakerRegistry,
+  RESILIENCE_DEFAULTS,
+  cassetteEntry,
+  readCassetteHeader,
+  writeCassette,
+  CASSETTE_SCHEMA_VERSION,
+  CassetteFileError,
+  CassetteMissError,
+  CircuitOpenError,
+  type CreateModelOptions,
+  type ModelWrapperOptions,
+  type ModelSpec,
+  type ModelEnv,
+  type AnthropicModelConfig,
+  type OpenAIModelConfig,
+  type LangChainModelConfig,
+  type ScriptedModelConfig,
+  type CustomModelConfig,
+  type ScriptedModel,
+  type ScriptedModelOptions,
+  type ScriptedReply,
+  type ScriptFn,
+  type AnthropicProviderOptions,
+  type OpenAIProviderOptions,
+  type LangChainProviderOptions,
+  type ModelPrice,
+  type PriceTable,
+  type UsageMeter,
+  type UsageTotals,
+  type ModelUsageTotals,
+  type ResilienceOptions,
+  type BreakerRegistry,
+  type CassetteOptions,
+  type Model,
+  type ProviderModel,
+  type ProviderRequest,
+  type ProviderResult,
+  type ProviderStreamPart,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateObjectRequest,
+  type GenerateObjectResult,
+  type StreamPart,
+  type Message,
+  type ToolCall,
+  type ToolSpec,
+  type ToolChoice,
+  type StopReason,
+  type CallTags,
+  type JsonSchema,
+  type ResponseFormat,
+  type Usage,
+} from './model/index.js';
+
+// Agents and tools.
+export {
+  defineAgent,
+  loadAgents,
+  builtinAgents,
+  createAgentRegistry,
+  createMatcher,
+  CAPABILITY_VOCABULARY,
+  AgentDefinitionError,
+  AgentLoadError,
+  DuplicateAgentError,
+  UnknownAgentError,
+  HookFailedError,
+  type AgentInput,
+  type AgentDefinition,
+  type AgentMatch,
+  type AgentPriority,
+  type AgentRegistry,
+  type AgentRunResult,
+  type AgentStep,
+  type AgentSourceLocation,
+  type AgentWarning,
+  type AgentMatcher,
+  type MatchTask,
+  type RankOptions,
+  type LoadAgentsOptions,
+  type LoadAgentsResult,
+} from './agents/index.js';
+export { defineTool, type Tool, type ToolContext, type ToolDefinition } from './tools/index.js';
+
+// Planning.
+export {
+  planGoal,
+  DEFAULT_PLANNER_LIMITS,
+  buildTaskTree,
+  loadPlanFile,
+  parsePlan,
+  PlanSpec,
+  TaskSpec,
+  TaskPriority,
+  PlanValidationError,
+  PlanFileError,
+  type PlannerDeps,
+  type PlanGoalOptions,
+  type PlanLimits,
+  type PlanProblem,
+  type PlanProblemKind,
+  type ParsePlanOptions,
+  type PlanFormat,
+  type PlanSpecInput,
+  type TaskSpecInput,
+  type TaskTree,
+  type PlanAnalysis,
+} from './plan/index.js';
+
+// Scheduling a task tree on its own.
+export {
+  runTaskTree,
+  scheduleTaskTree,
+  InvalidTaskGraphError,
+  TaskTimeoutError,
+  type ScheduleOptions,
+  type ScheduleResult,
+  type ScheduleHandle,
+  type ScheduleStatus,
+  type StopCause,
+  type TaskExecutor,
+  type TaskExecutionContext,
+  type TaskOutcome,
+  type TaskStatus,
+  type TaskErrorInfo,
+  type FailurePolicy,
+  type RetryPolicy,
+} from './scheduler/index.js';
+
+// Strategies, and the pure rules they decide by.
+export {
+  createStrategy,
+  STRATEGY_NAMES,
+  consensus,
+  hierarchical,
+  auction,
+  stigmergy,
+  AUCTION_DEFAULTS,
+  STIGMERGY_DEFAULTS,
+  tally,
+  DEFAULT_QUORUM,
+  normaliseAnswer,
+  isShortAnswer,
+  groupExact,
+  groupWithJudge,
+  expertiseWeight,
+  selectLeader,
+  balance,
+  capabilityCoverage,
+  clearAuction,
+  effectiveBid,
+  reputationWeight,
+  deterministicBidder,
+  modelBidder,
+  choose,
+  evaporate,
+  deposit,
+  seed as seedTrails,
+  maxMinBounds,
+  updateTrails,
+  trailStore,
+  reputationStore,
+  accuracy,
+  logOddsWeight,
+  priorFor,
+  withOutcome,
+  LAPLACE_PRIOR,
+  PRIORITY_PRIOR_MEAN,
+  taskKind,
+  UnknownStrategyError,
+  StrategyOptionError,
+  NoCandidatesError,
+  AuctionNoSaleError,
+  StoreDataError,
+  type StrategyName,
+  type StrategyConfig,
+  type ConsensusOptions,
+  type ConsensusStrategy,
+  type ConsensusWeighting,
+  type ConsensusDecision,
+  type ConsensusStopReason,
+  type HierarchicalOptions,
+  type HierarchicalStrategy,
+  type HierarchicalDecision,
+  type DelegationNode,
+  type AuctionOptions,
+  type AuctionStrategy,
+  type AuctionDecision,
+  type StigmergyOptions,
+  type StigmergyStrategy,
+  type StigmergyDecision,
+  type Ballot,
+  type OptionTally,
+  type TallyResult,
+  type Answer,
+  type AnswerOption,
+  type LeaderCandidate,
+  type WorkItem,
+  type Worker,
+  type Balanced,
+  type Bid,
+  type RankedBid,
+  type Clearing,
+  type Bidder,
+  type Offer,
+  type UpdateParams,
+  type Trails,
+  type PheromoneBounds,
+  type ChoiceCandidate,
+  type ChooseParams,
+  type Choice,
+  type TrailStore,
+  type ReputationStore,
+  type OutcomeRecord,
+  type BetaPrior,
+  type AssessOption,
+  type AssessFn,
+  type AssessInput,
+  type Assessment,
+  type StrategyOutcome,
+  type OutcomeRecorder,
+  type OutcomeScore,
+  type StoreHolder,
+  type PromptOverrides,
+  type StrategyPromptName,
+} from '../strategies/index.js';
+export { direct } from '../strategies/direct.js';
+export type { Strategy, CoordinationContext, CoordinationResult } from '../strategies/strategy.js';
+
+// Convergence and synthesis.
+export {
+  createConvergenceDetector,
+  iterateUntilConverged,
+  jaccardSimilarity,
+  shingleSimilarity,
+  ConvergenceError,
+  type ConvergenceDetector,
+  type ConvergenceOptions,
+  type ConvergenceReason,
+  type ConvergenceState,
+  type IterateOptions,
+  type IterationResult,
+  type IterationStep,
+  type SimilarityFn,
+} from './convergence/index.js';
+export {
+  synthesize,
+  SynthesisError,
+  type SynthesizeOptions,
+  type SynthesisResult,
+  type SynthesisSource,
+  type SynthesisCheck,
+  type SynthesisCheckName,
+  type Citation,
+} from './synthesis/index.js';
+
+// Events and traces.
+export {
+  createEventBus,
+  createJsonlTraceWriter,
+  jsonlTraceSink,
+  TraceWriteError,
+  type EventBus,
+  type EventListener,
+  type TaskforceEvent,
+  type TaskforceEventType,
+  type EventOf,
+  type EventInput,
+  type BreakerState,
+  type BudgetKind,
+  type JsonlStream,
+  type JsonlTraceOptions,
+  type TraceSink,
+} from './events/index.js';
+
+// Errors: one base class, a stable code on each, and one classifier.
+export {
+  TaskforceError,
+  ConfigError,
+  AbortedError,
+  BudgetExceededError,
+  ModelApiError,
+  ModelConnectionError,
+  ModelTimeoutError,
+  ModelResponseError,
+  StructuredOutputError,
+  RefusalError,
+  TruncatedOutputError,
+  ERROR_CODES,
+  isErrorCode,
+  isStop,
+  stopKind,
+  type ErrorCode,
+  type StopKind,
+} from './errors/index.js';
+
+// Clock, randomness and ids: injectable, for reproducible runs.
+export {
+  systemClock,
+  seededRandom,
+  systemRandom,
+  sequentialIds,
+  randomIds,
+  type Clock,
+  type Random,
+  type IdGenerator,
+} from './util/index.js';
+
+// Evals.
+export {
+  defineSuite,
+  loadSuite,
+  runSuite,
+  reportMarkdown,
+  ALL_STRATEGIES,
+  EvalSuiteError,
+  RepliesFileError,
+  SuiteSpec,
+  CaseSpec,
+  CheckSpec,
+  TaskCallSpec,
+  ModelSourceInput,
+  type LoadedSuite,
+  type CheckContext,
+  type CustomCheckFn,
+  type CustomCheckResult,
+  type ZodLike,
+  type RunSuiteOptions,
+  type CaseResult,
+  type CheckResult,
+  type EvalReport,
+  type EvalSummary,
+  type Provenance,
+} from './eval/index.js';

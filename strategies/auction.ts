@@ -3,8 +3,9 @@ import type { Model } from '../src/model/types.js';
 import type { Strategy } from './strategy.js';
 import { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
 import { clearAuction, reputationWeight, type Clearing, type RankedBid } from './clearing.js';
-import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
-import { AuctionNoSaleError, StrategyOptionError } from './errors.js';
+import { errorMessage } from '../src/errors/error-info.js';
+import { decide, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
+import { AuctionNoSaleError, StrategyOptionError, StrategyValueError } from './errors.js';
 import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder } from './outcome.js';
 import type { PromptOverrides } from './prompts.js';
 import { reputationRecorder, reputationStore, type OutcomeRecord } from './reputation.js';
@@ -95,7 +96,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
       const records = new Map(invited.map((m) => [m.agent.name, reputations.get(m.agent.name, capabilities)]));
       const total = [...records.values()].reduce((n, r) => n + r.successes + r.failures, 0);
 
-      const settled = await Promise.allSettled(invited.map(async (match) => validOffer(match, await bidder({ match, context }))));
+      const settled = await Promise.allSettled(invited.map(async (match) => validOffer(match, context.task.id, await bidder({ match, context }))));
       const offers: { match: AgentMatch; offer: Offer }[] = [];
       const invalidBids: { agent: string; error: string }[] = [];
       settled.forEach((s, i) => {
@@ -167,10 +168,11 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
   };
 }
 
-function validOffer(match: AgentMatch, offer: Offer): Offer {
-  if (!(Number.isFinite(offer.cost) && offer.cost >= 0))
-    throw new RangeError(`bid of agent "${match.agent.name}" has cost ${offer.cost}; it must be finite and >= 0`);
-  if (!(offer.confidence > 0 && offer.confidence <= 1))
-    throw new RangeError(`bid of agent "${match.agent.name}" has confidence ${offer.confidence}; it must be in (0, 1]`);
+/** The bidder's offer, checked: a bidder may be the caller's own function or a model. */
+function validOffer(match: AgentMatch, taskId: string, offer: Offer): Offer {
+  const invalid = (problem: string) =>
+    new StrategyValueError({ agent: match.agent.name, taskId, message: `bid of agent "${match.agent.name}" for task "${taskId}" ${problem}` });
+  if (!(Number.isFinite(offer.cost) && offer.cost >= 0)) throw invalid(`has cost ${offer.cost}; it must be finite and >= 0`);
+  if (!(offer.confidence > 0 && offer.confidence <= 1)) throw invalid(`has confidence ${offer.confidence}; it must be in (0, 1]`);
   return offer;
 }

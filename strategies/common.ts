@@ -1,5 +1,5 @@
 import { normalizeCapability } from '../src/agents/capabilities.js';
-import { TaskforceError } from '../src/errors/taskforce-error.js';
+import { isStop } from '../src/errors/classify.js';
 import type { TaskSpec } from '../src/plan/types.js';
 import type { CoordinationContext, CoordinationResult } from './strategy.js';
 import { NoCandidatesError, StrategyOptionError } from './errors.js';
@@ -56,12 +56,10 @@ export function decide(
 
 /**
  * Whether a failure says nothing about the agent's skill (the run was aborted, a budget ran out),
- * so learning strategies must not count it against the agent.
+ * so learning strategies must not count it against the agent: a stop, as `isStop` decides.
  */
 export function isNoFault(error: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted) return true;
-  if (!TaskforceError.isInstance(error)) return false;
-  return error.code === 'ABORTED' || error.code === 'BUDGET_EXCEEDED';
+  return isStop(error, signal);
 }
 
 /** Checks a numeric option; returns it (or the default when undefined). */
@@ -80,9 +78,4 @@ export function numberOption(
     throw bad(`must be ${range.minExclusive ? 'greater than' : 'at least'} ${range.min}`);
   if (range.max !== undefined && value > range.max) throw bad(`must be at most ${range.max}`);
   return value;
-}
-
-/** Message of an unknown thrown value, for decision records. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -48,6 +48,21 @@ export class AuctionNoSaleError extends TaskforceError {
   }
 }
 
+/**
+ * A value a strategy was handed at run time is out of range: an offer from a bidder, a grade from an
+ * `assess` function, or an outcome reported with `recordOutcome`. The message names who gave it (the
+ * agent), for which task, the value and the range it must be in.
+ */
+export class StrategyValueError extends TaskforceError {
+  readonly agent: string;
+  readonly taskId: string;
+  constructor(args: { agent: string; taskId: string; message: string }) {
+    super('STRATEGY_VALUE_INVALID', args.message);
+    this.agent = args.agent;
+    this.taskId = args.taskId;
+  }
+}
+
 /** Data read from the runtime store under a strategy key is not in the expected shape. */
 export class StoreDataError extends TaskforceError {
   readonly key: string;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AgentDefinition, AgentRunResult } from '../src/agents/types.js';
 import type { CoordinationContext, Strategy } from './strategy.js';
-import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskPrompt } from './common.js';
+import { errorMessage } from '../src/errors/error-info.js';
+import { decide, isNoFault, numberOption, requireCandidates, taskPrompt } from './common.js';
 import { balance, selectLeader } from './hierarchy-rules.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
 

@@ -65,7 +65,7 @@ export {
   type OutcomeRecord,
   type BetaPrior,
 } from './reputation.js';
-export { type AssessOption, type AssessFn, type AssessInput, type Assessment, type StrategyOutcome, type OutcomeRecorder, type OutcomeScore } from './outcome.js';
+export { type AssessOption, type AssessFn, type AssessInput, type Assessment, type StrategyOutcome, type OutcomeRecorder, type OutcomeScore, type StoreHolder } from './outcome.js';
 export { taskKind, taskCapabilities } from './common.js';
-export { UnknownStrategyError, StrategyOptionError, NoCandidatesError, AuctionNoSaleError, StoreDataError } from './errors.js';
+export { UnknownStrategyError, StrategyOptionError, StrategyValueError, NoCandidatesError, AuctionNoSaleError, StoreDataError } from './errors.js';
 export type { PromptOverrides, StrategyPromptName } from './prompts.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { TaskSpec } from '../src/plan/types.js';
+import { StrategyValueError } from './errors.js';
 import type { CoordinationContext } from './strategy.js';
 import type { Store } from '../src/runtime/store.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
@@ -91,6 +92,26 @@ export async function assessRun(
   }
   const graded = await option(input);
   const score = typeof graded === 'boolean' ? (graded ? 1 : 0) : graded;
-  if (!(score >= 0 && score <= 1)) throw new RangeError(`assess() for task "${input.context.task.id}" returned ${String(graded)}; expected a boolean or a number in [0, 1]`);
+  if (!(score >= 0 && score <= 1))
+    throw new StrategyValueError({
+      agent: input.agent,
+      taskId: input.context.task.id,
+      message: `assess() for task "${input.context.task.id}" (agent "${input.agent}") returned ${String(graded)}; expected a boolean or a number in [0, 1]`,
+    });
   return { score, by: 'function' };
+}
+
+/**
+ * The score of an outcome reported with `recordOutcome`: true 1, false 0, or the grade itself. A grade
+ * outside [0, 1] is a `StrategyValueError` naming the agent and the task.
+ */
+export function reportedScore(outcome: StrategyOutcome): number {
+  const score = typeof outcome.success === 'boolean' ? (outcome.success ? 1 : 0) : outcome.success;
+  if (!(score >= 0 && score <= 1))
+    throw new StrategyValueError({
+      agent: outcome.agent,
+      taskId: outcome.task.id,
+      message: `recordOutcome for agent "${outcome.agent}" on task "${outcome.task.id}": success must be a boolean or a number in [0, 1], got ${String(outcome.success)}`,
+    });
+  return score;
 }

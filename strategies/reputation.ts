@@ -3,7 +3,7 @@ import type { AgentPriority } from '../src/agents/types.js';
 import type { Store } from '../src/runtime/store.js';
 import { ANY_KIND, normaliseCapability } from './common.js';
 import { StoreDataError } from './errors.js';
-import type { OutcomeRecorder } from './outcome.js';
+import { reportedScore, type OutcomeRecorder } from './outcome.js';
 
 /** Outcomes seen for one agent on one capability. Graded outcomes add fractions (0.7 success = 0.7 + 0.3). */
 export interface OutcomeRecord {
@@ -121,5 +121,5 @@ export function reputationStore(store: Store, namespace = 'reputation'): Reputat
  * later updates the agent's record on the task's capabilities.
  */
 export function reputationRecorder(namespace: string): OutcomeRecorder['recordOutcome'] {
-  return (target, outcome) => reputationStore(target.store, namespace).record(outcome.agent, outcome.task.capabilities, outcome.success);
+  return (target, outcome) => reputationStore(target.store, namespace).record(outcome.agent, outcome.task.capabilities, reportedScore(outcome));
 }

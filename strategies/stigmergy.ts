@@ -1,9 +1,10 @@
 import type { AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { Strategy } from './strategy.js';
-import { decide, errorMessage, isNoFault, numberOption, requireCandidates, taskKind, taskPrompt } from './common.js';
+import { errorMessage } from '../src/errors/error-info.js';
+import { decide, isNoFault, numberOption, requireCandidates, taskKind, taskPrompt } from './common.js';
 import { StrategyOptionError } from './errors.js';
-import { assessRun, type Assessment, type AssessOption, type OutcomeRecorder, type StoreHolder } from './outcome.js';
+import { assessRun, reportedScore, type Assessment, type AssessOption, type OutcomeRecorder, type StoreHolder } from './outcome.js';
 import { choose, maxMinBounds, seed, updateTrails, type PheromoneBounds, type Trails } from './pheromone.js';
 import type { PromptOverrides } from './prompts.js';
 import { trailStore } from './trail-store.js';
@@ -98,9 +99,7 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
     name: NAME,
     trails: (target, kind) => trailStore(target.store, namespace).load(kind),
     recordOutcome(target, outcome) {
-      const score = typeof outcome.success === 'boolean' ? (outcome.success ? 1 : 0) : outcome.success;
-      if (!(score >= 0 && score <= 1)) throw new RangeError(`recordOutcome: success must be a boolean or a number in [0, 1], got ${String(outcome.success)}`);
-      reinforce(target, taskKind(outcome.task), outcome.agent, score);
+      reinforce(target, taskKind(outcome.task), outcome.agent, reportedScore(outcome));
     },
     async coordinate(context) {
       requireCandidates(NAME, context);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Clock } from '../util/clock.js';
 
 /** A stream the CLI writes to; `isTTY` / `columns` decide between the live and the plain view. */
@@ -17,6 +18,14 @@ export interface CliIo {
   /** Fires on Ctrl-C (SIGINT): the command cancels its run through it and prints what finished. */
   readonly interrupt: AbortSignal;
   readonly clock: Clock;
+}
+
+/**
+ * A path from the command line, resolved against the CLI's working directory (`io.cwd`) rather than
+ * the process's, so the CLI run in-process with another `cwd` reads and writes the same files.
+ */
+export function cliPath(io: Pick<CliIo, 'cwd'>, path: string): string {
+  return resolve(io.cwd, path);
 }
 
 /** Writes `text` and a newline. */

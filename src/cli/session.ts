@@ -1,7 +1,7 @@
 import type { ResolvedModelSource } from '../eval/model-source.js';
 import { createTaskforce, type Taskforce } from '../api/create-taskforce.js';
 import type { RuntimeConfig } from '../runtime/runtime.js';
-import { println, type CliIo } from './io.js';
+import { cliPath, println, type CliIo } from './io.js';
 import type { LiveView } from './live/views.js';
 import { listenerFor, viewFor } from './view-for.js';
 
@@ -31,8 +31,9 @@ export async function withTaskforce<T>(
   const taskforce = await createTaskforce({
     ...options.runtime,
     model: options.model.model,
-    ...(options.model.modelOptions ? { modelOptions: options.model.modelOptions } : {}),
-    ...(options.agentsDirs.length > 0 ? { agentsDir: options.agentsDirs } : {}),
+    // The CLI's environment, not the process's, for every model the runtime creates (a source may bring its own).
+    modelOptions: { env: io.env, ...options.model.modelOptions },
+    ...(options.agentsDirs.length > 0 ? { agentsDir: options.agentsDirs.map((dir) => cliPath(io, dir)) } : {}),
     onEvent: listenerFor(view),
     clock: io.clock,
   });

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './codes.js';
+
 const MARKER = Symbol.for('taskforce.error');
 
 /**
@@ -6,10 +8,10 @@ const MARKER = Symbol.for('taskforce.error');
  */
 export class TaskforceError extends Error {
   readonly [MARKER] = true;
-  /** Stable machine-readable code, e.g. `MODEL_API_ERROR`. */
-  readonly code: string;
+  /** Stable machine-readable code, e.g. `MODEL_API_ERROR`: one of `ERROR_CODES`. */
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;

@@ -1,4 +1,4 @@
-import type { CaseResult } from './runner.js';
+import type { CaseResult } from './case-result.js';
 import type { EvalReport } from './report.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;

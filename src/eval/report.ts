@@ -1,4 +1,4 @@
-import type { CaseResult } from './runner.js';
+import type { CaseResult } from './case-result.js';
 import type { LoadedSuite } from './types.js';
 
 /** Totals of a group of case results (one strategy, or the whole suite). */

@@ -1,13 +1,16 @@
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { STRATEGY_NAMES } from '../../strategies/index.js';
+import { errorMessage } from '../errors/error-info.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
 import { createModel } from '../model/create-model.js';
 import type { ModelEnv } from '../model/spec.js';
 import { createTaskforce } from '../api/create-taskforce.js';
 import { judgeAnswer } from '../synthesis/judge.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import type { CaseResult } from './case-result.js';
 import { runCheck, type CheckResult, type JudgeFn } from './checks.js';
+import { EvalSuiteError } from './errors.js';
 import { resolveModelSource, type ModelSource, type Provenance, type ResolvedModelSource } from './model-source.js';
 import { summarizeReport, type EvalReport } from './report.js';
 import type { CaseSpec, LoadedSuite, ModelSourceInput } from './types.js';
@@ -15,27 +18,6 @@ import type { CaseSpec, LoadedSuite, ModelSourceInput } from './types.js';
 /** Every strategy `--strategy all` runs when the suite names none. */
 export const ALL_STRATEGIES: readonly string[] = ['direct', ...STRATEGY_NAMES];
 
-/** One case run under one strategy. */
-export interface CaseResult {
-  readonly case: string;
-  /** The strategy it ran under; `task` for a Task() case (no coordination involved). */
-  readonly strategy: string;
-  readonly pass: boolean;
-  readonly checks: readonly CheckResult[];
-  /** Why the run itself failed (then no check ran). */
-  readonly error?: { readonly message: string; readonly code?: string };
-  readonly output: string;
-  /** Tokens and cost of the run; judge calls are counted apart in `judgeTokens` / `judgeCostUsd`. */
-  readonly tokens: number;
-  readonly costUsd: number;
-  readonly modelCalls: number;
-  readonly latencyMs: number;
-  readonly judgeTokens: number;
-  readonly judgeCostUsd: number;
-  /** Where the replies came from: live provider, scripted, or recorded and replayed. */
-  readonly provenance?: Provenance;
-  readonly model?: string;
-}
 
 export interface RunSuiteOptions {
   /** `all`: every strategy of the suite (or `ALL_STRATEGIES`); a name: that one; absent: each case's own (default `direct`). */
@@ -115,11 +97,12 @@ async function runCase(
     checks: [],
     output: '',
     latencyMs: clock.now() - startedAt,
-    error: { message: error instanceof Error ? error.message : String(error), ...(TaskforceError.isInstance(error) ? { code: error.code } : {}) },
+    error: { message: errorMessage(error), ...(TaskforceError.isInstance(error) ? { code: error.code } : {}) },
   });
 
   const sourceInput = options.model ?? (spec.model ?? suite.spec.model ? sourceOf((spec.model ?? suite.spec.model)!, suite.baseDir) : options.fallbackModel);
-  if (!sourceInput) return failed(new Error('no model: give the case or the suite a "model", or run with --model / TASKFORCE_MODEL'));
+  if (!sourceInput)
+    return failed(new EvalSuiteError(suite.file, `case "${spec.name}": no model: give the case or the suite a "model", or run with --model / TASKFORCE_MODEL`));
   let model: ResolvedModelSource;
   try {
     model = await resolveModelSource(sourceInput, { env, baseDir: suite.baseDir });
@@ -192,7 +175,11 @@ function judgeFor(spec: CaseSpec, suite: LoadedSuite, options: RunSuiteOptions, 
   return async (check, { goal, output }) => {
     const input = check.model ?? suite.spec.judge ?? spec.model ?? suite.spec.model;
     const source = options.model ?? (input !== undefined ? sourceOf(input, suite.baseDir) : options.fallbackModel);
-    if (!source) throw new Error('no judge model: give the check, the suite ("judge") or the case a model');
+    if (!source)
+      throw new EvalSuiteError(
+        suite.file,
+        `case "${spec.name}": no judge model for llm-judge check${check.name ? ` "${check.name}"` : ''}: give the check, the suite ("judge") or the case a model`,
+      );
     const resolved = await resolveModelSource(source, { env, baseDir: suite.baseDir });
     const judge = createModel(resolved.model, { ...resolved.modelOptions, ...(options.clock ? { clock: options.clock } : {}) });
     const { verdict, usage, costUsd } = await judgeAnswer({ judge, goal, rubric: check.rubric, answer: output, ...(options.signal ? { signal: options.signal } : {}) });

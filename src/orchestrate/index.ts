@@ -16,7 +16,6 @@ export type {
   TaskNode,
   UsageRollup,
 } from './types.js';
-export { direct } from '../../strategies/direct.js';
 export { refineAnswer, critiquePrompt, revisePrompt, NO_CHANGES, type RefineOptions, type RefineInput, type RefineOutcome } from './refine.js';
 export { createRecursionGuard, trajectoryHash, normalisePrompt, type RecursionGuard, type GuardSite, type Ticket } from './guard.js';
 export { RecursionCapError, SubRunError } from './errors.js';

@@ -1,8 +1,9 @@
+import { errorInfo } from '../errors/error-info.js';
 import { planGoal } from '../plan/planner.js';
 import type { TaskTree } from '../plan/types.js';
 import { scheduleLineage } from './lineage.js';
 import { runTaskTree } from '../scheduler/scheduler.js';
-import type { ScheduleResult, TaskErrorInfo } from '../scheduler/types.js';
+import type { ScheduleResult } from '../scheduler/types.js';
 import type { SynthesisSource } from '../synthesis/types.js';
 import { addNodeUsage, createCallLog } from '../runtime/call-log.js';
 import type { RunSettings, RunLevel, RunOutcome, RunRequest } from './orchestration.js';
@@ -85,7 +86,8 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     ...(merged.synthesis ? { synthesis: merged.synthesis } : {}),
     ...(merged.refine ? { refine: merged.refine } : {}),
     ...(stoppedBy ? { stoppedBy } : {}),
-    ...(failure ? { error: errorInfo(failure.error) } : {}),
+    // The tree records a failure's stable code, `RUN_ERROR` when the thrown value has none.
+    ...(failure ? { error: errorInfo(failure.error, 'RUN_ERROR') } : {}),
     usage: { own, subtree: tasks.reduce((sum, t) => addNodeUsage(sum, t.usage.subtree), own) },
   };
   if (failure) events.emit({ type: 'run.failed', error: node.error!.message, code: node.error!.code });
@@ -146,12 +148,6 @@ function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: Sc
     .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
     .flatMap(([, record]) => record.subRuns);
   return [own, ...sorted.flatMap((child) => child.lineage)];
-}
-
-/** An error as the tree records it: its message and stable code (`RUN_ERROR` when it has none). */
-function errorInfo(error: unknown): TaskErrorInfo {
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : 'RUN_ERROR' };
 }
 
 const EMPTY_ANALYSIS: TaskTree['analysis'] = {

@@ -1,17 +1,13 @@
-import { TaskforceError } from '../errors/taskforce-error.js';
-import type { BudgetExceededError } from '../errors/budget-errors.js';
+import { isBudgetStop, stopKind } from '../errors/classify.js';
+import { errorMessage } from '../errors/error-info.js';
 import type { StopCause } from '../scheduler/types.js';
 import type { RecursionGuard } from './guard.js';
 import type { StoppedBy } from './types.js';
 
 /** The stop an error stands for: a budget reached or a cancellation. Any other error is not a stop. */
 export function stopOf(error: unknown, signal?: AbortSignal): StoppedBy | undefined {
-  if (TaskforceError.isInstance(error) && error.code === 'BUDGET_EXCEEDED') {
-    const budgetError = error as BudgetExceededError;
-    return { kind: 'budget', budget: budgetError.budget, detail: budgetError.message };
-  }
-  if ((TaskforceError.isInstance(error) && error.code === 'ABORTED') || signal?.aborted)
-    return { kind: 'cancelled', detail: abortReason(signal) ?? (error instanceof Error ? error.message : String(error)) };
+  if (isBudgetStop(error)) return { kind: 'budget', budget: error.budget, detail: error.message };
+  if (stopKind(error, signal) === 'cancelled') return { kind: 'cancelled', detail: abortReason(signal) ?? errorMessage(error) };
   return undefined;
 }
 

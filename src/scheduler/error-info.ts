@@ -1,25 +1,10 @@
-import type { BudgetExceededError } from '../errors/budget-errors.js';
-import { TaskforceError } from '../errors/taskforce-error.js';
-import type { TaskErrorInfo } from './types.js';
+import { isAborted } from '../errors/classify.js';
 
-// How the scheduler reads the values executors, budgets, sleeps and signals reject or abort with.
-// Anything may be thrown, so none of these assume an Error.
+// How the scheduler reads the reasons signals abort with and the rejections of its own timers.
+// Anything may be thrown, so none of these assume an Error. Stops and error data: src/errors.
 
-/** A budget ran out: stops the schedule and is never retried. */
-export function isBudgetError(error: unknown): error is BudgetExceededError {
-  return TaskforceError.isInstance(error) && error.code === 'BUDGET_EXCEEDED';
-}
-
-/** The message of an Error, or the thrown value as text. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A failure as the plain data a task outcome keeps. */
-export function errorInfo(error: unknown): TaskErrorInfo {
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message: errorMessage(error), code: typeof code === 'string' ? code : 'TASK_ERROR' };
-}
+/** The code a task outcome records for a failure that carries no string `code` of its own. */
+export const TASK_ERROR_CODE = 'TASK_ERROR';
 
 /** The cancellation reason to report for an aborted caller signal. */
 export function describeAbortReason(reason: unknown): string {
@@ -33,5 +18,5 @@ export function describeAbortReason(reason: unknown): string {
  * attempt ends or the run stops; any other rejection is rethrown.
  */
 export function ignoreCancelledSleep(error: unknown): void {
-  if (!(TaskforceError.isInstance(error) && error.code === 'ABORTED')) throw error;
+  if (!isAborted(error)) throw error;
 }

@@ -1,6 +1,6 @@
 import type { EventBus } from '../events/bus.js';
 import type { TaskSpec } from '../plan/types.js';
-import { errorMessage } from './error-info.js';
+import { errorMessage } from '../errors/error-info.js';
 
 /**
  * The `task.*` and `resource.*` events of one schedule. Each method first asks whether anyone

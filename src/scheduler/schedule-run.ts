@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
+import { isBudgetStop } from '../errors/classify.js';
+import { errorMessage } from '../errors/error-info.js';
 import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
 import type { TaskPriority } from '../plan/types.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetTracker } from '../runtime/budget.js';
 import { AttemptRunner, type AttemptSettlements } from './attempt-runner.js';
-import { describeAbortReason, errorMessage, ignoreCancelledSleep, isBudgetError } from './error-info.js';
+import { describeAbortReason, ignoreCancelledSleep } from './error-info.js';
 import { InvalidTaskGraphError, TaskTimeoutError } from './errors.js';
 import { ReadyQueue } from './ready-queue.js';
 import { retryDelayMs } from './retry-policy.js';
@@ -126,7 +128,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
       this.budget!.check();
       return true;
     } catch (error) {
-      if (!isBudgetError(error)) throw error;
+      if (!isBudgetStop(error)) throw error;
       this.stop({ kind: 'budget', budget: error.budget, detail: error.message }, false);
       return false;
     }
@@ -167,7 +169,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     this.releaseSlot(i);
     const task = this.graph.tasks[i]!;
     const { retry, failurePolicy } = this.options;
-    const budgetError = isBudgetError(error) ? error : undefined;
+    const budgetError = isBudgetStop(error) ? error : undefined;
     const willRetry =
       !budgetError && !this.stoppedBy && attempt < retry.maxAttempts && (retry.retryOn ? retry.retryOn(error, task, attempt) : true);
     this.events.taskFailed(task.id, error, willRetry);

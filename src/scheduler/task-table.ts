@@ -1,4 +1,5 @@
-import { errorInfo } from './error-info.js';
+import { errorInfo } from '../errors/error-info.js';
+import { TASK_ERROR_CODE } from './error-info.js';
 import { InvalidTaskGraphError } from './errors.js';
 import type { ReadyQueue } from './ready-queue.js';
 import type { ScheduleEvents } from './schedule-events.js';
@@ -99,7 +100,7 @@ export class TaskTable<O> {
   /** Records the error of a task's last attempt. */
   fail(i: number, error: unknown, now: number): void {
     this.state[i] = FAILED;
-    this.errors[i] = errorInfo(error);
+    this.errors[i] = errorInfo(error, TASK_ERROR_CODE);
     this.endedAt[i] = now;
   }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { AbortedError, ConfigError, TaskforceError } from '../errors/taskforce-error.js';
+import { isAborted } from '../errors/classify.js';
+import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
 import { jsonSchemaOf } from '../model/structured.js';
 import type { Message } from '../model/types.js';
 import { addUsage, ZERO_USAGE } from '../model/types.js';
@@ -123,8 +124,7 @@ export async function synthesize<T>(options: SynthesizeOptions<T>): Promise<Synt
  */
 function abortedDuring(signal: AbortSignal | undefined, attempt: number): (error: unknown) => never {
   return (error) => {
-    const isAborted = TaskforceError.isInstance(error) && error.code === 'ABORTED';
-    if (signal?.aborted && !isAborted) throw new AbortedError(`synthesis aborted during attempt ${attempt}`, { cause: error });
+    if (signal?.aborted && !isAborted(error)) throw new AbortedError(`synthesis aborted during attempt ${attempt}`, { cause: error });
     throw error;
   };
 }

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from './cli-process.js';
 import { runCli } from './run-cli.js';
 
 describe('taskforce plan', () => {
@@ -49,6 +51,14 @@ describe('taskforce agents', () => {
     const agents = JSON.parse(stdout);
     expect(agents.length).toBeGreaterThan(0);
     expect(agents.every((a: { source: string }) => a.source.includes('test/fixtures/agents/valid'))).toBe(true);
+  });
+
+  it('reads --agents folders relative to its working directory', async () => {
+    const { code, stdout } = await runCli(['agents', 'list', '--json', '--agents', 'valid', '--no-builtin'], { cwd: join(ROOT, 'test/fixtures/agents') });
+    expect(code).toBe(0);
+    const agents = JSON.parse(stdout);
+    expect(agents.length).toBeGreaterThan(0);
+    expect(agents.every((a: { source: string }) => a.source.startsWith(join(ROOT, 'test/fixtures/agents/valid')))).toBe(true);
   });
 
   it('shows one agent with its system prompt', async () => {

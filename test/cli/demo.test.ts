@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { autoClock } from '../support/auto-clock.js';
 import { runCli } from './run-cli.js';
 
-// The built binary runs the demo too, as `npm run demo` does: see binary.test.ts.
+// The built binary runs the demo too, as `npm run demo` does: see binary.test.ts. Here the demo's
+// simulated latency (120 ms a reply) is skipped by a clock that moves itself.
+const fast = () => ({ clock: autoClock() });
+
 describe('the offline main job (npm run demo)', () => {
   it('runs the example goal end to end with no key, saying the replies are scripted', async () => {
-    const { code, stdout, stderr } = await runCli(['demo']);
+    const { code, stdout, stderr } = await runCli(['demo'], fast());
     expect(code).toBe(0);
     // Plainly not a real model, on stderr and in the saved stdout; never called recorded.
     expect(stderr).toContain('runs OFFLINE on SCRIPTED replies written by hand');
@@ -33,7 +37,7 @@ describe('the offline main job (npm run demo)', () => {
   });
 
   it('gives the same run as JSON with --json', async () => {
-    const { code, stdout } = await runCli(['demo', '--json']);
+    const { code, stdout } = await runCli(['demo', '--json'], fast());
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.model.provenance).toBe('scripted');

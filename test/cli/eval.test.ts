@@ -2,8 +2,13 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { autoClock } from '../support/auto-clock.js';
 import { ROOT } from './cli-process.js';
 import { runCli, startCli } from './run-cli.js';
+
+// launch-plan.yaml replays the demo's replies, which wait 120 ms a call to show a live view: a
+// clock that moves itself skips that wait.
+const fast = () => ({ clock: autoClock() });
 
 const FAILING_SUITE = `
 name: half-failing
@@ -20,7 +25,7 @@ cases:
 
 describe('taskforce eval', () => {
   it.each(['evals/launch-plan.yaml', 'evals/agents.mjs'])('passes the shipped suite %s offline and exits 0', async (suite) => {
-    const { code, stdout } = await runCli(['eval', suite]);
+    const { code, stdout } = await runCli(['eval', suite], fast());
     expect(stdout).toMatch(/^PASS: (\d+)\/\1 passed \(100%\)/m);
     expect(code).toBe(0);
   });
@@ -29,7 +34,7 @@ describe('taskforce eval', () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskforce-eval-'));
     const out = join(dir, 'report.json');
     const md = join(dir, 'report.md');
-    const { code } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'all', '--out', out, '--markdown', md]);
+    const { code } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'all', '--out', out, '--markdown', md], fast());
     expect(code).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8'));
     expect(report.strategies.map((s: { strategy: string }) => s.strategy)).toEqual(['direct', 'auction', 'consensus', 'hierarchical', 'stigmergy']);
@@ -45,7 +50,7 @@ describe('taskforce eval', () => {
   });
 
   it('prints pass rate, tokens, cost and latency per strategy and per case, and the verdict', async () => {
-    const { code, stdout } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'auction']);
+    const { code, stdout } = await runCli(['eval', 'evals/launch-plan.yaml', '--strategy', 'auction'], fast());
     expect(code).toBe(0);
     expect(stdout).toMatch(/^strategy\s+passed\s+rate\s+tokens\s+cost\s+mean latency$/m);
     expect(stdout).toMatch(/^auction\s+2\/2\s+100%\s+[\d,]+\s+\$0\s+[\d.]+m?s$/m);

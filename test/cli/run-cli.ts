@@ -32,27 +32,35 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** What `waitFor` waits for in the text a stream has received so far. */
+export type Pattern = RegExp | ((text: string) => boolean);
+
+const matches = (pattern: Pattern, text: string) => (typeof pattern === 'function' ? pattern(text) : pattern.test(text));
+
 /** An in-process CLI call in flight. */
 export interface CliCall {
   /** Fires the CLI's interrupt with the reason `main.ts` gives on the first SIGINT. */
   interrupt(): void;
   stdout(): string;
   stderr(): string;
-  /** Resolves once stderr (or stdout) has text matching `pattern`; rejects if the call ends first. */
-  waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<void>;
+  /**
+   * Resolves once what stderr (or stdout) has received so far matches `pattern` (a RegExp, or a
+   * predicate of the whole text); rejects if the call ends first.
+   */
+  waitFor(pattern: Pattern, stream?: 'stdout' | 'stderr'): Promise<void>;
   readonly done: Promise<CliResult>;
 }
 
 /** Starts `taskforce ...argv` in-process. */
 export function startCli(argv: readonly string[], options: CliOptions = {}): CliCall {
   const text = { stdout: '', stderr: '' };
-  const waiters = new Set<{ pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: () => void }>();
+  const waiters = new Set<{ pattern: Pattern; stream: 'stdout' | 'stderr'; resolve: () => void }>();
   const stream = (name: 'stdout' | 'stderr', shape: StreamShape = {}): CliStream => ({
     ...shape,
     write(chunk: string) {
       text[name] += chunk;
       for (const waiter of waiters)
-        if (waiter.stream === name && waiter.pattern.test(text[name])) {
+        if (waiter.stream === name && matches(waiter.pattern, text[name])) {
           waiters.delete(waiter);
           waiter.resolve();
         }
@@ -75,10 +83,10 @@ export function startCli(argv: readonly string[], options: CliOptions = {}): Cli
     stderr: () => text.stderr,
     waitFor: (pattern, name = 'stderr') =>
       new Promise<void>((resolve, reject) => {
-        if (pattern.test(text[name])) return resolve();
+        if (matches(pattern, text[name])) return resolve();
         waiters.add({ pattern, stream: name, resolve });
         done.then(
-          (r) => reject(new Error(`the CLI returned ${r.code} before printing ${pattern}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`)),
+          (r) => reject(new Error(`the CLI returned ${r.code} before printing ${String(pattern)}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`)),
           reject,
         );
       }),

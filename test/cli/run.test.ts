@@ -1,7 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from './cli-process.js';
 import { runCli } from './run-cli.js';
 
 const REPLIES = 'test/cli/fixtures/two-tasks.mjs';
@@ -75,5 +76,16 @@ describe('taskforce run', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('nope/replies.json');
     expect(stderr).toContain('REPLIES_FILE_INVALID');
+  });
+
+  it('reads --plan and --scripted and writes --trace relative to its working directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskforce-cli-'));
+    await copyFile(join(ROOT, 'test/cli/fixtures/plan.yaml'), join(dir, 'plan.yaml'));
+    await copyFile(join(ROOT, REPLIES), join(dir, 'replies.mjs'));
+    const { code, stdout } = await runCli(['run', '--json', '--plan', 'plan.yaml', '--scripted', 'replies.mjs', '--trace', 'run.jsonl'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).tree.goal).toBe('Say something about owls');
+    const events = (await readFile(join(dir, 'run.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.at(-1).type).toBe('run.completed');
   });
 });

@@ -73,6 +73,8 @@ describe('runSuite', () => {
     );
     const byName = Object.fromEntries(report.results.map((r) => [r.case, r]));
     expect(byName['no-model']!.error!.message).toContain('no model');
+    // A user's mistake: a coded error that names the case (and the suite file).
+    expect(byName['no-model']!.error).toMatchObject({ code: 'EVAL_SUITE_INVALID', message: expect.stringContaining('case "no-model": no model') });
     expect(byName['unknown-agent']!.error!.code).toBe('AGENT_UNKNOWN');
     expect(byName['fine']!.pass).toBe(true);
     expect(report.passed).toBe(1);

@@ -6,7 +6,7 @@ import { booleanFlag, parseCommandArgs, requirePositionals, stringList, type Fla
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { fit } from '../format.js';
-import { println, type CliIo } from '../io.js';
+import { cliPath, println, type CliIo } from '../io.js';
 
 export const AGENTS_HELP = `Usage: taskforce agents list [options]
        taskforce agents show [options] <name>
@@ -65,7 +65,7 @@ export async function agentsCommand(args: readonly string[], io: CliIo): Promise
 }
 
 async function registryOf(dirs: readonly string[], builtin: boolean, io: CliIo): Promise<AgentRegistry> {
-  const own = dirs.length > 0 ? (await loadAgents(dirs, { onWarning: (w) => println(io.stderr, `warning: ${w.message}`) })).agents : [];
+  const own = dirs.length > 0 ? (await loadAgents(dirs.map((dir) => cliPath(io, dir)), { onWarning: (w) => println(io.stderr, `warning: ${w.message}`) })).agents : [];
   const names = new Set(own.map((a) => a.name));
   const builtins = builtin ? (await builtinAgents()).filter((a) => !names.has(a.name)) : [];
   return createAgentRegistry([...builtins, ...own]);

@@ -4,7 +4,8 @@ import { modelFromEnvironment, resolveModelSource, type ModelSource } from '../.
 import { reportMarkdown } from '../../eval/markdown.js';
 import { loadSuite } from '../../eval/load-suite.js';
 import { withThreshold, type EvalReport } from '../../eval/report.js';
-import { ALL_STRATEGIES, runSuite, type CaseResult } from '../../eval/runner.js';
+import type { CaseResult } from '../../eval/case-result.js';
+import { ALL_STRATEGIES, runSuite } from '../../eval/runner.js';
 import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, stringFlag, type FlagSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';

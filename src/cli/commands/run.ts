@@ -8,7 +8,7 @@ import type { RunResult } from '../../orchestrate/types.js';
 import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, stringList, type FlagSpec, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { println, type CliIo } from '../io.js';
+import { cliPath, println, type CliIo } from '../io.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { formatRunResult } from '../print-result.js';
 import { withTaskforce } from '../session.js';
@@ -82,7 +82,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Ex
   if (parsed.positionals.length === 0 && planPath === undefined) throw new UsageError('missing argument <goal>', RUN_HELP);
   const options = runOptionsOf(parsed);
   const model = await resolveCliModel('run', parsed, io, RUN_HELP);
-  const plan = planPath !== undefined ? await loadPlanFile(planPath) : undefined;
+  const plan = planPath !== undefined ? await loadPlanFile(cliPath(io, planPath)) : undefined;
   const goal = parsed.positionals[0] ?? plan!.goal;
   return executeOrchestration({ ...options, goal, model, ...(plan ? { plan } : {}) }, io);
 }
@@ -124,7 +124,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     },
   };
   const result = await withTaskforce(io, { model: command.model, agentsDirs: command.agentsDirs, json: command.json, runtime }, async (taskforce, view) => {
-    const trace = command.tracePath !== undefined ? createJsonlTraceWriter(command.tracePath) : undefined;
+    const trace = command.tracePath !== undefined ? createJsonlTraceWriter(cliPath(io, command.tracePath), { label: command.tracePath }) : undefined;
     trace?.attach(taskforce.runtime.events);
     const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
     io.interrupt.addEventListener('abort', onInterrupt, { once: true });

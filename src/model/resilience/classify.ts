@@ -1,3 +1,4 @@
+import { isAborted } from '../../errors/classify.js';
 import { TaskforceError } from '../../errors/taskforce-error.js';
 
 /** How the resilience layer treats one failed attempt. */
@@ -35,7 +36,7 @@ export function classifyError(error: unknown): ErrorClass {
     case 'MODEL_CONNECTION_ERROR':
       return { transient: true, reason: 'connection' };
     default:
-      return { transient: false, reason: error.code === 'ABORTED' ? 'aborted' : error.code };
+      return { transient: false, reason: isAborted(error) ? 'aborted' : error.code };
   }
 }
 

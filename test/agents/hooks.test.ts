@@ -2,14 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskforceEvent } from '../events/types.js';
-import { modelFromProvider } from '../model/model.js';
-import { scriptedModel, type ScriptedReply } from '../model/scripted.js';
-import { createRuntime } from '../runtime/runtime.js';
-import type { RuntimeLimits } from '../runtime/runtime-types.js';
-import { defineAgent } from './define.js';
-import { HookFailedError, hookEnvironment } from './hooks.js';
-import { runAgent } from './loop.js';
+import type { TaskforceEvent } from '../../src/events/types.js';
+import { modelFromProvider } from '../../src/model/model.js';
+import { scriptedModel, type ScriptedReply } from '../../src/model/scripted.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import type { RuntimeLimits } from '../../src/runtime/runtime-types.js';
+import { defineAgent } from '../../src/agents/define.js';
+import { HookFailedError, hookEnvironment } from '../../src/agents/hooks.js';
+import { runAgent } from '../../src/agents/loop.js';
 
 let dir: string;
 beforeEach(() => {

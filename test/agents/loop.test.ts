@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AbortedError } from '../errors/taskforce-error.js';
-import type { TaskforceEvent } from '../events/types.js';
-import { modelFromProvider } from '../model/model.js';
-import { scriptedModel, type ScriptedReply, type ScriptFn } from '../model/scripted.js';
-import type { Message, ProviderRequest } from '../model/types.js';
-import { createRuntime } from '../runtime/runtime.js';
-import type { RuntimeLimits } from '../runtime/runtime-types.js';
-import { defineTool } from '../tools/define-tool.js';
-import type { Tool } from '../tools/types.js';
-import { manualClock, type Clock } from '../util/clock.js';
-import { defineAgent } from './define.js';
-import { runAgent } from './loop.js';
-import type { AgentDefinition } from './types.js';
+import { AbortedError } from '../../src/errors/taskforce-error.js';
+import type { TaskforceEvent } from '../../src/events/types.js';
+import { modelFromProvider } from '../../src/model/model.js';
+import { scriptedModel, type ScriptedReply, type ScriptFn } from '../../src/model/scripted.js';
+import type { Message, ProviderRequest } from '../../src/model/types.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import type { RuntimeLimits } from '../../src/runtime/runtime-types.js';
+import { defineTool } from '../../src/tools/define-tool.js';
+import type { Tool } from '../../src/tools/types.js';
+import { manualClock, type Clock } from '../../src/util/clock.js';
+import { defineAgent } from '../../src/agents/define.js';
+import { runAgent } from '../../src/agents/loop.js';
+import type { AgentDefinition } from '../../src/agents/types.js';
 
 const worker = (overrides: Partial<Parameters<typeof defineAgent>[0]> = {}): AgentDefinition =>
   defineAgent({ name: 'worker', description: 'Does the work', systemPrompt: 'You do the work.', ...overrides });
