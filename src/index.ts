@@ -245,6 +245,7 @@ export {
   taskKind,
   UnknownStrategyError,
   StrategyOptionError,
+  StrategyValueError,
   NoCandidatesError,
   AuctionNoSaleError,
   StoreDataError,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortedError, ConfigError } from '../src/errors/taskforce-error.js';
 import { BudgetExceededError } from '../src/errors/budget-errors.js';
+import { DATA_BLOCKS_LABEL } from '../src/util/data-blocks.js';
 import { isNoFault, taskKind, taskPrompt } from './common.js';
 import { promptTemplate } from './prompts.js';
 import { testTask } from './test-support.js';
@@ -17,7 +18,8 @@ describe('strategy helpers', () => {
     const prompt = taskPrompt({ goal: 'Ship v2', task: testTask({ title: 'Notes', instructions: 'Write release notes.' }), inputs: { changelog: '- fixed parser' } });
     expect(prompt).toContain('Overall goal: Ship v2');
     expect(prompt).toContain('Write release notes.');
-    expect(prompt).toContain('<input task="changelog">\n- fixed parser\n</input>');
+    // As a labelled data block: material for the task, not instructions to follow.
+    expect(prompt).toContain(`${DATA_BLOCKS_LABEL}\n\n<input task="changelog">\n- fixed parser\n</input>`);
   });
 
   it('does not blame agents for cancellation or budgets', () => {

@@ -1,6 +1,7 @@
 import { normalizeCapability } from '../src/agents/capabilities.js';
 import { isStop } from '../src/errors/classify.js';
 import type { TaskSpec } from '../src/plan/types.js';
+import { renderDataBlocks } from '../src/util/data-blocks.js';
 import type { CoordinationContext, CoordinationResult } from './strategy.js';
 import { NoCandidatesError, StrategyOptionError } from './errors.js';
 
@@ -24,14 +25,14 @@ export function taskKind(task: Pick<TaskSpec, 'capabilities'>): string {
   return caps.length > 0 ? caps.join('+') : ANY_KIND;
 }
 
-/** The prompt an agent gets for the task: goal, task, and the outputs of its dependencies. */
+/**
+ * The prompt an agent gets for the task: goal, task, and the outputs of its dependencies as labelled
+ * data blocks (`renderDataBlocks`), so text in an upstream output reads as material, not as orders.
+ */
 export function taskPrompt(context: Pick<CoordinationContext, 'goal' | 'task' | 'inputs'>): string {
   const parts = [`Overall goal: ${context.goal}`, `Your task: ${context.task.title}`, context.task.instructions];
-  const inputs = Object.entries(context.inputs);
-  if (inputs.length > 0) {
-    parts.push('Results of the tasks this one depends on:');
-    for (const [id, output] of inputs) parts.push(`<input task="${id}">\n${output}\n</input>`);
-  }
+  const inputs = renderDataBlocks(Object.entries(context.inputs));
+  if (inputs) parts.push(inputs);
   return parts.join('\n\n');
 }
 

@@ -96,6 +96,7 @@ export function testRuntime(options: {
     models: { planner: model, worker: model, synthesizer: model, forAgent: () => model, base: { planner: model, worker: model, synthesizer: model, forAgent: () => model } },
     agents: registry(options.agents),
     tools: new Map(),
+    toolAccess: { grants: new Map() },
     events: bus,
     clock,
     random: seededRandom(options.seed ?? 1),

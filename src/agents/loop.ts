@@ -7,7 +7,8 @@ import type { Tool } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
 import { toolSpecOf } from '../tools/define-tool.js';
 import { executeToolCall, type ToolCallOutcome } from '../tools/execute-tool.js';
-import { toolsForAgent } from './tool-selection.js';
+import { approvalFor, toolsForAgent, type ToolAccess } from './tool-selection.js';
+import { renderDataBlocks } from '../util/data-blocks.js';
 import { runHook } from './hooks.js';
 import type { AgentDefinition, AgentRunResult, AgentStep } from './types.js';
 
@@ -19,6 +20,11 @@ export interface AgentEnvironment {
   /** The model for an agent, already behind the caller's middleware chain (budgets, slots, tags). */
   readonly models: { forAgent(agent: AgentDefinition): Model };
   readonly tools: ReadonlyMap<string, Tool>;
+  /**
+   * Grants and the approval hook for side-effecting tools (`RuntimeConfig.toolGrants`,
+   * `approveToolCall`). Absent: only agents whose own `tools` list names such a tool get it.
+   */
+  readonly toolAccess?: ToolAccess;
   readonly limits: {
     /** Model calls in one agent loop when neither the agent nor the caller says fewer. */
     readonly maxSteps: number;
@@ -39,7 +45,11 @@ export interface RunAgentOptions {
    * applies, and `runtime.limits.maxSteps` when neither is set.
    */
   readonly maxSteps?: number;
-  /** Extra text put before the prompt (e.g. dependency outputs), separated by a `---` line. */
+  /**
+   * Outputs of other tasks for this one. They go before the prompt, separated by a `---` line, as one
+   * labelled data block (`<input task="context">`, see `renderDataBlocks`): the model is told to use
+   * them as data, not to follow them as instructions.
+   */
   readonly context?: string;
   /** Put on every event of the run, model call events included (with the agent's name). */
   readonly taskId?: string;
@@ -56,7 +66,9 @@ export interface RunAgentOptions {
  * model's order) → results back as `tool` messages → repeat, until the model answers without tool calls
  * or the step cap is reached (`finishReason: 'max_steps'`, the last text as output, and a `log` warning).
  *
- * The agent may call only the runtime tools its `tools` / `disallowedTools` allow. Every model call is
+ * The agent may call only the runtime tools its `tools` / `disallowedTools` allow, and side-effecting
+ * ones only when granted or approved (`toolsForAgent`): the model is not offered the others, and a call
+ * to one is refused with an error result and a `tool.refused` event. Every model call is
  * an `agent.step` event, every tool call a `tool.called` / `tool.completed` pair, the end an
  * `agent.completed` event. Hooks run before and after (see `runHook`). This does not take a runtime
  * slot: callers (`Task()`, the coordinator) decide the unit of concurrency.
@@ -76,7 +88,9 @@ export async function runAgent(
   const tags = { agent: agent.name, ...(options.taskId !== undefined ? { taskId: options.taskId } : {}) };
   const model = options.model ?? runtime.models.forAgent(agent);
 
-  const { tools, missing } = toolsForAgent(agent, runtime.tools);
+  const selection = toolsForAgent(agent, runtime.tools, runtime.toolAccess);
+  const { tools, missing, withheld } = selection;
+  const approve = approvalFor(selection, runtime.toolAccess, tags);
   if (missing.length > 0)
     runtime.events.emit({
       type: 'log',
@@ -93,7 +107,8 @@ export async function runAgent(
   });
   await runHook(runtime, agent, 'pre', hookInput(prompt));
 
-  const messages: Message[] = [{ role: 'user', content: options.context ? `${options.context}\n\n---\n\n${prompt}` : prompt }];
+  const context = options.context ? renderDataBlocks([['context', options.context]]) : '';
+  const messages: Message[] = [{ role: 'user', content: context ? `${context}\n\n---\n\n${prompt}` : prompt }];
   const steps: AgentStep[] = [];
   let usage: Usage = ZERO_USAGE;
   let costUsd = 0;
@@ -136,6 +151,8 @@ export async function runAgent(
       result.toolCalls.map((call) =>
         executeToolCall(call, {
           tools,
+          withheld,
+          ...(approve ? { approve } : {}),
           defaultTimeoutMs: runtime.limits.toolTimeoutMs,
           clock: runtime.clock,
           signal,

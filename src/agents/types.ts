@@ -14,7 +14,10 @@ export interface AgentDefinition {
   readonly type?: string;
   /** Model spec or alias (`sonnet`, `haiku`, `inherit`, `anthropic:claude-haiku-4-5`); absent = the runtime's worker model. */
   readonly model?: string;
-  /** Tool names this agent may use; absent = every tool the runtime has. */
+  /**
+   * Tool names this agent may use; absent = every read-only tool the runtime has. Naming a
+   * side-effecting tool here grants it (see `Tool.sideEffects`).
+   */
   readonly tools?: readonly string[];
   readonly disallowedTools?: readonly string[];
   /** Upper bound on model calls in one run of this agent's loop. */

@@ -8,11 +8,19 @@ export class BudgetExceededError extends TaskforceError {
   readonly budget: BudgetKind;
   readonly used: number;
   readonly limit: number;
-  constructor(budget: BudgetKind, used: number, limit: number) {
-    super('BUDGET_EXCEEDED', `budget "${budget}" reached: used ${round(used)} of ${round(limit)}`);
+  /** For a call refused before it was made: its worst case, which did not fit in what was left. */
+  readonly needed?: number;
+  constructor(budget: BudgetKind, used: number, limit: number, needed?: number) {
+    super(
+      'BUDGET_EXCEEDED',
+      needed === undefined
+        ? `budget "${budget}" reached: used ${round(used)} of ${round(limit)}`
+        : `budget "${budget}" cannot fit the next model call: used ${round(used)} of ${round(limit)}, the call may need ${round(needed)}`,
+    );
     this.budget = budget;
     this.used = used;
     this.limit = limit;
+    if (needed !== undefined) this.needed = needed;
   }
 }
 

@@ -24,10 +24,11 @@ export function isAborted(error: unknown): boolean {
 /**
  * The stop an error stands for: `budget` for a budget reached, `cancelled` for an abort or whenever
  * `signal` has fired (whatever the error: a provider may reject an aborted call with its own error),
- * `undefined` for a fault. A budget stop wins over an aborted signal.
+ * `undefined` for a fault. A budget stop wins over an aborted signal, and a signal aborted by a
+ * budget's deadline (its reason a `BudgetExceededError`) is a budget stop.
  */
 export function stopKind(error: unknown, signal?: AbortSignal): StopKind | undefined {
-  if (isBudgetStop(error)) return 'budget';
+  if (isBudgetStop(error) || (signal?.aborted && isBudgetStop(signal.reason))) return 'budget';
   if (isAborted(error) || signal?.aborted) return 'cancelled';
   return undefined;
 }

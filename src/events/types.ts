@@ -26,6 +26,8 @@ export type TaskforceEvent =
   | (Base<'agent.step'> & { taskId?: string; agent: string; step: number; toolCalls: readonly string[] })
   | (Base<'tool.called'> & { taskId?: string; agent: string; tool: string; callId: string })
   | (Base<'tool.completed'> & { taskId?: string; agent: string; tool: string; callId: string; isError: boolean; durationMs: number })
+  /** A call that did not run: a side-effecting tool the agent was not granted, or one `approveToolCall` did not approve (`error`: the hook threw). */
+  | (Base<'tool.refused'> & { taskId?: string; agent: string; tool: string; callId: string; reason: 'not-granted' | 'not-approved'; error?: string })
   | (Base<'hook.ran'> & { agent: string; hook: 'pre' | 'post'; exitCode: number | null; stdout: string; stderr: string; timedOut: boolean })
   | (Base<'hook.skipped'> & { agent: string; hook: 'pre' | 'post'; reason: string })
   // strategies

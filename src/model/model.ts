@@ -92,9 +92,11 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     }
   };
 
+  const price = findPrice(provider.modelId, prices);
   return {
     provider: provider.provider,
     modelId: provider.modelId,
+    ...(price ? { price: { input: price.input, output: price.output } } : {}),
     generate,
     async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
       const call = started(request);

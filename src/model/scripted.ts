@@ -100,11 +100,14 @@ export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
       name: call.name,
       input: call.input,
     }));
-    const usage = full.usage ?? {
+    const counted = full.usage ?? {
       inputTokens: estimateInputTokens(request),
       outputTokens: countTokens(text) + toolCalls.reduce((n, c) => n + countTokens(JSON.stringify(c.input ?? null)), 0),
     };
-    const stopReason: StopReason = full.stopReason ?? (full.refusal ? 'refusal' : toolCalls.length > 0 ? 'tool_use' : 'end_turn');
+    // Like a real provider, never more output than the request's cap: the reply is cut there.
+    const cut = request.maxTokens !== undefined && counted.outputTokens > request.maxTokens;
+    const usage = cut ? { ...counted, outputTokens: request.maxTokens! } : counted;
+    const stopReason: StopReason = cut ? 'max_tokens' : (full.stopReason ?? (full.refusal ? 'refusal' : toolCalls.length > 0 ? 'tool_use' : 'end_turn'));
     return {
       text,
       toolCalls,

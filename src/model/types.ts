@@ -157,6 +157,11 @@ export interface GenerateObjectResult<T> {
 export interface Model {
   readonly provider: string;
   readonly modelId: string;
+  /**
+   * USD per million input and output tokens, when known: budgets reserve a call's worst case at this
+   * price before it is made. Absent (scripted models, unknown ids): calls are reserved at $0.
+   */
+  readonly price?: { readonly input: number; readonly output: number };
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Text deltas as they arrive, then one `finish` part with the same result `generate` would give. */
   stream(request: GenerateRequest): AsyncIterable<StreamPart>;

@@ -52,12 +52,16 @@ export async function orchestrate<T = string>(goal: string, options: Orchestrate
 /** `orchestrate` on a runtime (what `createTaskforce(...).orchestrate()` calls). */
 export async function runOrchestration<T = string>(runtime: Runtime, goal: string, options: OrchestrateRunOptions<T> = {}): Promise<RunResult<T>> {
   const unsubscribe = options.onEvent ? runtime.events.on(options.onEvent) : undefined;
+  let dispose: (() => void) | undefined;
   try {
     const startedAt = runtime.clock.now();
     const rootRunId = runtime.ids.next('run');
-    const { settings, final, tree } = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>);
+    const resolved = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>);
+    dispose = resolved.dispose;
+    const { settings, final, tree } = resolved;
     const { guard } = settings;
-    const signal = options.signal ? AbortSignal.any([options.signal, runtime.signal]) : runtime.signal;
+    // The caller's cancel, the runtime closing, and the run budget's deadline all stop the run.
+    const signal = AbortSignal.any([runtime.signal, settings.budget.signal, ...(options.signal ? [options.signal] : [])]);
     const outcome = await runGoal(settings, {
       runId: rootRunId,
       goal,
@@ -79,6 +83,7 @@ export async function runOrchestration<T = string>(runtime: Runtime, goal: strin
       caps: [...guard.caps],
     };
   } finally {
+    dispose?.();
     unsubscribe?.();
   }
 }

@@ -1,6 +1,5 @@
 import { createMatcher } from '../agents/matcher.js';
-import { createBudgetTracker } from '../runtime/budget.js';
-import { layeredBudget } from '../runtime/layered-budget.js';
+import { checkBudgets, createBudgetTracker } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { TaskTree } from '../plan/types.js';
 import { DELEGATE_TOOL } from './delegate-tool.js';
@@ -13,6 +12,8 @@ export interface ResolvedRun {
   readonly settings: RunSettings;
   readonly final: FinalStage;
   readonly tree?: TaskTree;
+  /** Stops the run budget's deadline timer (call when the run ends). */
+  dispose(): void;
 }
 
 /**
@@ -23,7 +24,10 @@ export interface ResolvedRun {
 export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: string, options: OrchestrateRunOptions<unknown>): ResolvedRun {
   const checked = checkRunOptions(goal, options, runtime);
   const strategy = resolveStrategy(options.strategy);
-  const runBudget = options.budgets ? createBudgetTracker(options.budgets, { clock: runtime.clock, events: runtime.events.child(rootRunId) }) : undefined;
+  // The run's budget sits inside the runtime's: a reservation must fit both, spend counts in both.
+  const budget = options.budgets
+    ? createBudgetTracker(checkBudgets(options.budgets, 'orchestrate: budgets'), { clock: runtime.clock, events: runtime.events.child(rootRunId), parent: runtime.budget })
+    : runtime.budget;
   const guard = createRecursionGuard({ maxDepth: checked.maxDepth, maxAgents: runtime.limits.maxAgents });
   guard.registerGoal(goal, rootRunId);
   const offerDelegate = !runtime.tools.has(DELEGATE_TOOL);
@@ -38,7 +42,7 @@ export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: st
     strategy,
     matcher: createMatcher(runtime.agents.list()),
     guard,
-    budget: layeredBudget(runtime.budget, runBudget),
+    budget,
     maxDepth: checked.maxDepth,
     concurrency: checked.concurrency,
     failurePolicy: options.failurePolicy ?? 'fail-fast',
@@ -53,5 +57,5 @@ export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: st
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
     ...(options.refine ? { refine: options.refine } : {}),
   };
-  return { settings, final, ...(checked.tree ? { tree: checked.tree } : {}) };
+  return { settings, final, ...(checked.tree ? { tree: checked.tree } : {}), dispose: () => budget !== runtime.budget && budget.dispose() };
 }

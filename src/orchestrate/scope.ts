@@ -75,6 +75,7 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
     models,
     agents: base.agents,
     tools: scope.tools ?? base.tools,
+    toolAccess: base.toolAccess,
     events: scope.events,
     clock: base.clock,
     random: base.random,

@@ -7,6 +7,8 @@ import type { StoppedBy } from './types.js';
 /** The stop an error stands for: a budget reached or a cancellation. Any other error is not a stop. */
 export function stopOf(error: unknown, signal?: AbortSignal): StoppedBy | undefined {
   if (isBudgetStop(error)) return { kind: 'budget', budget: error.budget, detail: error.message };
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  if (isBudgetStop(reason)) return { kind: 'budget', budget: reason.budget, detail: reason.message };
   if (stopKind(error, signal) === 'cancelled') return { kind: 'cancelled', detail: abortReason(signal) ?? errorMessage(error) };
   return undefined;
 }

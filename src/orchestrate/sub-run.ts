@@ -1,21 +1,20 @@
 import { BudgetExceededError } from '../errors/budget-errors.js';
 import { AbortedError } from '../errors/taskforce-error.js';
 import type { TaskSpec } from '../plan/types.js';
+import { renderDataBlocks } from '../util/data-blocks.js';
 import { SubRunError } from './errors.js';
 import type { Ticket } from './guard.js';
 import type { RunGoal, RunLevel, RunOutcome, RunSettings, TaskRecord } from './orchestration.js';
 
 /**
  * The goal of a sub-run for a task: its title and instructions, with the results it builds on, so
- * the sub-run's planner and agents see everything the task would have seen.
+ * the sub-run's planner and agents see everything the task would have seen (as labelled data blocks,
+ * the way `taskPrompt` gives them to an agent).
  */
 export function subGoalOf(task: Pick<TaskSpec, 'title' | 'instructions'>, inputs: Readonly<Record<string, string>>): string {
   const parts = [task.title, task.instructions];
-  const entries = Object.entries(inputs);
-  if (entries.length > 0) {
-    parts.push('Results this builds on:');
-    for (const [id, output] of entries) parts.push(`<input task="${id}">\n${output}\n</input>`);
-  }
+  const data = renderDataBlocks(Object.entries(inputs));
+  if (data) parts.push(data);
   return parts.join('\n\n');
 }
 

@@ -1,22 +1,22 @@
-import { BudgetExceededError } from '../errors/budget-errors.js';
+import { BudgetExceededError, type BudgetKind } from '../errors/budget-errors.js';
+import { ConfigError } from '../errors/taskforce-error.js';
 import type { EventBus } from '../events/bus.js';
-import type { BudgetKind } from '../events/types.js';
-import type { Usage } from '../model/types.js';
 import type { Clock } from '../util/clock.js';
+import type { Usage } from '../util/usage.js';
 
-/** Limits for one runtime, checked before every model call across all parallel work. Absent = unlimited. */
+/** Limits on what work may spend. Absent = unlimited. */
 export interface Budgets {
-  /** Input + output + cache tokens over all calls. */
+  /** Input + output + cache tokens over all model calls. */
   readonly maxTokens?: number;
   /** Cost in USD, as priced by the model layer. */
   readonly maxCostUsd?: number;
-  /** Clock time since the tracker was created, in ms. */
+  /** A deadline, in ms of the runtime clock from when the budget was created: work in flight is aborted when it passes. */
   readonly maxWallTimeMs?: number;
-  /** Model calls started (a `generateObject` with repairs counts once). */
+  /** Model calls started; every attempt counts (a retry after a failed call, a structured-output re-ask). */
   readonly maxModelCalls?: number;
 }
 
-/** What has been spent so far, per budget. */
+/** What has been spent so far, per budget (reservations of calls still in flight are not included). */
 export interface BudgetUsage {
   readonly tokens: number;
   readonly costUsd: number;
@@ -24,88 +24,308 @@ export interface BudgetUsage {
   readonly modelCalls: number;
 }
 
+/** The worst case of one model call, reserved before it is made. */
+export interface CallEstimate {
+  /** Estimated input tokens of the request. */
+  readonly inputTokens: number;
+  /** The request's own output cap, if it set one: the reservation is refused when it does not fit. */
+  readonly maxOutputTokens?: number;
+  /** The output cap to reserve when the request set none; lowered to what the budget has left. */
+  readonly defaultOutputTokens: number;
+  /** USD per million tokens, when the model's price is known (otherwise the call is reserved at $0). */
+  readonly price?: { readonly input: number; readonly output: number };
+}
+
+/** A reserved call. Settle it exactly once, with what the call reported (zero usage when it reported none). */
+export interface Reservation {
+  /** The output cap this reservation covers: the request's own, or the default lowered to fit. */
+  readonly maxOutputTokens: number;
+  settle(usage: Usage, costUsd: number): void;
+}
+
 /**
- * Counts what a runtime has spent and says when a budget is reached. `reserve` is called before a
- * model call (it counts the call, so parallel callers cannot all slip under `maxModelCalls`), and
- * `record` after it with the reported usage.
+ * Counts what work spends and holds it to its limits. Before a model call, `reserve` holds the call's
+ * worst case (input tokens plus its output cap, priced) against every token and dollar limit on the
+ * path to the root budget, and counts the call; it refuses a call that cannot fit, and waits while the
+ * reservations of calls in flight leave no room. `settle` replaces the reservation with the real usage.
+ * So tokens and dollars spent never exceed a limit, at any concurrency, as long as providers keep to
+ * the output cap they are given and the input estimate is not below their count.
  */
 export interface BudgetTracker {
   readonly limits: Budgets;
-  /** Throws BudgetExceededError if any budget is already reached; otherwise counts one model call. */
-  reserve(): void;
-  /** Throws BudgetExceededError if any budget is reached, without counting a call. */
+  /** Whether this budget or a parent limits tokens or dollars (only then are calls estimated and capped). */
+  readonly capsSpend: boolean;
+  /** Throws BudgetExceededError if any budget is already reached. */
   check(): void;
-  record(usage: Usage, costUsd: number): void;
+  /** Reserves one call (see above); rejects with BudgetExceededError, or AbortedError when `signal` fires while waiting. */
+  reserve(estimate?: CallEstimate, signal?: AbortSignal): Promise<Reservation>;
   usage(): BudgetUsage;
   /** The first budget that stopped work, if any. */
   readonly exceeded: BudgetExceededError | undefined;
+  /**
+   * Fires when `maxWallTimeMs` passes (its reason is the BudgetExceededError), or when a parent's does.
+   * Never fires without a deadline. Work started under this budget should listen to it.
+   */
+  readonly signal: AbortSignal;
+  /** Stops the deadline timer (of this budget only). Idempotent. */
+  dispose(): void;
 }
 
 /** Fraction of a budget at which a `budget.warning` event is emitted (once per budget). */
 const WARN_AT = 0.8;
 
+/** Checks budget values when they are given: each must be a finite number ≥ 0 (`maxModelCalls`: an integer). */
+export function checkBudgets(budgets: unknown, where = 'budgets'): Budgets {
+  if (budgets === undefined) return {};
+  if (typeof budgets !== 'object' || budgets === null || Array.isArray(budgets))
+    throw new ConfigError(`${where} must be an object such as { maxCostUsd: 0.5 }, got ${JSON.stringify(budgets)}`);
+  const known = ['maxTokens', 'maxCostUsd', 'maxWallTimeMs', 'maxModelCalls'];
+  for (const [key, value] of Object.entries(budgets)) {
+    if (!known.includes(key)) throw new ConfigError(`${where}.${key} is not a budget; the budgets are ${known.join(', ')}`);
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new ConfigError(`${where}.${key} must be a finite number ≥ 0, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+    if ((key === 'maxTokens' || key === 'maxModelCalls') && !Number.isInteger(value))
+      throw new ConfigError(`${where}.${key} must be a whole number, got ${value}`);
+  }
+  return budgets as Budgets;
+}
+
 /**
- * A budget tracker for `limits`, measuring wall time on `deps.clock` from now. A budget is reached when
- * usage is at or over its limit; from then on `check()` and `reserve()` throw `BudgetExceededError`
- * (code `BUDGET_EXCEEDED`, naming the budget, the usage and the limit). Emits `budget.warning` once per
+ * A budget tracker for `limits`, measuring wall time on `deps.clock` from now. With `deps.parent`, it
+ * is a budget inside another (a run's inside its runtime's): every reservation must fit both, spending
+ * counts in both, and the parent's deadline is this one's too. A budget is reached when usage is at or
+ * over its limit; from then on `check()` and `reserve()` throw `BudgetExceededError` (code
+ * `BUDGET_EXCEEDED`, naming the budget, the usage and the limit). Emits `budget.warning` once per
  * budget at 80% and `budget.exceeded` once, for the first budget reached.
  *
  * @example
  * const budget = createBudgetTracker({ maxCostUsd: 0.5, maxModelCalls: 40 }, { clock: systemClock(), events: bus });
- * const model = withBudget(baseModel, budget); // reserve() before each call, record() after it
- * const result = await runTaskTree(tree, (task) => model.generate({ prompt: task.instructions }).then((r) => r.text), { budget });
- * if (result.stoppedBy?.kind === 'budget') console.log(`stopped by ${result.stoppedBy.budget}`);
+ * const reservation = await budget.reserve({ inputTokens: 1200, defaultOutputTokens: 1024, price: { input: 3, output: 15 } });
+ * // … make the call with maxTokens: reservation.maxOutputTokens …
+ * reservation.settle(result.usage, result.costUsd);
  */
-export function createBudgetTracker(limits: Budgets, deps: { clock: Clock; events?: EventBus }): BudgetTracker {
-  const startedAt = deps.clock.now();
-  let tokens = 0;
-  let costUsd = 0;
-  let modelCalls = 0;
-  let exceeded: BudgetExceededError | undefined;
-  const warned = new Set<BudgetKind>();
+export function createBudgetTracker(limits: Budgets, deps: { clock: Clock; events?: EventBus; parent?: BudgetTracker }): BudgetTracker {
+  checkBudgets(limits);
+  const own = createLedger(limits, deps.clock, deps.events);
+  const parent = deps.parent as TrackerWithLedgers | undefined;
+  const ledgers: readonly Ledger[] = [own, ...(parent?.[LEDGERS] ?? [])];
 
-  const current = (): BudgetUsage => ({ tokens, costUsd, wallTimeMs: deps.clock.now() - startedAt, modelCalls });
+  const deadline = new AbortController();
+  const stopTimer = new AbortController();
+  const onParentDeadline = () => deadline.abort(parent!.signal.reason);
+  if (parent?.signal.aborted) deadline.abort(parent.signal.reason);
+  else parent?.signal.addEventListener('abort', onParentDeadline, { once: true });
+  if (limits.maxWallTimeMs !== undefined)
+    deps.clock.sleep(limits.maxWallTimeMs, stopTimer.signal).then(
+      () => {
+        try {
+          own.check();
+        } catch (error) {
+          deadline.abort(error);
+        }
+      },
+      () => undefined,
+    );
+
+  const tracker: TrackerWithLedgers = {
+    [LEDGERS]: ledgers,
+    limits,
+    capsSpend: ledgers.some((ledger) => ledger.limits.maxTokens !== undefined || ledger.limits.maxCostUsd !== undefined),
+    check: () => ledgers.forEach((ledger) => ledger.check()),
+    reserve: (estimate, signal) => reserveIn(ledgers, estimate, signal),
+    usage: () => own.usage(),
+    get exceeded() {
+      return ledgers.find((ledger) => ledger.exceeded)?.exceeded;
+    },
+    signal: deadline.signal,
+    dispose() {
+      stopTimer.abort();
+      parent?.signal.removeEventListener('abort', onParentDeadline);
+    },
+  };
+  return tracker;
+}
+
+const LEDGERS = Symbol('ledgers');
+type TrackerWithLedgers = BudgetTracker & { readonly [LEDGERS]: readonly Ledger[] };
+
+/** One budget's counts: spent, held by reservations in flight, and who waits for room. */
+interface Ledger {
+  readonly limits: Budgets;
+  tokens: number;
+  costUsd: number;
+  modelCalls: number;
+  heldTokens: number;
+  heldCostUsd: number;
+  readonly waiters: Set<() => void>;
+  readonly exceeded: BudgetExceededError | undefined;
+  check(): void;
+  fail(kind: BudgetKind, used: number, limit: number): never;
+  /** The error for a call refused before it was made (the budget stops, like a reached one). */
+  refusal(kind: BudgetKind, used: number, limit: number, needed: number): BudgetExceededError;
+  warn(): void;
+  usage(): BudgetUsage;
+}
+
+function createLedger(limits: Budgets, clock: Clock, events: EventBus | undefined): Ledger {
+  const startedAt = clock.now();
+  const warned = new Set<BudgetKind>();
   const pairs = (u: BudgetUsage): [BudgetKind, number, number | undefined][] => [
     ['tokens', u.tokens, limits.maxTokens],
     ['costUsd', u.costUsd, limits.maxCostUsd],
     ['wallTimeMs', u.wallTimeMs, limits.maxWallTimeMs],
     ['modelCalls', u.modelCalls, limits.maxModelCalls],
   ];
-  const fail = (kind: BudgetKind, used: number, limit: number): never => {
-    const error = new BudgetExceededError(kind, used, limit);
+  let exceeded: BudgetExceededError | undefined;
+  const stopWith = (error: BudgetExceededError): BudgetExceededError => {
     if (!exceeded) {
       exceeded = error;
-      deps.events?.emit({ type: 'budget.exceeded', budget: kind, used, limit });
+      events?.emit({ type: 'budget.exceeded', budget: error.budget, used: error.used, limit: error.limit });
     }
-    throw error;
+    return error;
   };
-  const warn = () => {
-    for (const [kind, used, limit] of pairs(current())) {
-      if (limit === undefined || warned.has(kind) || used < limit * WARN_AT) continue;
-      warned.add(kind);
-      deps.events?.emit({ type: 'budget.warning', budget: kind, used, limit, fraction: used / limit });
-    }
-  };
-  const check = () => {
-    for (const [kind, used, limit] of pairs(current())) if (limit !== undefined && used >= limit) fail(kind, used, limit);
-  };
-
-  return {
+  const ledger: Ledger = {
     limits,
-    check,
-    reserve() {
-      check();
-      modelCalls += 1;
-      warn();
-    },
-    record(usage, cost) {
-      tokens += usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
-      costUsd += cost;
-      warn();
-    },
-    usage: current,
+    tokens: 0,
+    costUsd: 0,
+    modelCalls: 0,
+    heldTokens: 0,
+    heldCostUsd: 0,
+    waiters: new Set(),
     get exceeded() {
       return exceeded;
+    },
+    usage: () => ({ tokens: ledger.tokens, costUsd: ledger.costUsd, wallTimeMs: clock.now() - startedAt, modelCalls: ledger.modelCalls }),
+    fail(kind, used, limit) {
+      throw stopWith(new BudgetExceededError(kind, used, limit));
+    },
+    refusal: (kind, used, limit, needed) => stopWith(new BudgetExceededError(kind, used, limit, needed)),
+    check() {
+      for (const [kind, used, limit] of pairs(ledger.usage())) if (limit !== undefined && used >= limit) ledger.fail(kind, used, limit);
+    },
+    warn() {
+      for (const [kind, used, limit] of pairs(ledger.usage())) {
+        if (limit === undefined || warned.has(kind) || used < limit * WARN_AT) continue;
+        warned.add(kind);
+        events?.emit({ type: 'budget.warning', budget: kind, used, limit, fraction: used / limit });
+      }
+    },
+  };
+  return ledger;
+}
+
+/** USD of `tokens` at `perMillion` dollars per million tokens. */
+const usd = (tokens: number, perMillion: number | undefined) => (tokens * (perMillion ?? 0)) / 1_000_000;
+
+/**
+ * The most output tokens a call with `estimate.inputTokens` can afford in `ledger` after what was
+ * spent, and which budget sets that room (Infinity when neither tokens nor dollars are limited).
+ * Reservations in flight are not subtracted: they may settle lower, so a call that fits the spent
+ * budget waits for them rather than failing.
+ */
+function outputRoom(ledger: Ledger, estimate: CallEstimate): { readonly room: number; readonly kind?: 'tokens' | 'costUsd' } {
+  let room = Infinity;
+  let kind: 'tokens' | 'costUsd' | undefined;
+  if (ledger.limits.maxTokens !== undefined) {
+    room = ledger.limits.maxTokens - ledger.tokens - estimate.inputTokens;
+    kind = 'tokens';
+  }
+  if (ledger.limits.maxCostUsd !== undefined && estimate.price) {
+    const left = ledger.limits.maxCostUsd - ledger.costUsd - usd(estimate.inputTokens, estimate.price.input);
+    const byCost = estimate.price.output > 0 ? (left * 1_000_000) / estimate.price.output : left >= 0 ? Infinity : -1;
+    if (byCost < room) {
+      room = byCost;
+      kind = 'costUsd';
+    }
+  }
+  return { room: Math.floor(room), ...(kind ? { kind } : {}) };
+}
+
+/** Whether the worst case fits next to the reservations already held. */
+function fitsBesideHeld(ledger: Ledger, tokens: number, costUsd: number): boolean {
+  if (ledger.limits.maxTokens !== undefined && ledger.tokens + ledger.heldTokens + tokens > ledger.limits.maxTokens) return false;
+  if (ledger.limits.maxCostUsd !== undefined && ledger.costUsd + ledger.heldCostUsd + costUsd > ledger.limits.maxCostUsd + 1e-12) return false;
+  return true;
+}
+
+async function reserveIn(ledgers: readonly Ledger[], estimate: CallEstimate | undefined, signal: AbortSignal | undefined): Promise<Reservation> {
+  const input = estimate?.inputTokens ?? 0;
+  for (;;) {
+    for (const ledger of ledgers) {
+      ledger.check();
+      if (ledger.limits.maxModelCalls !== undefined && ledger.modelCalls >= ledger.limits.maxModelCalls)
+        ledger.fail('modelCalls', ledger.modelCalls, ledger.limits.maxModelCalls);
+    }
+    const wanted = estimate?.maxOutputTokens ?? estimate?.defaultOutputTokens ?? 0;
+    let output = wanted;
+    if (estimate) {
+      for (const ledger of ledgers) {
+        const { room, kind } = outputRoom(ledger, estimate);
+        // Refused: the call cannot fit even when every reservation in flight settles at zero.
+        if (kind && (room < 1 || (estimate.maxOutputTokens !== undefined && room < estimate.maxOutputTokens))) refuse(ledger, kind, estimate, wanted);
+        output = Math.min(output, room);
+      }
+    }
+    const tokens = input + output;
+    const costUsd = estimate?.price ? usd(input, estimate.price.input) + usd(output, estimate.price.output) : 0;
+    const blocking = ledgers.find((ledger) => !fitsBesideHeld(ledger, tokens, costUsd));
+    if (!blocking) {
+      for (const ledger of ledgers) {
+        ledger.modelCalls += 1;
+        ledger.heldTokens += tokens;
+        ledger.heldCostUsd += costUsd;
+        ledger.warn();
+      }
+      return settleOnce(ledgers, tokens, costUsd, output);
+    }
+    await roomIn(blocking, signal);
+  }
+}
+
+/** Refuses a call whose worst case cannot fit in `ledger`, naming the budget it does not fit. */
+function refuse(ledger: Ledger, kind: 'tokens' | 'costUsd', estimate: CallEstimate, output: number): never {
+  const needed = estimate.inputTokens + Math.max(1, estimate.maxOutputTokens ?? 1);
+  if (kind === 'tokens') throw ledger.refusal('tokens', ledger.tokens, ledger.limits.maxTokens!, needed);
+  const price = estimate.price!;
+  const neededUsd = usd(estimate.inputTokens, price.input) + usd(Math.max(1, estimate.maxOutputTokens ?? Math.min(output, 1)), price.output);
+  throw ledger.refusal('costUsd', ledger.costUsd, ledger.limits.maxCostUsd!, neededUsd);
+}
+
+/** Resolves when a reservation in `ledger` settles (then the caller tries again); rejects when `signal` fires. */
+function roomIn(ledger: Ledger, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const wake = () => {
+      ledger.waiters.delete(wake);
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      ledger.waiters.delete(wake);
+      reject(signal!.reason);
+    };
+    ledger.waiters.add(wake);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function settleOnce(ledgers: readonly Ledger[], tokens: number, costUsd: number, maxOutputTokens: number): Reservation {
+  let settled = false;
+  return {
+    maxOutputTokens,
+    settle(usage, cost) {
+      if (settled) return;
+      settled = true;
+      const spent = usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+      for (const ledger of ledgers) {
+        ledger.heldTokens -= tokens;
+        ledger.heldCostUsd -= costUsd;
+        ledger.tokens += spent;
+        ledger.costUsd += cost;
+        ledger.warn();
+        for (const wake of [...ledger.waiters]) wake();
+      }
     },
   };
 }

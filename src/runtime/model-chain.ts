@@ -1,6 +1,10 @@
+import type { EventBus } from '../events/bus.js';
+import { generateObjectWith } from '../model/structured.js';
+import { estimateInputTokens } from '../model/tokens.js';
 import type { CallTags, GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, Model, StreamPart } from '../model/types.js';
-import { mergeCallTags } from '../model/types.js';
-import type { BudgetTracker } from './budget.js';
+import { mergeCallTags, requestMessages } from '../model/types.js';
+import { ZERO_USAGE, type Usage } from '../util/usage.js';
+import type { BudgetTracker, CallEstimate, Reservation } from './budget.js';
 import type { CallLog } from './call-log.js';
 
 /**
@@ -10,7 +14,8 @@ import type { CallLog } from './call-log.js';
  * ```
  *   tags     the node the call serves (run, task, agent), put on the request's events
  *   slot     one of the runtime's concurrency slots, held for the call (a stream: until it ends)
- *   budget   reserve before the call (refused once a budget is reached), record the usage after it
+ *   budget   reserve the call's worst case before it (refused when it cannot fit), settle with its
+ *            real usage after it; a generateObject is reserved attempt by attempt
  *   log      the call's usage and cost, logged to its node of the run tree
  *   ─── Model (createModel): events, pricing, structured output with repair
  *         └ resilience: retries, rate limits, circuit breaker, timeout
@@ -26,13 +31,15 @@ export interface ModelChain {
   readonly slot?: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly budget?: BudgetTracker;
   readonly log?: CallLog;
+  /** Where a budgeted `generateObject` reports its re-asks (`model.repair`). */
+  readonly events?: EventBus;
 }
 
 /** `model` behind the links `chain` names, in the fixed order above. */
 export function chainModel(model: Model, chain: ModelChain): Model {
   let wrapped = model;
   if (chain.log) wrapped = withCallLog(wrapped, chain.log, chain.tags?.agent);
-  if (chain.budget) wrapped = withBudget(wrapped, chain.budget);
+  if (chain.budget) wrapped = withBudget(wrapped, chain.budget, chain.events);
   if (chain.slot) wrapped = withSlot(wrapped, chain.slot);
   if (chain.tags) wrapped = withTags(wrapped, chain.tags);
   return wrapped;
@@ -40,7 +47,7 @@ export function chainModel(model: Model, chain: ModelChain): Model {
 
 /** A model with the same identity whose three calls are `around` the inner model's. */
 function wrap(model: Model, calls: Pick<Model, 'generate' | 'generateObject' | 'stream'>): Model {
-  return { provider: model.provider, modelId: model.modelId, ...calls };
+  return { provider: model.provider, modelId: model.modelId, ...(model.price ? { price: model.price } : {}), ...calls };
 }
 
 /** Puts `tags` on every request; tags the caller set on a request win. */
@@ -53,33 +60,79 @@ export function withTags(model: Model, tags: CallTags): Model {
   });
 }
 
+/** The output cap reserved for a call that sets none (and sent to the provider, so the reservation holds). */
+export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
+
 /**
- * Reserves a call against `budget` before it (throwing `BudgetExceededError` once a budget is reached,
- * before anything reaches the provider) and records its usage and cost after it. A `generateObject`
- * counts as one call even when it re-asks the model to repair its output.
+ * Reserves each call's worst case against `budget` before it is made (input tokens estimated, plus
+ * its `maxTokens` or, when it sets none, `DEFAULT_RESERVED_OUTPUT_TOKENS` lowered to what is left and
+ * then sent as its `maxTokens`), priced at the model's price; refuses it with `BudgetExceededError`
+ * when it cannot fit; and settles the reservation with the usage the call reports, failed calls
+ * included. A `generateObject` is reserved attempt by attempt, so its re-asks are charged too.
  */
-export function withBudget(model: Model, budget: BudgetTracker): Model {
+export function withBudget(model: Model, budget: BudgetTracker, events?: EventBus): Model {
+  let objects = 0;
+  const estimateOf = (request: GenerateRequest): CallEstimate | undefined =>
+    budget.capsSpend
+      ? {
+          inputTokens: estimateInputTokens({ ...(request.system !== undefined ? { system: request.system } : {}), messages: requestMessages(request), ...(request.tools ? { tools: request.tools } : {}) }),
+          ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
+          defaultOutputTokens: DEFAULT_RESERVED_OUTPUT_TOKENS,
+          ...(model.price ? { price: model.price } : {}),
+        }
+      : undefined;
+  /** The request as sent: with the reserved output cap when it set none and a spend budget applies. */
+  const capped = <R extends GenerateRequest>(request: R, reservation: Reservation): R =>
+    request.maxTokens === undefined && budget.capsSpend ? { ...request, maxTokens: reservation.maxOutputTokens } : request;
+  const generate = async (request: GenerateRequest): Promise<GenerateResult> => {
+    const reservation = await budget.reserve(estimateOf(request), request.signal);
+    let result: GenerateResult;
+    try {
+      result = await model.generate(capped(request, reservation));
+    } catch (error) {
+      settleFailed(reservation, error);
+      throw error;
+    }
+    reservation.settle(result.usage, result.costUsd);
+    return result;
+  };
   return wrap(model, {
-    async generate(request: GenerateRequest): Promise<GenerateResult> {
-      budget.reserve();
-      const result = await model.generate(request);
-      budget.record(result.usage, result.costUsd);
-      return result;
-    },
-    async generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
-      budget.reserve();
-      const result = await model.generateObject(request);
-      budget.record(result.usage, result.costUsd);
-      return result;
+    generate,
+    generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
+      objects += 1;
+      return generateObjectWith(generate, request, {
+        provider: model.provider,
+        callId: `${model.provider}:object#${objects}`,
+        ...(request.tags ? { tags: request.tags } : {}),
+        ...(events ? { events } : {}),
+      });
     },
     async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
-      budget.reserve();
-      for await (const part of model.stream(request)) {
-        if (part.type === 'finish') budget.record(part.result.usage, part.result.costUsd);
-        yield part;
+      const reservation = await budget.reserve(estimateOf(request), request.signal);
+      let settled = false;
+      try {
+        for await (const part of model.stream(capped(request, reservation))) {
+          if (part.type === 'finish') {
+            reservation.settle(part.result.usage, part.result.costUsd);
+            settled = true;
+          }
+          yield part;
+        }
+      } catch (error) {
+        settleFailed(reservation, error);
+        throw error;
+      } finally {
+        // A caller that stops iterating early: nothing was reported, so nothing is charged.
+        if (!settled) reservation.settle(ZERO_USAGE, 0);
       }
     },
   });
+}
+
+/** Settles a failed call with the usage its error reports (a provider that billed a failed call), else zero. */
+function settleFailed(reservation: Reservation, error: unknown): void {
+  const reported = error as { usage?: Usage; costUsd?: number } | null;
+  reservation.settle(reported?.usage ?? ZERO_USAGE, typeof reported?.costUsd === 'number' ? reported.costUsd : 0);
 }
 
 /**

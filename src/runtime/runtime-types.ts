@@ -1,3 +1,4 @@
+import type { ToolAccess } from '../agents/tool-selection.js';
 import type { AgentDefinition, AgentRegistry } from '../agents/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Model } from '../model/types.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   readonly models: RuntimeModels;
   readonly agents: AgentRegistry;
   readonly tools: ReadonlyMap<string, Tool>;
+  /** Who may run side-effecting tools beyond the agents' own `tools` lists: `toolGrants` and `approveToolCall`, checked. */
+  readonly toolAccess: ToolAccess;
   readonly events: EventBus;
   readonly clock: Clock;
   readonly random: Random;

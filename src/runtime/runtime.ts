@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { builtinAgents as loadBuiltinAgents } from '../agents/builtin.js';
 import { loadAgents } from '../agents/load.js';
 import { createAgentRegistry } from '../agents/registry.js';
+import type { ApproveToolCall, ToolAccess } from '../agents/tool-selection.js';
 import type { AgentDefinition, AgentRegistry } from '../agents/types.js';
 import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
@@ -42,6 +43,21 @@ export interface RuntimeConfig {
   /** Include the built-in agent library (default true). Your agents replace built-ins of the same name. */
   readonly builtinAgents?: boolean;
   readonly tools?: readonly Tool[];
+  /**
+   * Side-effecting tools (`sideEffects: true`) granted to agents by name, on top of what each agent's
+   * own `tools` list grants: `{ writer: ['save_file'] }`. An agent with no `tools` list (every built-in)
+   * otherwise gets read-only tools only. A grant cannot widen an agent's own lists: the agent's
+   * `tools` list (if any) must name the tool and its `disallowedTools` must not. An unknown agent or
+   * tool, or a grant the agent's lists block, is a `ConfigError`.
+   */
+  readonly toolGrants?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Asked before each call of a side-effecting tool that no grant covers: with it, such tools are
+   * offered to the agents whose lists allow them, and a call runs only when this returns `true`; any
+   * other answer (or a throw) refuses the call with an error result the model reads. Without it, such
+   * tools are not offered at all.
+   */
+  readonly approveToolCall?: ApproveToolCall;
   readonly limits?: Partial<RuntimeLimits>;
   readonly budgets?: Budgets;
   /** Makes randomness and ids reproducible: `random = seededRandom(seed)`, `ids = sequentialIds()`. */
@@ -112,6 +128,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
 
   const tools = toolMap(config.tools ?? []);
   const agents = await resolveAgents(config, events);
+  const toolAccess = resolveToolAccess(config, tools, agents);
   const budget = createBudgetTracker(config.budgets ?? {}, { clock, events });
   // One registry per runtime: its models share a breaker per endpoint; two runtimes never share one.
   const breakers = createBreakerRegistry();
@@ -125,6 +142,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
   const controller = new AbortController();
   const close = async (reason?: unknown) => {
     if (!controller.signal.aborted) controller.abort(reason ?? new AbortedError('the runtime was closed'));
+    budget.dispose();
     await store.flush();
   };
   if (config.signal) {
@@ -137,6 +155,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     models,
     agents,
     tools,
+    toolAccess,
     events,
     clock,
     random,
@@ -145,7 +164,8 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     limits,
     store,
     slot: createSlots(limits.concurrency, controller.signal, events),
-    signal: controller.signal,
+    // Closing the runtime and its budget's deadline both stop its work.
+    signal: limitsDeadline(controller.signal, budget.signal),
     close,
   };
 }
@@ -176,6 +196,33 @@ function toolMap(tools: readonly Tool[]): ReadonlyMap<string, Tool> {
     map.set(tool.name, tool);
   }
   return map;
+}
+
+/** Checks `toolGrants` and `approveToolCall` against the runtime's tools and agents. */
+function resolveToolAccess(config: RuntimeConfig, tools: ReadonlyMap<string, Tool>, agents: AgentRegistry): ToolAccess {
+  const { toolGrants, approveToolCall } = config;
+  if (approveToolCall !== undefined && typeof approveToolCall !== 'function')
+    throw new ConfigError(`approveToolCall must be a function, got ${typeof approveToolCall}`);
+  if (toolGrants !== undefined && (typeof toolGrants !== 'object' || toolGrants === null || Array.isArray(toolGrants)))
+    throw new ConfigError('toolGrants must be an object of agent name → tool names, e.g. { writer: ["save_file"] }');
+  const grants = new Map<string, ReadonlySet<string>>();
+  for (const [agentName, names] of Object.entries(toolGrants ?? {})) {
+    const agent = agents.get(agentName);
+    if (!agent)
+      throw new ConfigError(`toolGrants names agent "${agentName}", which this runtime does not have (agents: ${agents.list().map((a) => a.name).join(', ') || 'none'})`);
+    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string'))
+      throw new ConfigError(`toolGrants.${agentName} must be a list of tool names`);
+    for (const name of names as readonly string[]) {
+      if (!tools.has(name))
+        throw new ConfigError(`toolGrants.${agentName} names tool "${name}", which this runtime does not have (tools: ${[...tools.keys()].join(', ') || 'none'})`);
+      if (agent.tools !== undefined && !agent.tools.includes(name))
+        throw new ConfigError(`toolGrants.${agentName} grants "${name}", but the tools list of agent "${agentName}" (${agent.source}) does not name it; a grant cannot widen it`);
+      if (agent.disallowedTools?.includes(name))
+        throw new ConfigError(`toolGrants.${agentName} grants "${name}", but agent "${agentName}" (${agent.source}) lists it in disallowedTools`);
+    }
+    grants.set(agentName, new Set(names));
+  }
+  return { grants, ...(approveToolCall ? { approve: approveToolCall } : {}) };
 }
 
 function isRegistry(value: RuntimeConfig['agents']): value is AgentRegistry {
@@ -223,4 +270,9 @@ function createSlots(capacity: number, signal: AbortSignal, events: EventBus): R
         if (events.hasListeners()) events.emit({ type: 'resource.released', resource: 'slot', inUse, capacity });
       }
     });
+}
+
+/** The runtime's signal: closed, or past its budget's deadline (a signal that never fires when there is none). */
+function limitsDeadline(closed: AbortSignal, deadline: AbortSignal): AbortSignal {
+  return AbortSignal.any([closed, deadline]);
 }

@@ -48,7 +48,8 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
   private stoppedBy: StopCause | undefined;
   private finished = false;
   private readonly startTime: number;
-  private readonly onCallerAbort = () => this.cancel(describeAbortReason(this.options.signal?.reason));
+  private readonly onCallerAbort = () => this.stopForAbort(this.options.signal?.reason);
+  private readonly onDeadline = () => this.stopForAbort(this.budget?.signal.reason);
 
   /** Starts on the next microtask, so the caller can reprioritise or cancel before anything runs. */
   constructor(
@@ -76,8 +77,11 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     this.attempts = new AttemptRunner(execute, resolved.timeoutMs, this.clock, this.runController.signal, this.table, this);
 
     const signal = resolved.signal;
+    // A budget's deadline aborts what is in flight, like a cancellation, but is reported as the budget.
+    if (this.budget?.signal.aborted) this.onDeadline();
+    else this.budget?.signal.addEventListener('abort', this.onDeadline, { once: true });
     if (signal?.aborted) {
-      this.cancel(describeAbortReason(signal.reason));
+      this.onCallerAbort();
       return;
     }
     signal?.addEventListener('abort', this.onCallerAbort, { once: true });
@@ -92,6 +96,13 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     if (rank === undefined) throw new ConfigError(`setPriority("${taskId}"): unknown priority ${JSON.stringify(priority)}`);
     this.priorities[i] = rank;
     this.queue.update(i);
+  }
+
+  /** A signal fired: a deadline (its reason a budget error) stops as that budget, anything else cancels. */
+  private stopForAbort(reason: unknown): void {
+    if (this.finished) return;
+    if (isBudgetStop(reason)) this.stop({ kind: 'budget', budget: reason.budget, detail: reason.message }, true);
+    else this.cancel(describeAbortReason(reason));
   }
 
   /** Cancels the run: `ScheduleHandle.cancel`. */
@@ -230,6 +241,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
   private finish(): void {
     this.finished = true;
     this.options.signal?.removeEventListener('abort', this.onCallerAbort);
+    this.budget?.signal.removeEventListener('abort', this.onDeadline);
     this.resolveResult(buildScheduleResult(this.graph.tasks, this.table, this.stoppedBy, this.startTime, this.clock.now()));
   }
 
@@ -249,6 +261,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
       this.backoffController.abort();
       this.attempts.abortAll(error);
       this.options.signal?.removeEventListener('abort', this.onCallerAbort);
+    this.budget?.signal.removeEventListener('abort', this.onDeadline);
       this.rejectResult(error);
     }
   }

@@ -419,7 +419,7 @@ describe('scheduleTaskTree: budgets', () => {
     // Each task makes one "model call" (reserve), then works for 10 ms.
     const execute: TaskExecutor<string> = async (task: TaskSpec, { signal }) => {
       started.push(task.id);
-      budget.reserve();
+      await budget.reserve();
       await clock.sleep(task.id === 't1' ? 15 : 10, signal);
       return task.id;
     };
@@ -436,15 +436,17 @@ describe('scheduleTaskTree: budgets', () => {
     expect(ofType('budget.exceeded')).toHaveLength(1);
   });
 
-  it('checks the budget tracker before each dispatch', async () => {
+  it("stops at the budget's deadline: the task in flight is aborted, nothing more starts", async () => {
     const clock = manualClock();
     const budget = createBudgetTracker({ maxWallTimeMs: 25 }, { clock });
     const executor = timedExecutor(clock);
     const tree = testTree(['a', 'b', 'c', 'd'].map((id) => ({ id })));
     const result = await drive(clock, runTaskTree(tree, executor.execute, { clock, concurrency: 1, budget }));
-    expect(executor.order()).toEqual(['a', 'b', 'c']); // d would start at 30 > 25
+    expect(executor.order()).toEqual(['a', 'b', 'c']); // c runs 20–30 and is cut at 25
     expect(result.stoppedBy).toMatchObject({ kind: 'budget', budget: 'wallTimeMs' });
-    expect(result.tasks.c?.status).toBe('completed');
+    expect(result.endedAt).toBe(25);
+    expect(result.tasks.b?.status).toBe('completed');
+    expect(result.tasks.c?.status).toBe('cancelled');
     expect(result.tasks.d?.status).toBe('not-run');
   });
 

@@ -31,4 +31,12 @@ describe('defineTool', () => {
     expect(() => defineTool({ ...base, name: 'ok', timeoutMs: 0 })).toThrow(/timeoutMs must be a positive number/);
     expect(() => defineTool({ ...base, name: 'ok', input: z.string() })).toThrow(/input must be a zod object schema/);
   });
+
+  it('marks a tool as side-effecting only when asked, and rejects a sideEffects that is not a boolean', () => {
+    const base = { description: 'd', input: z.object({}), execute: () => null };
+    expect(defineTool({ ...base, name: 'read' }).sideEffects).toBeUndefined();
+    expect(defineTool({ ...base, name: 'read', sideEffects: false }).sideEffects).toBeUndefined();
+    expect(defineTool({ ...base, name: 'wipe', sideEffects: true }).sideEffects).toBe(true);
+    expect(() => defineTool({ ...base, name: 'wipe', sideEffects: 'yes' as unknown as boolean })).toThrow('tool "wipe": sideEffects must be true or false, got yes');
+  });
 });

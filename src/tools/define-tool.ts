@@ -15,6 +15,13 @@ export interface ToolDefinition<Schema extends z.ZodType, Output> {
   execute(input: z.output<Schema>, context: ToolContext): Promise<Output> | Output;
   /** Per-call timeout in ms; default is the runtime's `limits.toolTimeoutMs`. */
   readonly timeoutMs?: number;
+  /**
+   * Set to `true` when the tool changes the world (writes, deletes, sends, pays, runs commands). Default
+   * `false`: read-only. A side-effecting tool is offered only to agents granted it: an agent whose own
+   * `tools` list names it, a grant in the runtime's `toolGrants`, or (call by call) the runtime's
+   * `approveToolCall` hook. Agents without a `tools` list get read-only tools only.
+   */
+  readonly sideEffects?: boolean;
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -34,6 +41,15 @@ const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  *   input: z.object({ a: z.number(), b: z.number() }),
  *   execute: ({ a, b }) => a + b,
  * });
+ *
+ * // Changes the world: only agents granted it may call it (see `sideEffects`).
+ * const save = defineTool({
+ *   name: 'save_file',
+ *   description: 'Writes a file.',
+ *   input: z.object({ path: z.string(), text: z.string() }),
+ *   sideEffects: true,
+ *   execute: async ({ path, text }) => `wrote ${text.length} characters to ${path}`,
+ * });
  * ```
  */
 export function defineTool<Schema extends z.ZodType, Output>(
@@ -44,6 +60,8 @@ export function defineTool<Schema extends z.ZodType, Output>(
       `tool name ${JSON.stringify(definition.name)} is invalid: use 1-64 characters of letters, digits, "_" or "-"`,
     );
   if (!definition.description.trim()) throw new ConfigError(`tool "${definition.name}" needs a description`);
+  if (definition.sideEffects !== undefined && typeof definition.sideEffects !== 'boolean')
+    throw new ConfigError(`tool "${definition.name}": sideEffects must be true or false, got ${String(definition.sideEffects)}`);
   if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0))
     throw new ConfigError(`tool "${definition.name}": timeoutMs must be a positive number, got ${definition.timeoutMs}`);
   // Fails here, at definition time, rather than at the first model call, if the schema cannot be sent.
@@ -56,6 +74,7 @@ export function defineTool<Schema extends z.ZodType, Output>(
     input: definition.input as z.ZodType<z.output<Schema>>,
     execute: definition.execute,
     ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
+    ...(definition.sideEffects ? { sideEffects: true } : {}),
   };
 }
 

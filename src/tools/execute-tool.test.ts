@@ -49,4 +49,56 @@ describe('executeToolCall', () => {
     expect(events.map((e) => e.type)).toEqual(['tool.called', 'tool.completed']);
     expect(events[1]).toMatchObject({ tool: 'rm', callId: 'c9', isError: true });
   });
+
+  it('refuses a withheld tool with its text before looking at the input, and says so in a tool.refused event', async () => {
+    const events: TaskforceEvent[] = [];
+    const bus = createEventBus({ clock: manualClock() });
+    bus.on((e) => events.push(e));
+    const outcome = await executeToolCall(
+      { id: 'c1', name: 'wipe_disk', input: 'not even JSON' },
+      options([], { events: bus, taskId: 't1', withheld: new Map([['wipe_disk', 'Error: wipe_disk is not granted.']]) }),
+    );
+    expect(outcome).toMatchObject({ isError: true, output: 'Error: wipe_disk is not granted.' });
+    expect(events.map((e) => e.type)).toEqual(['tool.called', 'tool.refused', 'tool.completed']);
+    expect(events[1]).toMatchObject({ agent: 'a', taskId: 't1', tool: 'wipe_disk', callId: 'c1', reason: 'not-granted' });
+  });
+
+  it('runs a call only when approve says true, asking with the validated input', async () => {
+    let runs = 0;
+    const wipe = defineTool({
+      name: 'wipe_disk',
+      description: 'Wipes',
+      input: z.object({ path: z.string(), force: z.boolean().default(false) }),
+      sideEffects: true,
+      execute: () => (runs += 1, 'wiped'),
+    });
+    const asked: unknown[] = [];
+    const call = { id: 'c1', name: 'wipe_disk', input: { path: '/tmp/x' } };
+    const yes = await executeToolCall(call, options([wipe], { approve: ({ tool, input }) => (asked.push([tool.name, input]), true) }));
+    expect(yes).toMatchObject({ isError: false, output: 'wiped' });
+    expect(asked).toEqual([['wipe_disk', { path: '/tmp/x', force: false }]]);
+
+    const events: TaskforceEvent[] = [];
+    const bus = createEventBus({ clock: manualClock() });
+    bus.on((e) => events.push(e));
+    const no = await executeToolCall(call, options([wipe], { events: bus, approve: async () => false }));
+    expect(no.isError).toBe(true);
+    expect(no.output).toMatch(/^Error: the call of tool "wipe_disk" was not approved, so it did not run/);
+    expect(events.find((e) => e.type === 'tool.refused')).toMatchObject({ reason: 'not-approved' });
+
+    // A hook that fails refuses the call (fail closed) and reports why; so does any answer but true.
+    const broken = await executeToolCall(call, options([wipe], { approve: () => { throw new Error('approver offline'); } }));
+    expect(broken).toMatchObject({ isError: true, output: 'Error: tool "wipe_disk" did not run: its approval check failed: approver offline' });
+    const vague = await executeToolCall(call, options([wipe], { approve: () => 'yes' as unknown as boolean }));
+    expect(vague.isError).toBe(true);
+    expect(runs).toBe(1);
+  });
+
+  it('does not ask for approval of a call whose input is invalid', async () => {
+    const wipe = defineTool({ name: 'wipe_disk', description: 'Wipes', input: z.object({ path: z.string() }), sideEffects: true, execute: () => 'wiped' });
+    let asked = 0;
+    const outcome = await executeToolCall({ id: 'c1', name: 'wipe_disk', input: {} }, options([wipe], { approve: () => (asked += 1, true) }));
+    expect(outcome.output).toMatch(/^Error: invalid arguments for tool "wipe_disk"/);
+    expect(asked).toBe(0);
+  });
 });

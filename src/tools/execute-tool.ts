@@ -28,6 +28,25 @@ export interface ExecuteToolOptions {
   readonly agent: string;
   readonly taskId?: string;
   readonly events?: EventBus;
+  /**
+   * Tools this caller may not use although it could name them (side-effecting tools it was not
+   * granted), with the text the model reads when it calls one anyway. Such a call is refused before its
+   * input is checked, and a `tool.refused` event says so.
+   */
+  readonly withheld?: ReadonlyMap<string, string>;
+  /**
+   * Asked once a call's input is valid, before the tool runs: the call runs only if it resolves `true`.
+   * `false` or a throw refuses it with an error result and a `tool.refused` event. Absent: calls run.
+   */
+  readonly approve?: (call: ToolApprovalRequest) => boolean | Promise<boolean>;
+}
+
+/** One call waiting for `approve`: the tool and the input it would run with (already validated). */
+export interface ToolApprovalRequest {
+  readonly tool: Tool;
+  readonly input: unknown;
+  readonly callId: string;
+  readonly signal: AbortSignal;
 }
 
 type Settled =
@@ -40,7 +59,8 @@ type Settled =
  * Runs one tool call the model asked for. Everything the model got wrong (unknown or disallowed tool,
  * arguments that are not JSON or fail the schema) and everything the tool did wrong (threw, timed out,
  * returned something that is not JSON) becomes an error result for the model to read and correct,
- * never an exception. Only the caller's abort rejects.
+ * never an exception. So does a refusal: a `withheld` tool, or a call `approve` did not say yes to
+ * (with a `tool.refused` event). Only the caller's abort rejects.
  */
 export async function executeToolCall(call: ToolCall, options: ExecuteToolOptions): Promise<ToolCallOutcome> {
   const { clock, events, agent, taskId } = options;
@@ -53,11 +73,35 @@ export async function executeToolCall(call: ToolCall, options: ExecuteToolOption
     return { id: call.id, name: call.name, input: call.input, output, isError, durationMs };
   };
 
+  const refuse = (reason: 'not-granted' | 'not-approved', output: string, error?: string): ToolCallOutcome => {
+    events?.emit({ type: 'tool.refused', ...tags, tool: call.name, callId: call.id, reason, ...(error !== undefined ? { error } : {}) });
+    return finish(output, true);
+  };
+
   const tool = options.tools.get(call.name);
-  if (!tool) return finish(unavailableMessage(call.name, agent, options.tools), true);
+  if (!tool) {
+    const withheld = options.withheld?.get(call.name);
+    return withheld !== undefined ? refuse('not-granted', withheld) : finish(unavailableMessage(call.name, agent, options.tools), true);
+  }
 
   const checked = validateInput(tool, call.input);
   if (!checked.ok) return finish(checked.message, true);
+
+  if (options.approve) {
+    if (options.signal.aborted) throw abortedError(call.name, options.signal);
+    const verdict = await approval(options.approve, { tool, input: checked.value, callId: call.id, signal: options.signal });
+    if (options.signal.aborted) throw abortedError(call.name, options.signal);
+    if (verdict !== true) {
+      const error = verdict === false ? undefined : describeError(verdict.error);
+      return refuse(
+        'not-approved',
+        error === undefined
+          ? `Error: the call of tool "${call.name}" was not approved, so it did not run. Do not call it again for this; go on without it.`
+          : `Error: tool "${call.name}" did not run: its approval check failed: ${error}`,
+        error,
+      );
+    }
+  }
 
   if (options.signal.aborted) throw abortedError(call.name, options.signal);
   const settled = await runWithTimeout(tool, checked.value, tool.timeoutMs ?? options.defaultTimeoutMs, {
@@ -79,6 +123,18 @@ export async function executeToolCall(call: ToolCall, options: ExecuteToolOption
         ? finish(`Error: tool "${call.name}" returned a value that cannot be serialised to JSON.`, true)
         : finish(text, false);
     }
+  }
+}
+
+/** `true` only for an explicit yes; anything else refuses (fail closed). A throw is kept to report. */
+async function approval(
+  approve: NonNullable<ExecuteToolOptions['approve']>,
+  request: ToolApprovalRequest,
+): Promise<boolean | { readonly error: unknown }> {
+  try {
+    return (await approve(request)) === true;
+  } catch (error) {
+    return { error };
   }
 }
 

@@ -17,4 +17,12 @@ export interface Tool<Input = unknown, Output = unknown> {
   execute(input: Input, context: ToolContext): Promise<Output> | Output;
   /** Per-call timeout in ms; default is the runtime's tool timeout. */
   readonly timeoutMs?: number;
+  /**
+   * `true` when a call changes something outside the run: writes or deletes files, sends a message,
+   * spends money, runs a command. Such a tool runs only for agents granted it (their own `tools`
+   * list, the runtime's `toolGrants`) or, call by call, approved by the runtime's `approveToolCall`;
+   * agents without a `tools` list never inherit it. Absent or `false`: read-only, offered to every
+   * agent whose lists allow it.
+   */
+  readonly sideEffects?: boolean;
 }

@@ -13,6 +13,7 @@ import { manualClock, type Clock } from '../../src/util/clock.js';
 import { defineAgent } from '../../src/agents/define.js';
 import { runAgent } from '../../src/agents/loop.js';
 import type { AgentDefinition } from '../../src/agents/types.js';
+import { DATA_BLOCKS_LABEL } from '../../src/util/data-blocks.js';
 
 const worker = (overrides: Partial<Parameters<typeof defineAgent>[0]> = {}): AgentDefinition =>
   defineAgent({ name: 'worker', description: 'Does the work', systemPrompt: 'You do the work.', ...overrides });
@@ -279,10 +280,12 @@ describe('runAgent', () => {
     expect(agentEvents.at(-1)).toMatchObject({ type: 'agent.completed', steps: 2, usage: { inputTokens: 30, outputTokens: 4 } });
   });
 
-  it('puts the context before the prompt and the extra system text after the agent’s prompt', async () => {
+  it('puts the context before the prompt as a labelled data block, and the extra system text after the agent’s prompt', async () => {
     const { provider, runtime, agent } = await setup({ replies: ['ok'] });
     await runAgent(runtime, agent, 'Write the summary.', { context: 'Output of task A: 42', system: 'You are the judge.' });
-    expect(provider.requests[0]?.messages[0]?.content).toBe('Output of task A: 42\n\n---\n\nWrite the summary.');
+    expect(provider.requests[0]?.messages[0]?.content).toBe(
+      `${DATA_BLOCKS_LABEL}\n\n<input task="context">\nOutput of task A: 42\n</input>\n\n---\n\nWrite the summary.`,
+    );
     expect(provider.requests[0]?.system).toBe('You do the work.\n\nYou are the judge.');
   });
 

@@ -255,7 +255,7 @@ describe('withResilience: limits', () => {
       [{ text: 'a', usage: { inputTokens: 10, outputTokens: 990 } }, 'b'],
       { rateLimit: { tokensPerMinute: 1000 } },
     );
-    await provider.doGenerate({ ...request, maxTokens: 500 });
+    await provider.doGenerate({ ...request, maxTokens: 990 });
     // 1000 used; the next needs its estimate (~5 input + 500) back: about half a minute
     await drive(clock, provider.doGenerate({ ...request, maxTokens: 500 }));
     const wait = ofType('model.ratelimit.wait')[0];
