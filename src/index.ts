@@ -19,7 +19,6 @@ export {
 } from './api/index.js';
 export {
   orchestrate,
-  RecursionCapError,
   SubRunError,
   type OrchestrateOptions,
   type OrchestrateRunOptions,
@@ -367,6 +366,7 @@ export {
   isErrorCode,
   isStop,
   stopKind,
+  RecursionCapError,
   type ErrorCode,
   type StopKind,
 } from './errors/index.js';

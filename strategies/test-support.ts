@@ -11,6 +11,7 @@ import type { ProviderRequest } from '../src/model/types.js';
 import { TaskSpec, type TaskSpecInput } from '../src/plan/types.js';
 import { createBudgetTracker } from '../src/runtime/budget.js';
 import { memoryStore } from '../src/runtime/memory-store.js';
+import { createWorkContext } from '../src/runtime/work-scope.js';
 import type { Runtime } from '../src/runtime/runtime-types.js';
 import type { Store } from '../src/runtime/store.js';
 import type { CoordinationContext } from './strategy.js';
@@ -91,6 +92,7 @@ export function testRuntime(options: {
   const provider = scriptedModel({ replies: options.reply });
   const model = modelFromProvider(provider, { clock, ids, events: bus });
   const controller = new AbortController();
+  const budget = createBudgetTracker({}, { clock, events: bus });
   const runtime: Runtime = {
     id: 'runtime_test',
     models: { planner: model, worker: model, synthesizer: model, forAgent: () => model, base: { planner: model, worker: model, synthesizer: model, forAgent: () => model } },
@@ -101,7 +103,7 @@ export function testRuntime(options: {
     clock,
     random: seededRandom(options.seed ?? 1),
     ids,
-    budget: createBudgetTracker({}, { clock, events: bus }),
+    budget,
     limits: {
       concurrency: 4,
       maxDepth: options.maxDepth ?? 2,
@@ -114,6 +116,7 @@ export function testRuntime(options: {
     store: options.store ?? memoryStore(),
     slot: (fn) => fn(),
     signal: controller.signal,
+    work: createWorkContext({ depth: -1, maxDepth: options.maxDepth ?? 2, budget, signal: controller.signal, runId: 'runtime_test', maxAgents: 100, events: bus }),
   };
   return { runtime, model: provider, events };
 }

@@ -15,5 +15,12 @@ export { builtinAgents } from './builtin.js';
 export { CAPABILITY_VOCABULARY, normalizeCapability, normalizeCapabilities } from './capabilities.js';
 export { createMatcher, type AgentMatcher, type MatchTask, type RankOptions } from './matcher.js';
 export { runAgent, stepCap, type AgentEnvironment, type RunAgentOptions } from './loop.js';
-export { toolsForAgent, type AgentTools } from './tool-selection.js';
+export {
+  toolsForAgent,
+  approvalFor,
+  type AgentTools,
+  type ToolAccess,
+  type ApproveToolCall,
+  type ToolCallApproval,
+} from './tool-selection.js';
 export { runHook, HookFailedError, hookEnvironment, type HookKind, type HookOutcome } from './hooks.js';

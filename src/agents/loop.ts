@@ -182,9 +182,9 @@ export async function runAgent(
 }
 
 /** The step cap of one run: the smaller of the agent's `maxTurns` and the caller's `maxSteps`, else the runtime default. */
-export function stepCap(agent: Pick<AgentDefinition, 'name' | 'maxTurns'>, options: Pick<RunAgentOptions, 'maxSteps'>, runtimeDefault: number): number {
-  const bounds = [agent.maxTurns, options.maxSteps].filter((n): n is number => n !== undefined);
-  const cap = bounds.length > 0 ? Math.min(...bounds) : runtimeDefault;
+export function stepCap(agent: Pick<AgentDefinition, 'name' | 'maxTurns'>, options: Pick<RunAgentOptions, 'maxSteps'>, runtimeCap: number): number {
+  // The runtime's cap is a limit: an agent file's `maxTurns` or a caller's `maxSteps` can lower it, never raise it.
+  const cap = Math.min(runtimeCap, ...[agent.maxTurns, options.maxSteps].filter((n): n is number => n !== undefined));
   if (!Number.isInteger(cap) || cap < 1)
     throw new ConfigError(`agent "${agent.name}": the step cap must be a positive integer, got ${cap} (maxTurns / maxSteps)`);
   return cap;

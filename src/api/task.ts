@@ -2,7 +2,9 @@ import type { AgentStep } from '../agents/types.js';
 import { runAgent } from '../agents/loop.js';
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { Model, Usage } from '../model/types.js';
+import { RecursionCapError } from '../errors/recursion-errors.js';
 import { chainModel } from '../runtime/model-chain.js';
+import type { WorkScope } from '../runtime/work-scope.js';
 import { defaultRuntime } from './default-runtime.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 
@@ -39,8 +41,10 @@ export interface TaskResult {
 
 /**
  * Runs one agent type on one job, the way an agent harness delegates to a sub-agent: the agent's
- * loop with its tools, in one of the runtime's concurrency slots, under its budgets and rate limits.
- * Parallel calls on one runtime share all of these.
+ * loop with its tools, each model call in one of the runtime's concurrency slots, under its budgets
+ * and rate limits. Parallel calls on one runtime share all of these. Called while other work runs (from
+ * a tool, a strategy, another `Task()`), it is that work's child: one level deeper (refused past
+ * `maxDepth`), counted in the same agent cap, charged to the same budget, stopped by the same signal.
  *
  * Without `options.runtime` it uses the process's default runtime, created on first use from the
  * environment (`TASKFORCE_MODEL`, see `runtimeConfigFromEnv`).
@@ -77,24 +81,40 @@ export async function runTask(
   if (typeof prompt !== 'string' || prompt.trim() === '')
     throw new ConfigError(`Task("${description}", …, "${agentType}"): the prompt must be a non-empty string`);
   const agent = runtime.agents.require(agentType);
-  const model =
-    typeof options.model === 'string'
-      ? runtime.models.forAgent({ ...agent, model: options.model })
-      : options.model && chainModel(options.model, { budget: runtime.budget });
-  const startedAt = runtime.clock.now();
+  // Called while other work runs (from a tool, a strategy), this call is that work's child: one level
+  // deeper, under its caps, budget and signal. Outside any work, it is a top-level call of the runtime.
+  const parent = runtime.work.current();
+  const depth = parent.depth + 1;
   const taskId = runtime.ids.next('task');
+  if (depth > parent.maxDepth) {
+    const detail = `Task("${description}", …, "${agentType}") would run at depth ${depth}, past maxDepth ${parent.maxDepth}; not started`;
+    runtime.events.emit({ type: 'recursion.capped', taskId, cap: 'maxDepth', detail });
+    throw new RecursionCapError({ cap: 'maxDepth', runId: parent.runId, taskId: parent.taskId ?? taskId, depth: parent.depth, agent: agent.name, detail });
+  }
+  const admission = parent.admitAgent(agent.name, prompt, taskId);
+  const signal = options.signal ? AbortSignal.any([parent.signal, options.signal]) : parent.signal;
+  // The agent's model calls take a runtime slot each (not one for the whole run), so a Task() nested
+  // in a tool never waits for a slot its own parent holds.
+  const chain = { budget: parent.budget, slot: runtime.slot, tags: { taskId, agent: agent.name } };
+  const base = typeof options.model === 'string' ? runtime.models.base.forAgent({ ...agent, model: options.model }) : (options.model ?? runtime.models.base.forAgent(agent));
+  const environment = { ...runtime, signal, models: { forAgent: () => chainModel(base, chain) } };
+  const startedAt = runtime.clock.now();
   runtime.events.emit({ type: 'task.started', taskId, title: description, attempt: 1 });
   runtime.events.emit({ type: 'agent.assigned', taskId, agent: agent.name, reason: 'named by Task()' });
+  const scope: WorkScope = { depth, maxDepth: parent.maxDepth, budget: parent.budget, signal, runId: parent.runId, taskId, admitAgent: parent.admitAgent };
   try {
-    const result = await runtime.slot(() =>
-      runAgent(runtime, agent, prompt, {
-        taskId,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-        ...(options.context !== undefined ? { context: options.context } : {}),
-        ...(model ? { model } : {}),
-      }),
-    );
+    const result =
+      admission.kind === 'reuse'
+        ? admission.result
+        : await runtime.work.run(scope, () =>
+            runAgent(environment, agent, prompt, {
+              taskId,
+              signal,
+              ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+              ...(options.context !== undefined ? { context: options.context } : {}),
+            }),
+          );
+    if (admission.kind === 'run') admission.ticket.done(result);
     const durationMs = runtime.clock.now() - startedAt;
     runtime.events.emit({ type: 'task.completed', taskId, durationMs });
     return {
@@ -108,6 +128,7 @@ export async function runTask(
       taskId,
     };
   } catch (error) {
+    if (admission.kind === 'run') admission.ticket.release();
     runtime.events.emit({ type: 'task.failed', taskId, error: error instanceof Error ? error.message : String(error), willRetry: false });
     throw error;
   }

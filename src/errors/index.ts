@@ -5,3 +5,4 @@ export { BudgetExceededError } from './budget-errors.js';
 export { ERROR_CODES, isErrorCode, type ErrorCode } from './codes.js';
 export { isStop, stopKind, isBudgetStop, isAborted, type StopKind } from './classify.js';
 export { errorMessage, errorInfo, type ErrorInfo } from './error-info.js';
+export { RecursionCapError, type CapKind, type CapReport } from './recursion-errors.js';

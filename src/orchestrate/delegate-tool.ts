@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../tools/define-tool.js';
 import type { Tool } from '../tools/types.js';
-import { RecursionCapError } from './errors.js';
+import { RecursionCapError } from '../errors/recursion-errors.js';
 import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
 import { spawnSubRun } from './sub-run.js';
 

@@ -3,7 +3,7 @@ import type { AgentRunResult } from '../agents/types.js';
 import { createEventBus } from '../events/bus.js';
 import type { TaskforceEvent } from '../events/types.js';
 import { manualClock } from '../util/clock.js';
-import { RecursionCapError } from './errors.js';
+import { RecursionCapError } from '../errors/recursion-errors.js';
 import { createRecursionGuard, trajectoryHash } from './guard.js';
 
 function site(depth = 0, taskId = 't1') {

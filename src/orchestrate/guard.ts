@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AgentRunResult } from '../agents/types.js';
 import { ZERO_USAGE } from '../model/types.js';
 import type { EventBus } from '../events/bus.js';
-import { RecursionCapError } from './errors.js';
+import { RecursionCapError } from '../errors/recursion-errors.js';
 import type { CapReport } from './types.js';
 
 /** Where in the run tree an admission is asked for. */

@@ -18,6 +18,6 @@ export type {
 } from './types.js';
 export { refineAnswer, critiquePrompt, revisePrompt, NO_CHANGES, type RefineOptions, type RefineInput, type RefineOutcome } from './refine.js';
 export { createRecursionGuard, trajectoryHash, normalisePrompt, type RecursionGuard, type GuardSite, type Ticket } from './guard.js';
-export { RecursionCapError, SubRunError } from './errors.js';
+export { SubRunError } from './errors.js';
 export { DELEGATE_TOOL } from './delegate-tool.js';
 export { metricsOf, runsOf } from './metrics.js';

@@ -85,5 +85,6 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
     store: base.store,
     slot: base.slot,
     signal: scope.signal,
+    work: base.work,
   };
 }

@@ -2,6 +2,7 @@ import { runAgent } from '../agents/loop.js';
 import type { AgentDefinition, AgentMatch, AgentRunResult } from '../agents/types.js';
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { TaskSpec } from '../plan/types.js';
+import type { WorkScope } from '../runtime/work-scope.js';
 import type { TaskExecutor } from '../scheduler/types.js';
 import { delegateTool, DELEGATE_TOOL } from './delegate-tool.js';
 import { createCallLog } from '../runtime/call-log.js';
@@ -49,7 +50,21 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
     const agentScope = delegates
       ? { ...scope, tools: new Map([...scope.tools, [DELEGATE_TOOL, delegateTool(settings, level, runGoal, task.id, record)]]) }
       : scope;
-    const result = await settings.strategy.coordinate({
+    // A Task() started inside this task's work (from a tool, the strategy) is its child: one level
+    // deeper, in this orchestration's agent cap, charged to its budget, stopped with the attempt.
+    const work: WorkScope = {
+      depth: level.depth,
+      maxDepth: settings.maxDepth,
+      budget: settings.budget,
+      signal: context.signal,
+      runId: level.runId,
+      taskId: task.id,
+      admitAgent: (agent, prompt) => {
+        const admission = settings.guard.admitAgent(site, agent, prompt);
+        return admission.kind === 'reuse' ? { kind: 'reuse', result: admission.result } : admission;
+      },
+    };
+    const result = await settings.runtime.work.run(work, () => settings.strategy.coordinate({
       goal: level.goal,
       task,
       candidates: candidatesFor(settings, task),
@@ -80,7 +95,7 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
           throw error;
         }
       },
-    });
+    }));
     record.decision = result.decision;
     for (const agent of result.agents) context.reportAgent(agent);
     return result.output;

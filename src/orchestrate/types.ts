@@ -14,21 +14,8 @@ export interface UsageRollup {
   readonly subtree: NodeUsage;
 }
 
-/** Which cap stopped something: recursion depth, total agents, or repeated work. */
-export type CapKind = 'maxDepth' | 'maxAgents' | 'repeat';
-
-/** One time a cap was reached. Never silent: each also is a `recursion.capped` event. */
-export interface CapReport {
-  readonly cap: CapKind;
-  readonly runId: string;
-  readonly taskId: string;
-  /** Depth of the run the task belongs to. */
-  readonly depth: number;
-  /** The agent involved (the one refused, or the one that asked to delegate). */
-  readonly agent?: string;
-  /** What happened instead, in words. */
-  readonly detail: string;
-}
+import type { CapKind, CapReport } from '../errors/recursion-errors.js';
+export type { CapKind, CapReport };
 
 /** Why a run stopped before finishing everything. */
 export type StoppedBy =

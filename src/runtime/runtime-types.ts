@@ -8,6 +8,7 @@ import type { IdGenerator } from '../util/ids.js';
 import type { Random } from '../util/random.js';
 import type { BudgetTracker } from './budget.js';
 import type { Store } from './store.js';
+import type { WorkContext } from './work-scope.js';
 
 /** A model per role. */
 export interface RoleModels {
@@ -64,6 +65,8 @@ export interface Runtime {
   readonly store: Store;
   /** Runs `fn` in one of the runtime's `limits.concurrency` slots, shared by every task and Task() call. */
   slot<T>(fn: () => Promise<T>): Promise<T>;
-  /** Aborts when the runtime is closed or its configured signal fires. */
+  /** Aborts when the runtime is closed, its configured signal fires, or its budget's deadline passes. */
   readonly signal: AbortSignal;
+  /** Which work is running (carried across awaits), so a `Task()` started inside other work is its child. */
+  readonly work: WorkContext;
 }

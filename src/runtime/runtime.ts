@@ -20,6 +20,7 @@ import { createBreakerRegistry } from '../model/resilience/breaker.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { Runtime, RuntimeLimits } from './runtime-types.js';
 import type { Store } from './store.js';
+import { createWorkContext } from './work-scope.js';
 
 /** What `createRuntime` takes. Every field is optional. */
 export interface RuntimeConfig {
@@ -150,8 +151,10 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     else config.signal.addEventListener('abort', () => void close(config.signal?.reason), { once: true });
   }
 
+  const id = ids.next('runtime');
+  const signal = limitsDeadline(controller.signal, budget.signal);
   return {
-    id: ids.next('runtime'),
+    id,
     models,
     agents,
     tools,
@@ -165,7 +168,8 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     store,
     slot: createSlots(limits.concurrency, controller.signal, events),
     // Closing the runtime and its budget's deadline both stop its work.
-    signal: limitsDeadline(controller.signal, budget.signal),
+    signal,
+    work: createWorkContext({ depth: -1, maxDepth: limits.maxDepth, budget, signal, runId: id, maxAgents: limits.maxAgents, events }),
     close,
   };
 }

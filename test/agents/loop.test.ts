@@ -251,7 +251,7 @@ describe('runAgent', () => {
     expect(events.some((e) => e.type === 'log' && e.level === 'warn' && e.message.includes('reached its step cap of 3'))).toBe(true);
   });
 
-  it('takes the smaller of maxTurns and maxSteps, and the runtime default when neither is set', async () => {
+  it("takes the smallest of maxTurns, maxSteps and the runtime's cap: an agent file can lower the cap, never raise it", async () => {
     const forever: ScriptFn = () => ({ toolCalls: [{ name: 'nothing', input: {} }] });
     const turns = await setup({ agent: worker({ maxTurns: 2 }), replies: forever });
     expect((await runAgent(turns.runtime, turns.agent, 'x', { maxSteps: 5 })).steps).toHaveLength(2);
@@ -259,6 +259,8 @@ describe('runAgent', () => {
     expect((await runAgent(steps.runtime, steps.agent, 'x', { maxSteps: 4 })).steps).toHaveLength(4);
     const defaults = await setup({ limits: { maxSteps: 3 }, replies: forever });
     expect((await runAgent(defaults.runtime, defaults.agent, 'x')).steps).toHaveLength(3);
+    const raised = await setup({ agent: worker({ maxTurns: 40 }), limits: { maxSteps: 3 }, replies: forever });
+    expect((await runAgent(raised.runtime, raised.agent, 'x', { maxSteps: 10 })).steps).toHaveLength(3);
   });
 
   it('emits every step and sums usage and cost over the steps', async () => {
