@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, requireBuiltCli, ROOT, runCli, startCli } from './cli-process.js';
+import { CLI, requireBuiltCli, ROOT, runBuiltCli, startBuiltCli } from './cli-process.js';
 
 // The only CLI tests that spawn a process: each is about the process itself — the built bin, exit
 // codes as a shell sees them, a real SIGINT, plain node's module loader. Every other CLI test runs
@@ -18,14 +18,14 @@ describe('the built taskforce binary', { timeout: 120_000 }, () => {
   });
 
   it('prints the main help on --help and exits 0', async () => {
-    const { code, stdout, stderr } = await runCli(['--help']);
+    const { code, stdout, stderr } = await runBuiltCli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: taskforce <command>');
     expect(stderr).toBe('');
   });
 
   it('exits 2 on a usage error, naming it on stderr', async () => {
-    const { code, stdout, stderr } = await runCli(['run', '--bogus', 'goal']);
+    const { code, stdout, stderr } = await runBuiltCli(['run', '--bogus', 'goal']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain("'--bogus'");
@@ -33,7 +33,7 @@ describe('the built taskforce binary', { timeout: 120_000 }, () => {
   });
 
   it('runs the offline demo end to end and exits 0', async () => {
-    const { code, stdout, stderr } = await runCli(['demo']);
+    const { code, stdout, stderr } = await runBuiltCli(['demo']);
     expect(code).toBe(0);
     expect(stderr).toContain('runs OFFLINE on SCRIPTED replies written by hand');
     expect(stdout).toContain('=== Answer ===');
@@ -44,7 +44,7 @@ describe('the built taskforce binary', { timeout: 120_000 }, () => {
 
   it('exits 2 on a TypeScript eval suite under plain node, saying how to run it', async () => {
     // In-process (under vitest) the suite would import: only plain node shows this error.
-    const { code, stderr } = await runCli(['eval', 'test/eval/fixtures/typed-suite.ts']);
+    const { code, stderr } = await runBuiltCli(['eval', 'test/eval/fixtures/typed-suite.ts']);
     expect(code).toBe(2);
     expect(stderr).toContain('plain node cannot import a TypeScript suite');
     expect(stderr).toContain('npx tsx');
@@ -55,7 +55,7 @@ describe('Ctrl-C (SIGINT) to the built binary', { timeout: 120_000 }, () => {
   it('cancels through the AbortSignal, prints the partial result and exits 130', async () => {
     // TASKFORCE_TEST_HOLD=summary makes the fixture hold the "summary" task's reply until the run is
     // cancelled, so SIGINT always arrives while that task is in flight, on a machine of any speed.
-    const cli = startCli(['run', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'Say something about owls'], { env: { TASKFORCE_TEST_HOLD: 'summary' } });
+    const cli = startBuiltCli(['run', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'Say something about owls'], { env: { TASKFORCE_TEST_HOLD: 'summary' } });
     await cli.waitFor(/task summary started/);
     cli.child.kill('SIGINT');
     const { code, signal, stdout, stderr } = await cli.done;

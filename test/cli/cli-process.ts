@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// The built CLI as a child process, for the few tests about the process itself (binary.test.ts):
+// the bin, a real SIGINT, exit codes as a shell sees them. Other CLI tests run it in-process (run-cli.ts).
+
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built CLI, as `package.json` `bin` and `npm run demo` run it. */
@@ -40,7 +43,7 @@ export interface CliProcess {
 }
 
 /** Starts `node dist/src/cli/main.js ...args` with a clean environment (plus `env`). */
-export function startCli(args: readonly string[], options: { env?: Readonly<Record<string, string>>; cwd?: string } = {}): CliProcess {
+export function startBuiltCli(args: readonly string[], options: { env?: Readonly<Record<string, string>>; cwd?: string } = {}): CliProcess {
   requireBuiltCli();
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -76,7 +79,7 @@ export function startCli(args: readonly string[], options: { env?: Readonly<Reco
   };
 }
 
-/** Runs the CLI to completion. */
-export function runCli(args: readonly string[], options: { env?: Readonly<Record<string, string>>; cwd?: string } = {}): Promise<CliRun> {
-  return startCli(args, options).done;
+/** Runs the built CLI to completion. */
+export function runBuiltCli(args: readonly string[], options: { env?: Readonly<Record<string, string>>; cwd?: string } = {}): Promise<CliRun> {
+  return startBuiltCli(args, options).done;
 }

@@ -76,7 +76,12 @@ export function startCli(argv: readonly string[], options: CliOptions = {}): Cli
     interrupt: interrupt.signal,
     clock: options.clock ?? systemClock(),
   };
-  const done = runCliInProcess(argv, io).then((code) => ({ code, stdout: text.stdout, stderr: text.stderr }));
+  const exitCodeBefore = process.exitCode;
+  const done = runCliInProcess(argv, io).then((code) => {
+    // The exit code is runCli's answer; setting the process's is main.ts's job alone.
+    if (process.exitCode !== exitCodeBefore) throw new Error(`runCli set process.exitCode to ${String(process.exitCode)}`);
+    return { code, stdout: text.stdout, stderr: text.stderr };
+  });
   return {
     interrupt: () => interrupt.abort(new AbortedError('cancelled with Ctrl-C (SIGINT)')),
     stdout: () => text.stdout,

@@ -11,7 +11,10 @@ export async function drive<T>(clock: ManualClock, result: Promise<T>, maxSteps 
     () => (settled = true),
   );
   for (let step = 0; step < maxSteps && !settled; step++) {
-    if (!(await clock.runNext())) await new Promise((resolve) => setImmediate(resolve));
+    // Let every microtask settle first, so each sleep the work is about to start is registered before
+    // the clock jumps (a long-lived deadline must not be reached ahead of a nearer sleep).
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!settled) await clock.runNext();
   }
   if (!settled) throw new Error(`schedule did not settle within ${maxSteps} clock steps`);
   return result;
