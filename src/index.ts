@@ -154,6 +154,9 @@ export {
   type RankOptions,
   type LoadAgentsOptions,
   type LoadAgentsResult,
+  type ToolAccess,
+  type ApproveToolCall,
+  type ToolCallApproval,
 } from './agents/index.js';
 export { defineTool, type Tool, type ToolContext, type ToolDefinition } from './tools/index.js';
 
@@ -378,6 +381,8 @@ export {
   systemRandom,
   sequentialIds,
   randomIds,
+  renderDataBlocks,
+  DATA_BLOCKS_LABEL,
   type Clock,
   type Random,
   type IdGenerator,

@@ -127,9 +127,9 @@ async function runOnce(p: Params): Promise<{ seen: Observed; p: Params }> {
       if (event.type === 'agent.assigned') seen.agents += 1;
     },
   });
-  const work =
+  const work: Promise<unknown> =
     p.entry === 'orchestrate'
-      ? tf.orchestrate('Build the thing', { strategy: p.strategy, failurePolicy: 'continue', retry: { maxRetries: 1 } })
+      ? tf.orchestrate('Build the thing', { strategy: p.strategy, failurePolicy: 'continue', retry: { maxAttempts: 2, baseDelayMs: 5 } })
       : tf.task('root job', 'Do the root job.', 'ann');
   await drive(clock, work.catch(() => undefined), 100_000);
   seen.endedAt = clock.now();

@@ -14,8 +14,8 @@ function slowTeam() {
   const script = teamScript({ plans: { bikes: [{ id: 'fast' }, { id: 'slow' }] } });
   const provider = scriptedModel({
     clock,
-    replies: (request, index) => {
-      const reply = script(request, index);
+    replies: async (request, index) => {
+      const reply = await script(request, index);
       const text = typeof reply === 'string' ? reply : (reply.text ?? '');
       const prompt = request.messages.map((m) => m.content).join('\n');
       const latencyMs = /Work on slow/.test(prompt) ? 1500 : /Work on fast/.test(prompt) ? 100 : 10;
