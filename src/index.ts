@@ -365,6 +365,7 @@ export {
   StructuredOutputError,
   RefusalError,
   TruncatedOutputError,
+  EmptyOutputError,
   ERROR_CODES,
   isErrorCode,
   isStop,

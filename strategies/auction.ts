@@ -2,7 +2,7 @@ import type { AgentMatch, AgentRunResult } from '../src/agents/types.js';
 import type { Model } from '../src/model/types.js';
 import type { Strategy } from './strategy.js';
 import { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
-import { clearAuction, reputationWeight, type Clearing, type RankedBid } from './clearing.js';
+import { clearAuction, reputationWeight, settlePayment, type Clearing, type PaymentRule, type RankedBid } from './clearing.js';
 import { errorMessage } from '../src/errors/error-info.js';
 import { decide, isNoFault, numberOption, requireCandidates, taskCapabilities, taskPrompt } from './common.js';
 import { AuctionNoSaleError, StrategyOptionError, StrategyValueError } from './errors.js';
@@ -11,8 +11,18 @@ import type { PromptOverrides } from './prompts.js';
 import { reputationRecorder, reputationStore, type OutcomeRecord } from './reputation.js';
 
 export interface AuctionOptions {
-  /** Highest effective bid the buyer accepts; no bid at or under it means no sale. Default: no reserve. */
+  /**
+   * The most the buyer pays for the task done in full, in cost units. A bid whose ask is over it
+   * cannot win (the ask is `cost / confidence` under performance pay, `cost` under fixed pay), and the
+   * price never exceeds it. No bid within it means no sale. Default: no reserve.
+   */
   readonly reserve?: number;
+  /**
+   * How the winner is paid: `'performance'` (default), `price × quality` once the work is graded, so
+   * a claimed confidence is paid for by results; or `'fixed'`, the price whatever the result, with
+   * claimed confidence ignored (it cannot be checked). See {@link PaymentRule}.
+   */
+  readonly payment?: PaymentRule;
   /** What happens on no sale: `'fail'` (default) throws AuctionNoSaleError; `'best-match'` gives the task to the best-matched agent, unpaid. */
   readonly onNoSale?: 'fail' | 'best-match';
   /** `'model'` (default): each agent's model bids in a short structured call; `'deterministic'`: no model call; or your own bidder. */
@@ -33,7 +43,9 @@ export interface AuctionOptions {
 /** What the auction decided, as recorded in `CoordinationResult.decision` and the `strategy.decision` event. */
 export type AuctionDecision = {
   readonly strategy: 'auction';
+  /** The most the buyer pays for the task done in full, in cost units (null: none). */
   readonly reserve: number | null;
+  readonly paymentRule: PaymentRule;
   /** Every valid bid, best first. */
   readonly bids: readonly (RankedBid & { readonly rationale: string | null; readonly record: OutcomeRecord })[];
   readonly invalidBids: readonly { readonly agent: string; readonly error: string }[];
@@ -42,15 +54,15 @@ export type AuctionDecision = {
   readonly winningBid: number | null;
   /** The effective bid the winner had to beat: the runner-up's, capped by the reserve. */
   readonly threshold: number | null;
-  /** What the winner is paid, in its cost units: the highest cost at which it would still have won. */
+  /** What the winner is paid for the task done in full, in its cost units: the highest ask with which it would still have won. */
   readonly price: number | null;
   readonly runnerUp: string | null;
   /** The agent that did the task (absent when nothing was sold and `onNoSale` is `'fail'`). */
   readonly assigned?: string;
   readonly outcome?: 'no-sale';
   readonly fallback?: 'best-match';
-  /** Performance-based payment: `paid = price × quality` once the work is graded. */
-  readonly payment?: { readonly price: number; readonly quality: number | null; readonly paid: number | null } | null;
+  /** The payment: `paid = price × quality` (performance) or `price` (fixed) once the work is graded (null: not graded yet). */
+  readonly payment?: { readonly rule: PaymentRule; readonly price: number; readonly quality: number | null; readonly paid: number | null } | null;
   readonly assessment?: Assessment | null;
   /** The winner's run failed with this message. */
   readonly error?: string;
@@ -67,9 +79,11 @@ export const AUCTION_DEFAULTS = Object.freeze({ maxBidders: 5, exploration: 0.5 
 
 /**
  * Sealed-bid second-price (Vickrey) procurement auction. Capable agents bid a cost and a confidence;
- * the buyer divides each bid by the bidder's reputation weight and confidence; the lowest effective
- * bid wins and is paid the runner-up's price (in the winner's cost units); after the task the outcome
- * grades the payment and updates the winner's reputation, which weighs its later bids.
+ * each bid asks cost / confidence for the task done in full (performance pay), which the buyer
+ * divides by the bidder's reputation weight; the lowest effective bid within the reserve wins and is
+ * paid the highest ask with which it would still have won, times the quality of its work. Asking
+ * one's true cost and stating one's true confidence is a best response. The outcome also updates the
+ * winner's reputation, which weighs its later bids.
  *
  * @example
  * const strategy = auction({ reserve: 5, bidder: 'deterministic' });
@@ -78,6 +92,9 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
   const reserve = numberOption(NAME, 'reserve', options.reserve, Number.POSITIVE_INFINITY, { min: 0 });
   const maxBidders = numberOption(NAME, 'maxBidders', options.maxBidders, AUCTION_DEFAULTS.maxBidders, { min: 1, integer: true });
   const exploration = numberOption(NAME, 'exploration', options.exploration, AUCTION_DEFAULTS.exploration, { min: 0 });
+  const paymentRule: PaymentRule = options.payment ?? 'performance';
+  if (paymentRule !== 'performance' && paymentRule !== 'fixed')
+    throw new StrategyOptionError(NAME, 'payment', `must be 'performance' or 'fixed' (got ${String(paymentRule)})`);
   const onNoSale = options.onNoSale ?? 'fail';
   if (onNoSale !== 'fail' && onNoSale !== 'best-match') throw new StrategyOptionError(NAME, 'onNoSale', `must be 'fail' or 'best-match' (got ${String(onNoSale)})`);
   const bidder: Bidder =
@@ -113,11 +130,12 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
           confidence: offer.confidence,
           weight: reputationWeight(records.get(match.agent.name)!, total, exploration),
         })),
-        { reserve },
+        { reserve, payment: paymentRule },
       );
       const base = {
         strategy: 'auction' as const,
         reserve: Number.isFinite(reserve) ? reserve : null,
+        paymentRule,
         bids: clearing.ranked.map((b) => ({ ...b, rationale: offers.find((o) => o.match.agent.name === b.agent)?.offer.rationale ?? null, record: records.get(b.agent)! })),
         invalidBids,
         sold: clearing.sold,
@@ -133,7 +151,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
       else if (onNoSale === 'best-match') chosen = context.candidates[0]!;
       else {
         decide(context, { output: '', agents: [], runs: [], decision: { ...base, outcome: 'no-sale' } satisfies AuctionDecision });
-        throw new AuctionNoSaleError(context.task.id, reserve, clearing.ranked[0]?.effective);
+        throw new AuctionNoSaleError(context.task.id, reserve, clearing.ranked.length > 0 ? Math.min(...clearing.ranked.map((b) => b.ask)) : undefined);
       }
 
       let run: AgentRunResult;
@@ -159,7 +177,7 @@ export function auction(options: AuctionOptions = {}): AuctionStrategy {
           assigned: chosen.agent.name,
           ...(clearing.sold ? {} : { fallback: 'best-match' as const }),
           payment: clearing.sold
-            ? { price: clearing.price!, quality: graded?.score ?? null, paid: graded ? clearing.price! * graded.score : null }
+            ? { rule: paymentRule, price: clearing.price!, quality: graded?.score ?? null, paid: graded ? settlePayment(clearing.price!, graded.score, paymentRule) : null }
             : null,
           assessment: graded ?? null,
         } satisfies AuctionDecision,

@@ -12,14 +12,28 @@ export interface Bid {
   readonly weight?: number;
 }
 
+/**
+ * How the winner is paid, in its cost units:
+ * - `'performance'` (default): `price × quality` once its work is graded (quality 0..1), so claimed
+ *   confidence is paid for by results. Bids rank by `cost / (weight × confidence)`.
+ * - `'fixed'`: `price`, whatever the result. Claimed confidence cannot be checked, so it is ignored:
+ *   bids rank by `cost / weight`.
+ * Either way asking one's true cost, and stating one's true confidence, is a best response.
+ */
+export type PaymentRule = 'performance' | 'fixed';
+
 /** A bid as ranked by the clearing. */
 export interface RankedBid {
   readonly agent: string;
   readonly cost: number;
   readonly confidence: number;
   readonly weight: number;
-  /** cost / (weight × confidence): the price adjusted for the risk of failure. Lower wins. */
+  /** What the bid asks for the task done in full, in cost units: cost / confidence (performance pay) or cost (fixed pay). */
+  readonly ask: number;
+  /** ask / weight: the ask as the buyer values it. Lower wins. */
   readonly effective: number;
+  /** Whether the ask is at or under the reserve (bids over it cannot win). */
+  readonly withinReserve: boolean;
 }
 
 export interface Clearing {
@@ -29,41 +43,52 @@ export interface Clearing {
   /** The winner's effective bid. */
   readonly winningBid: number | undefined;
   /**
-   * The effective bid the winner had to beat: the runner-up's, capped by the reserve; the reserve for
-   * a lone bidder; a lone bidder's own effective bid when there is no reserve.
+   * The effective bid the winner had to beat: the runner-up's among the bids within the reserve,
+   * capped by the reserve as the winner's effective bid (reserve / weight); a lone bidder's own
+   * effective bid when there is no reserve.
    */
   readonly threshold: number | undefined;
   /**
-   * What the winner is paid, in its own cost units: the highest cost it could have asked and still
-   * won, `threshold × weight × confidence`. With equal weights and confidences that is the runner-up's
-   * cost; in general it is the runner-up's price as the buyer values the winner's work.
+   * What the winner is paid for the task done in full, in its cost units: the highest ask with which
+   * it would still have won, `threshold × weight`, never above the reserve. With equal weights that is
+   * the runner-up's ask. It does not depend on the winner's own bid.
    */
   readonly price: number | undefined;
   readonly runnerUp: string | undefined;
   readonly reserve: number;
-  /** Every bid, best first (ties: higher weight, then higher confidence, then bid order). */
+  readonly payment: PaymentRule;
+  /** Every bid: those within the reserve first, each group best first (ties: higher weight, then higher confidence, then bid order). */
   readonly ranked: readonly RankedBid[];
 }
 
-/** cost / (weight × confidence). */
-export function effectiveBid(bid: Bid): number {
-  return bid.cost / ((bid.weight ?? 1) * (bid.confidence ?? 1));
+/** cost / (weight × confidence) under performance pay, cost / weight under fixed pay. */
+export function effectiveBid(bid: Bid, payment: PaymentRule = 'performance'): number {
+  return askOf(bid.cost, bid.confidence ?? 1, payment) / (bid.weight ?? 1);
+}
+
+function askOf(cost: number, confidence: number, payment: PaymentRule): number {
+  return payment === 'performance' ? cost / confidence : cost;
 }
 
 /**
- * Clears a sealed-bid, second-price (Vickrey) procurement auction scored by effective bid
- * (`cost / (weight × confidence)`): the lowest effective bid wins and is paid the highest cost at which
- * it would still have won (the runner-up's effective bid, capped by the reserve, turned back into the
- * winner's cost units). The price does not depend on the winner's own bid, so asking one's true cost
- * is the best strategy. No bid at or under `reserve` (default: none) means no sale. Pure.
+ * Clears a sealed-bid, second-price (Vickrey) procurement auction. Each bid asks a price for the task
+ * done in full (`cost / confidence` under performance pay, `cost` under fixed pay); the buyer divides
+ * it by the bidder's reputation weight (the effective bid). Among the bids whose ask is at or under
+ * `reserve` (the most the buyer pays for the task, in cost units; default: no limit), the lowest
+ * effective bid wins and is paid the highest ask with which it would still have won: the runner-up's
+ * effective bid × its own weight, capped by the reserve. The price does not depend on the winner's
+ * own bid, so asking one's true cost (and, under performance pay, stating one's true confidence) is a
+ * best response. No bid within the reserve means no sale. Pure.
  *
  * @example
  * clearAuction([{ agent: 'a', cost: 3 }, { agent: 'b', cost: 5 }], { reserve: 10 })
  * // → { sold: true, winner: 'a', winningBid: 3, threshold: 5, price: 5, runnerUp: 'b', ... }
  */
-export function clearAuction(bids: readonly Bid[], options: { readonly reserve?: number } = {}): Clearing {
+export function clearAuction(bids: readonly Bid[], options: { readonly reserve?: number; readonly payment?: PaymentRule } = {}): Clearing {
   const reserve = options.reserve ?? Number.POSITIVE_INFINITY;
+  const payment = options.payment ?? 'performance';
   if (!(reserve >= 0)) throw new RangeError(`clearAuction: reserve must be >= 0, got ${reserve}`);
+  if (payment !== 'performance' && payment !== 'fixed') throw new RangeError(`clearAuction: payment must be 'performance' or 'fixed', got ${String(payment)}`);
   const seen = new Set<string>();
   const ranked = bids
     .map((bid, index) => {
@@ -74,18 +99,36 @@ export function clearAuction(bids: readonly Bid[], options: { readonly reserve?:
       if (!(Number.isFinite(bid.cost) && bid.cost >= 0)) throw new RangeError(`clearAuction: bid of "${bid.agent}" has cost ${bid.cost}; costs must be finite and >= 0`);
       if (!(confidence > 0 && confidence <= 1)) throw new RangeError(`clearAuction: bid of "${bid.agent}" has confidence ${confidence}; it must be in (0, 1]`);
       if (!(Number.isFinite(weight) && weight > 0)) throw new RangeError(`clearAuction: bid of "${bid.agent}" has weight ${weight}; it must be finite and > 0`);
-      return { index, bid: { agent: bid.agent, cost: bid.cost, confidence, weight, effective: effectiveBid({ ...bid, confidence, weight }) } };
+      const ask = askOf(bid.cost, confidence, payment);
+      return { index, bid: { agent: bid.agent, cost: bid.cost, confidence, weight, ask, effective: ask / weight, withinReserve: ask <= reserve } };
     })
-    .sort((a, b) => a.bid.effective - b.bid.effective || b.bid.weight - a.bid.weight || b.bid.confidence - a.bid.confidence || a.index - b.index)
-    .map((entry) => entry.bid);
+    .sort(
+      (a, b) =>
+        Number(b.bid.withinReserve) - Number(a.bid.withinReserve) ||
+        a.bid.effective - b.bid.effective ||
+        b.bid.weight - a.bid.weight ||
+        b.bid.confidence - a.bid.confidence ||
+        a.index - b.index,
+    )
+    .map((entry): RankedBid => entry.bid);
   const first = ranked[0];
-  if (first === undefined || first.effective > reserve)
-    return { sold: false, winner: undefined, winningBid: undefined, threshold: undefined, price: undefined, runnerUp: undefined, reserve, ranked };
-  const second = ranked[1];
-  const threshold = second !== undefined ? Math.min(second.effective, reserve) : Number.isFinite(reserve) ? reserve : first.effective;
-  // A lone bidder without a reserve is paid exactly its cost (threshold × weight × confidence = cost).
-  const price = second === undefined && !Number.isFinite(reserve) ? first.cost : threshold * first.weight * first.confidence;
-  return { sold: true, winner: first.agent, winningBid: first.effective, threshold, price, runnerUp: second?.agent, reserve, ranked };
+  if (first === undefined || !first.withinReserve)
+    return { sold: false, winner: undefined, winningBid: undefined, threshold: undefined, price: undefined, runnerUp: undefined, reserve, payment, ranked };
+  const second = ranked[1]?.withinReserve ? ranked[1] : undefined;
+  // The winner keeps winning while its effective bid stays under the runner-up's and its ask under the reserve.
+  const cap = reserve / first.weight;
+  const threshold = second !== undefined ? Math.min(second.effective, cap) : Number.isFinite(reserve) ? cap : first.effective;
+  const price = Math.min(threshold * first.weight, reserve);
+  return { sold: true, winner: first.agent, winningBid: first.effective, threshold, price, runnerUp: second?.agent, reserve, payment, ranked };
+}
+
+/**
+ * What the winner is paid once its work is graded: `price × quality` under performance pay, `price`
+ * under fixed pay. A quality outside [0, 1] is a RangeError.
+ */
+export function settlePayment(price: number, quality: number, payment: PaymentRule = 'performance'): number {
+  if (!(quality >= 0 && quality <= 1)) throw new RangeError(`settlePayment: quality must be in [0, 1], got ${quality}`);
+  return payment === 'performance' ? price * quality : price;
 }
 
 /**

@@ -15,9 +15,10 @@ import { DEFAULT_QUORUM, tally, type Ballot, type TallyResult } from './tally.js
 
 /**
  * How much a vote counts:
- * - `'reputation'` (default): log-odds of the agent's measured accuracy on the task's capabilities,
- *   with a Beta prior centred on its declared priority (so an agent with no record still counts);
- * - `'priority'`: log-odds of the accuracy its declared priority implies;
+ * - `'reputation'` (default): the optimal weight ln((c − 1) p / (1 − p)) for the agent's measured
+ *   accuracy p on the task's capabilities among c possible answers (`choices`), with a Beta prior
+ *   centred on its declared priority (so an agent with no record still counts);
+ * - `'priority'`: the same weight for the accuracy its declared priority implies;
  * - `'equal'`: one agent, one vote (simple majority);
  * - a function of the agent and task returning a non-negative weight.
  */
@@ -26,7 +27,10 @@ export type ConsensusWeighting = 'reputation' | 'priority' | 'equal' | ((agent: 
 export interface ConsensusOptions {
   /** How many capable agents answer (the best-matched first). Default 3. */
   readonly k?: number;
-  /** Share of the total weight an answer needs. Default 0.67 (so 2 of 3 equal votes, 0.667, fall short). */
+  /**
+   * Share of the total weight an answer needs, above one half (so two answers can never both hold it).
+   * Default 0.67 (so 2 of 3 equal votes, 0.667, fall short).
+   */
   readonly quorum?: number;
   /**
    * Most re-vote rounds after a missed quorum, agents seeing the competing answers and reasons.
@@ -45,12 +49,19 @@ export interface ConsensusOptions {
   /** Model for the judge (grouping, and `assess: 'judge'`). Default the runtime's synthesizer model. */
   readonly judgeModel?: Model;
   /**
-   * How reputations learn. `'agreement'` (default): when the quorum is reached, voters whose first
-   * answer was the winning one score a success and the others a failure (nothing is learned about
-   * the answers when it is not reached). Or any `AssessOption`, applied to each voter's answer.
-   * Either way, an agent whose run failed (not by cancellation or a budget) scores a failure.
+   * How reputations learn: only from outcomes that do not come from the vote itself, since a group
+   * that wins a vote would otherwise raise its own weight. `'external'` (default): the strategy
+   * records nothing; report what turned out right with `recordOutcome` (a check, an eval, a later
+   * task's success, a user's verdict). `'judge'`, `'finish'` or a function grade each voter's own
+   * answer right after the vote; with these, an agent whose run failed (not by cancellation or a
+   * budget) also scores a failure. (`'agreement'`, the old default, is refused.)
    */
-  readonly assess?: 'agreement' | AssessOption;
+  readonly assess?: AssessOption;
+  /**
+   * How many answers the question allows (2 for yes/no), an integer >= 2: the `c` of the weight
+   * ln((c − 1) p / (1 − p)). Default: the number of distinct answers given, at least 2.
+   */
+  readonly choices?: number;
   /** Store namespace of the reputations. Default `reputation` (shared with the auction). */
   readonly namespace?: string;
   readonly prompts?: PromptOverrides;
@@ -72,6 +83,8 @@ export type ConsensusDecision = {
   readonly quorum: number;
   readonly weighting: 'reputation' | 'priority' | 'equal' | 'custom';
   readonly grouping: 'exact' | 'judge';
+  /** How many answers the weights assumed possible (`choices`, or the distinct answers given, at least 2). */
+  readonly choices: number;
   readonly voters: readonly { readonly agent: string; readonly weight: number; readonly accuracy: number; readonly record: OutcomeRecord }[];
   readonly options: readonly AnswerOption[];
   /** Every vote round: round 1 is the independent answers, later rounds are conflict rounds (re-votes). */
@@ -83,6 +96,8 @@ export type ConsensusDecision = {
   /** The agent whose answer is the output. */
   readonly author: string;
   readonly fallback?: 'weighted-plurality';
+  /** Options tied for the most weight (and voters) when no quorum was reached; the winner was drawn among them at random. */
+  readonly tie?: readonly string[];
   readonly failures: readonly { readonly agent: string; readonly error: string }[];
   readonly invalidVotes: readonly { readonly round: number; readonly agent: string; readonly error: string }[];
   /** Outcomes recorded into reputations by this task. */
@@ -94,11 +109,14 @@ export interface ConsensusStrategy extends Strategy, OutcomeRecorder {
   readonly name: 'consensus';
 }
 
-/** The vote weight of an agent with `record` on the task, under `weighting`. */
-export function expertiseWeight(agent: AgentDefinition, task: TaskSpec, record: OutcomeRecord, weighting: ConsensusWeighting): number {
+/**
+ * The vote weight of an agent with `record` on the task, under `weighting`, when the question allows
+ * `choices` answers (default 2).
+ */
+export function expertiseWeight(agent: AgentDefinition, task: TaskSpec, record: OutcomeRecord, weighting: ConsensusWeighting, choices = 2): number {
   if (weighting === 'equal') return 1;
-  if (weighting === 'priority') return logOddsWeight(PRIORITY_PRIOR_MEAN[agent.priority ?? 'medium']);
-  if (weighting === 'reputation') return logOddsWeight(accuracy(record, priorFor(agent.priority)));
+  if (weighting === 'priority') return logOddsWeight(PRIORITY_PRIOR_MEAN[agent.priority ?? 'medium'], undefined, choices);
+  if (weighting === 'reputation') return logOddsWeight(accuracy(record, priorFor(agent.priority)), undefined, choices);
   const weight = weighting(agent, task);
   if (!(Number.isFinite(weight) && weight >= 0))
     throw new StrategyOptionError('consensus', 'weighting', `returned ${weight} for agent "${agent.name}"; weights must be finite and >= 0`);
@@ -113,18 +131,26 @@ const NAME = 'consensus';
  * conflict rounds (re-votes) until a convergence detector sees the ballots stop moving, agree or
  * cycle, or `conflictRounds` is reached; else the answer with the most expertise behind it
  * (`consensus: false`). The rounds go out as `convergence.round` / `convergence.stopped` events.
+ * Weights learn only from outcomes that do not come from the vote (see `assess`).
  *
  * @example
  * const strategy = consensus({ k: 5, quorum: 0.6 });
  */
 export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
   const k = numberOption(NAME, 'k', options.k, 3, { min: 1, integer: true });
-  const quorum = numberOption(NAME, 'quorum', options.quorum, DEFAULT_QUORUM, { min: 0, minExclusive: true, max: 1 });
+  const quorum = numberOption(NAME, 'quorum', options.quorum, DEFAULT_QUORUM, { min: 0.5, minExclusive: true, max: 1 });
   const conflictRounds = numberOption(NAME, 'conflictRounds', options.conflictRounds, 1, { min: 0, max: 5, integer: true });
   const shortChars = numberOption(NAME, 'shortAnswerChars', options.shortAnswerChars, SHORT_ANSWER_CHARS, { min: 1 });
   const weighting = options.weighting ?? 'reputation';
   const grouping = options.grouping ?? 'auto';
-  const assess = options.assess ?? 'agreement';
+  const assess = options.assess ?? 'external';
+  if ((assess as string) === 'agreement')
+    throw new StrategyOptionError(
+      NAME,
+      'assess',
+      "'agreement' is no longer accepted: agreeing with the vote is not an outcome, and a group that wins the vote would raise its own weight; use 'judge', a check function, or recordOutcome (the default, 'external')",
+    );
+  const fixedChoices = options.choices === undefined ? undefined : numberOption(NAME, 'choices', options.choices, 2, { min: 2, integer: true });
   const namespace = options.namespace ?? 'reputation';
 
   return {
@@ -137,12 +163,7 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
       const reputations = reputationStore(context.store, namespace);
       const voters = context.candidates.slice(0, k).map((match) => {
         const record = reputations.get(match.agent.name, capabilities);
-        return {
-          agent: match.agent,
-          record,
-          accuracy: accuracy(record, priorFor(match.agent.priority)),
-          weight: expertiseWeight(match.agent, task, record, weighting),
-        };
+        return { agent: match.agent, record, accuracy: accuracy(record, priorFor(match.agent.priority)) };
       });
 
       // Round 1: independent answers.
@@ -168,7 +189,10 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
       const optionsList: AnswerOption[] = useJudge
         ? await groupWithJudge(options.judgeModel ?? context.judgeModel, answers, task, { signal: context.signal, prompts: options.prompts })
         : groupExact(answers);
-      const answering = voters.filter((v) => answers.some((a) => a.agent === v.agent.name));
+      // The weights need the number of possible answers, known once the answers are grouped.
+      const choices = fixedChoices ?? Math.max(2, optionsList.length);
+      const weighted = voters.map((v) => ({ ...v, weight: expertiseWeight(v.agent, task, v.record, weighting, choices) }));
+      const answering = weighted.filter((v) => answers.some((a) => a.agent === v.agent.name));
       const initialChoice = new Map(optionsList.flatMap((o) => o.members.map((m) => [m, o.id] as const)));
       let choice = new Map(initialChoice);
       const reasons = new Map<string, string>();
@@ -238,8 +262,11 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
         converged.reason === 'agreement' ? 'agreement' : result.reached ? 'quorum' : (converged.reason ?? 'agreement');
 
       // No quorum: the option with the most expertise behind it (weighted plurality). With one
-      // dominant expert that is the expert's answer; it is the best guess the weights support.
-      const chosen = result.winner ?? result.options[0]!.option;
+      // dominant expert that is the expert's answer; it is the best guess the weights support. A dead
+      // heat (same weight, same number of voters) is drawn at random, never settled by ballot order.
+      const leader = result.options[0]!;
+      const tie = result.reached ? [] : result.options.filter((o) => o.weight === leader.weight && o.voters.length === leader.voters.length).map((o) => o.option);
+      const chosen = result.winner ?? (tie.length > 1 ? tie[Math.min(tie.length - 1, Math.floor(context.random.next() * tie.length))]! : leader.option);
       const chosenOption = optionsList.find((o) => o.id === chosen)!;
       // The output is the answer of the weightiest agent whose own first answer is in the chosen option.
       const author = answering
@@ -258,13 +285,15 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
           quorum,
           weighting: typeof weighting === 'function' ? ('custom' as const) : weighting,
           grouping: useJudge ? ('judge' as const) : ('exact' as const),
-          voters: voters.map((v) => ({ agent: v.agent.name, weight: v.weight, accuracy: v.accuracy, record: v.record })),
+          choices,
+          voters: weighted.map((v) => ({ agent: v.agent.name, weight: v.weight, accuracy: v.accuracy, record: v.record })),
           options: optionsList.map((o) => ({ id: o.id, label: o.label, members: o.members })),
           rounds,
           convergence: { reason: stopReason, rounds: rounds.length },
           winner: chosen,
           author: author.agent.name,
           ...(result.reached ? {} : { fallback: 'weighted-plurality' as const }),
+          ...(tie.length > 1 ? { tie } : {}),
           failures,
           invalidVotes,
           learned,
@@ -273,19 +302,14 @@ export function consensus(options: ConsensusOptions = {}): ConsensusStrategy {
 
       async function learn(): Promise<{ agent: string; score: number }[]> {
         if (assess === 'external') return [];
+        // Each voter's own answer is graded on its own: whether it agreed with the others never counts.
         const scores: { agent: string; score: number }[] = failures.map((f) => ({ agent: f.agent, score: 0 }));
-        if (assess === 'agreement') {
-          // Without a quorum nobody is known to be right; an agent whose run failed still failed.
-          if (result.reached)
-            for (const a of answers) scores.push({ agent: a.agent, score: initialChoice.get(a.agent) === result.winner ? 1 : 0 });
-        } else {
-          for (const run of runs) {
-            const graded = await assessRun(assess, { output: run.output, agent: run.agent, run, context }, {
-              ...(options.judgeModel ? { judgeModel: options.judgeModel } : {}),
-              ...(options.prompts ? { prompts: options.prompts } : {}),
-            });
-            if (graded) scores.push({ agent: run.agent, score: graded.score });
-          }
+        for (const run of runs) {
+          const graded = await assessRun(assess, { output: run.output, agent: run.agent, run, context }, {
+            ...(options.judgeModel ? { judgeModel: options.judgeModel } : {}),
+            ...(options.prompts ? { prompts: options.prompts } : {}),
+          });
+          if (graded) scores.push({ agent: run.agent, score: graded.score });
         }
         for (const s of scores) reputations.record(s.agent, capabilities, s.score);
         return scores;

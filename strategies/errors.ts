@@ -29,17 +29,17 @@ export class NoCandidatesError extends TaskforceError {
   }
 }
 
-/** A sealed-bid auction had no bid at or under the reserve price, and `onNoSale` is `'fail'`. */
+/** A sealed-bid auction had no bid whose ask is at or under the reserve price, and `onNoSale` is `'fail'`. */
 export class AuctionNoSaleError extends TaskforceError {
   readonly taskId: string;
   readonly reserve: number;
-  /** The lowest effective bid received, if any bid was valid. */
+  /** The lowest ask received (cost / confidence under performance pay, cost under fixed pay), if any bid was valid. */
   readonly lowestBid: number | undefined;
   constructor(taskId: string, reserve: number, lowestBid: number | undefined) {
     super(
       'AUCTION_NO_SALE',
       `auction for task "${taskId}": no bid at or under the reserve price ${reserve}` +
-        (lowestBid === undefined ? ' (no valid bids)' : ` (lowest effective bid ${round(lowestBid)})`) +
+        (lowestBid === undefined ? ' (no valid bids)' : ` (lowest ask ${round(lowestBid)})`) +
         `; raise "reserve" or set onNoSale: 'best-match'`,
     );
     this.taskId = taskId;

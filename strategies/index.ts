@@ -49,9 +49,27 @@ export { stigmergy, STIGMERGY_DEFAULTS, type StigmergyOptions, type StigmergyStr
 export { tally, DEFAULT_QUORUM, type Ballot, type OptionTally, type TallyResult } from './tally.js';
 export { normaliseAnswer, isShortAnswer, groupExact, groupWithJudge, type Answer, type AnswerOption } from './answer-options.js';
 export { selectLeader, balance, capabilityCoverage, type LeaderCandidate, type WorkItem, type Worker, type Balanced } from './hierarchy-rules.js';
-export { clearAuction, effectiveBid, reputationWeight, type Bid, type RankedBid, type Clearing } from './clearing.js';
+export { clearAuction, effectiveBid, reputationWeight, settlePayment, type Bid, type RankedBid, type Clearing, type PaymentRule } from './clearing.js';
 export { deterministicBidder, modelBidder, type Bidder, type Offer } from './bidding.js';
-export { choose, evaporate, deposit, seed, maxMinBounds, updateTrails, type UpdateParams, type Trails, type PheromoneBounds, type ChoiceCandidate, type ChooseParams, type Choice } from './pheromone.js';
+export {
+  choose,
+  draw,
+  pickProbabilities,
+  evaporate,
+  deposit,
+  seed,
+  maxMinBounds,
+  updateTrails,
+  NO_TRAIL,
+  DEFAULT_TRAIL_PRIOR,
+  type UpdateParams,
+  type Trail,
+  type Trails,
+  type PheromoneBounds,
+  type ChoiceCandidate,
+  type ChooseParams,
+  type Choice,
+} from './pheromone.js';
 export { trailStore, type TrailStore } from './trail-store.js';
 export {
   reputationStore,

@@ -32,9 +32,12 @@ export const PRIORITY_PRIOR_MEAN: Readonly<Record<AgentPriority, number>> = Obje
 
 /**
  * The prior for an agent that declares `priority`: a Beta prior with that mean, worth `strength`
- * pseudo-observations, so a few real outcomes outweigh the declaration.
+ * pseudo-observations (default 2), so a few real outcomes outweigh the declaration. A strength that
+ * is not a finite number above 0 is a RangeError naming it: a prior worth nothing has no mean.
  */
 export function priorFor(priority: AgentPriority | undefined, strength = 2): BetaPrior {
+  if (!(Number.isFinite(strength) && strength > 0))
+    throw new RangeError(`priorFor: strength must be a finite number > 0 (the pseudo-outcomes the prior is worth), got ${String(strength)}`);
   const mean = PRIORITY_PRIOR_MEAN[priority ?? 'medium'];
   return { alpha: mean * strength, beta: (1 - mean) * strength };
 }
@@ -46,19 +49,42 @@ export function withOutcome(record: OutcomeRecord, success: number | boolean): O
   return { successes: record.successes + s, failures: record.failures + (1 - s) };
 }
 
-/** Posterior mean success rate: (successes + alpha) / (outcomes + alpha + beta). */
+/**
+ * Posterior mean success rate: (successes + alpha) / (outcomes + alpha + beta). A record or prior with
+ * a negative or non-finite count, or no outcomes under a prior worth nothing (Beta(0, 0)), is a
+ * RangeError naming it instead of a NaN.
+ */
 export function accuracy(record: OutcomeRecord, prior: BetaPrior = LAPLACE_PRIOR): number {
-  return (record.successes + prior.alpha) / (record.successes + record.failures + prior.alpha + prior.beta);
+  const count = (name: string, value: number) => {
+    if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`accuracy: ${name} must be a finite number >= 0, got ${String(value)}`);
+  };
+  count('record.successes', record.successes);
+  count('record.failures', record.failures);
+  count('prior.alpha', prior.alpha);
+  count('prior.beta', prior.beta);
+  const total = record.successes + record.failures + prior.alpha + prior.beta;
+  if (total === 0) throw new RangeError('accuracy: no outcomes and a prior of strength 0 (Beta(0, 0)) give no estimate; use a prior with alpha + beta > 0');
+  return (record.successes + prior.alpha) / total;
 }
 
 /**
- * The log-odds ln(p / (1 - p)): the optimal vote weight for independent voters of accuracy p
- * (Nitzan & Paroush 1982). Voters at or below chance get `floor` (default 0.01), never a negative
- * weight, so a bad record mutes a voter instead of turning its vote into a vote against.
+ * The optimal vote weight of an independent voter of accuracy p among `choices` possible answers
+ * whose errors spread evenly over the wrong ones: ln((choices − 1) p / (1 − p)) (Nitzan & Paroush
+ * 1982; for two choices the log-odds ln(p / (1 − p))). A voter at or below chance (p <= 1 / choices)
+ * gets `floor` (default 0.01), never a negative weight, so a bad record mutes a voter instead of
+ * turning its vote into a vote against. p is clamped to [1e-6, 1 − 1e-6]. A p that is not a number in
+ * [0, 1], a negative or non-finite floor, or fewer than 2 choices is a RangeError naming it.
+ *
+ * @example
+ * logOddsWeight(0.8); // ln 4 = 1.386
+ * logOddsWeight(0.8, 0.01, 3); // ln 8 = 2.079: among three answers, two wrong voters agree less often
  */
-export function logOddsWeight(p: number, floor = 0.01): number {
+export function logOddsWeight(p: number, floor = 0.01, choices = 2): number {
+  if (!(typeof p === 'number' && p >= 0 && p <= 1)) throw new RangeError(`logOddsWeight: p must be a probability in [0, 1], got ${String(p)}`);
+  if (!(Number.isFinite(floor) && floor >= 0)) throw new RangeError(`logOddsWeight: floor must be a finite number >= 0, got ${String(floor)}`);
+  if (!(Number.isInteger(choices) && choices >= 2)) throw new RangeError(`logOddsWeight: choices must be an integer >= 2, got ${String(choices)}`);
   const clamped = Math.min(Math.max(p, 1e-6), 1 - 1e-6);
-  return Math.max(floor, Math.log(clamped / (1 - clamped)));
+  return Math.max(floor, Math.log(((choices - 1) * clamped) / (1 - clamped)));
 }
 
 /** Adds records. */

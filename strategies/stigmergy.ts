@@ -5,29 +5,27 @@ import { errorMessage } from '../src/errors/error-info.js';
 import { decide, isNoFault, numberOption, requireCandidates, taskKind, taskPrompt } from './common.js';
 import { StrategyOptionError } from './errors.js';
 import { assessRun, reportedScore, type Assessment, type AssessOption, type OutcomeRecorder, type StoreHolder } from './outcome.js';
-import { choose, maxMinBounds, seed, updateTrails, type PheromoneBounds, type Trails } from './pheromone.js';
+import { choose, DEFAULT_TRAIL_PRIOR, seed, updateTrails, type Trail, type Trails } from './pheromone.js';
 import type { PromptOverrides } from './prompts.js';
 import { trailStore } from './trail-store.js';
 
 export interface StigmergyOptions {
-  /** Share of a trail that evaporates after each task of its kind. Default 0.1. */
+  /**
+   * Share of an agent's trail on a kind that evaporates each time it lays a new outcome there, in
+   * (0, 1]. Default 0.04: a trail holds about reinforcement / evaporation = 25 recent outcomes, so the
+   * colony notices within a few dozen tasks when its favourite gets worse.
+   */
   readonly evaporation?: number;
-  /** Pheromone a fully successful task deposits (scaled by the outcome score). Default 2.0. */
+  /** Pheromone one outcome lays: `reinforcement × score` on the success trail, `reinforcement × (1 − score)` on the failure trail. Default 1. */
   readonly reinforcement?: number;
-  /** Weight of the pheromone in the choice. Default 1. */
+  /** Weight of the trail in the choice (> 0). Default 1. */
   readonly alpha?: number;
   /** Weight of the capability match in the choice. Default 2. */
   readonly beta?: number;
-  /**
-   * MAX-MIN trail bounds. Default: τ_max = reinforcement / evaporation, τ_min = 5% of τ_max.
-   * `false` turns them off (plain Ant System: trails may evaporate toward 0 and the colony can lock
-   * onto the first agent that did well enough).
-   */
-  readonly bounds?: PheromoneBounds | false;
-  /** Share of picks made uniformly at random. Default 0.05. */
+  /** The belief about an agent new to a kind of work, as pseudo-pheromone. Default { success: 1, failure: 1 }. */
+  readonly prior?: Trail;
+  /** Share of picks made uniformly at random, on top of the exploration the draws make by themselves. Default 0. */
   readonly exploration?: number;
-  /** Pheromone of an agent new to a kind of work. Default τ_max (optimistic start), or 1 without bounds. */
-  readonly initial?: number;
   /** How the chosen agent's work is graded. Default `'finish'`. */
   readonly assess?: AssessOption;
   /** Store namespace of the trails. Default `stigmergy`. */
@@ -42,13 +40,16 @@ export type StigmergyDecision = {
   readonly strategy: 'stigmergy';
   /** The kind of work: the task's capabilities, normalised and sorted, joined by `+` (`*` for none). */
   readonly kind: string;
-  /** Each candidate's pheromone when the pick was made. */
-  readonly pheromone: Readonly<Record<string, number>>;
+  /** Each candidate's trail (success and failure pheromone) when the pick was made. */
+  readonly pheromone: Readonly<Record<string, Trail>>;
+  /** Each candidate's believed success rate on the kind (the mean of its draw). */
+  readonly belief: Readonly<Record<string, number>>;
+  /** The probability each candidate had of being picked. */
   readonly probabilities: Readonly<Record<string, number>>;
   readonly pick: string;
   readonly assessment?: Assessment | null;
   /** The kind's trails after the update (null when nothing was learned). */
-  readonly after: Readonly<Record<string, number>> | null;
+  readonly after: Readonly<Record<string, Trail>> | null;
   /** The picked agent's run failed with this message. */
   readonly error?: string;
 };
@@ -61,32 +62,37 @@ export interface StigmergyStrategy extends Strategy, OutcomeRecorder {
 
 const NAME = 'stigmergy';
 
-/** The defaults of `stigmergy()`: evaporation 0.1, reinforcement 2.0, alpha 1, beta 2, exploration 0.05, τ_min = 5% of τ_max. */
-export const STIGMERGY_DEFAULTS = Object.freeze({ evaporation: 0.1, reinforcement: 2, alpha: 1, beta: 2, exploration: 0.05, minRatio: 0.05 });
+/** The defaults of `stigmergy()`: evaporation 0.04, reinforcement 1, alpha 1, beta 2, exploration 0, prior { success: 1, failure: 1 }. */
+export const STIGMERGY_DEFAULTS = Object.freeze({ evaporation: 0.04, reinforcement: 1, alpha: 1, beta: 2, exploration: 0, prior: DEFAULT_TRAIL_PRIOR });
 
 /**
- * Ant-colony coordination: each kind of work (the task's capabilities) has a pheromone trail per
- * agent; an agent is picked with probability ∝ pheromone^α × match^β; after the task the trail
- * evaporates and the agent deposits pheromone in proportion to its success. Trails live in the
- * runtime store, so with a file store the colony keeps learning across runs.
+ * Ant-colony coordination: each kind of work (the task's capabilities) has a trail per agent, laid by
+ * its outcomes: success pheromone for what went well, failure pheromone for what did not, both
+ * evaporating as newer outcomes are laid. An agent is picked with the probability that it is the best
+ * for the work given the trails and its capability match (each agent draws a success rate from its
+ * trail, the best draw times match^β wins: Thompson sampling), so the colony explores while its trails
+ * are thin and settles on the best agent as they fill, and moves off an agent whose trail turns to
+ * failures. Trails live in the runtime store, so with a file store the colony keeps learning across runs.
  *
  * @example
- * const strategy = stigmergy({ evaporation: 0.1, reinforcement: 2 });
+ * const strategy = stigmergy({ evaporation: 0.04 });
  */
 export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
+  for (const removed of ['bounds', 'initial'] as const)
+    if (removed in options && (options as Record<string, unknown>)[removed] !== undefined)
+      throw new StrategyOptionError(NAME, removed, `was removed: trails count successes and failures now; use "prior" for an agent new to a kind`);
   const evaporation = numberOption(NAME, 'evaporation', options.evaporation, STIGMERGY_DEFAULTS.evaporation, { min: 0, minExclusive: true, max: 1 });
   const reinforcement = numberOption(NAME, 'reinforcement', options.reinforcement, STIGMERGY_DEFAULTS.reinforcement, { min: 0 });
-  const alpha = numberOption(NAME, 'alpha', options.alpha, STIGMERGY_DEFAULTS.alpha, { min: 0 });
+  const alpha = numberOption(NAME, 'alpha', options.alpha, STIGMERGY_DEFAULTS.alpha, { min: 0, minExclusive: true });
   const beta = numberOption(NAME, 'beta', options.beta, STIGMERGY_DEFAULTS.beta, { min: 0 });
   const exploration = numberOption(NAME, 'exploration', options.exploration, STIGMERGY_DEFAULTS.exploration, { min: 0, max: 1 });
-  const bounds = options.bounds === false ? undefined : (options.bounds ?? maxMinBounds(reinforcement, evaporation, STIGMERGY_DEFAULTS.minRatio));
-  if (bounds && !(bounds.min > 0 && bounds.max >= bounds.min))
-    throw new StrategyOptionError(NAME, 'bounds', `must have 0 < min <= max (got min ${bounds.min}, max ${bounds.max})`);
-  const initial = numberOption(NAME, 'initial', options.initial, bounds?.max ?? 1, { min: 0 });
+  const prior = options.prior ?? STIGMERGY_DEFAULTS.prior;
+  if (!(Number.isFinite(prior.success) && prior.success > 0 && Number.isFinite(prior.failure) && prior.failure > 0))
+    throw new StrategyOptionError(NAME, 'prior', `must have success > 0 and failure > 0 (got success ${prior.success}, failure ${prior.failure})`);
   const assess = options.assess ?? 'finish';
   const namespace = options.namespace ?? 'stigmergy';
 
-  const update = { evaporation, reinforcement, initial, ...(bounds ? { bounds } : {}) };
+  const update = { evaporation, reinforcement };
   /** Applies the trail update, re-reading the store so that tasks finishing concurrently are not lost. */
   const reinforce = (target: StoreHolder, kind: string, agent: string, score: number): Trails => {
     const store = trailStore(target.store, namespace);
@@ -106,17 +112,24 @@ export function stigmergy(options: StigmergyOptions = {}): StigmergyStrategy {
       const kind = taskKind(context.task);
       const store = trailStore(context.store, namespace);
       const names = context.candidates.map((m) => m.agent.name);
-      const trails = seed(store.load(kind), kind, names, initial);
+      const trails = seed(store.load(kind), kind, names);
       store.save(trails, kind);
       const choice = choose(
         trails,
         kind,
         context.candidates.map((m) => ({ agent: m.agent.name, match: m.capabilityCoverage })),
         context.random,
-        { alpha, beta, initial, exploration },
+        { alpha, beta, prior, exploration },
       );
       const match = context.candidates.find((m) => m.agent.name === choice.agent)!;
-      const base = { strategy: 'stigmergy' as const, kind, pheromone: choice.pheromone, probabilities: choice.probabilities, pick: choice.agent };
+      const base = {
+        strategy: 'stigmergy' as const,
+        kind,
+        pheromone: choice.pheromone,
+        belief: choice.belief,
+        probabilities: choice.probabilities,
+        pick: choice.agent,
+      };
 
       let run: AgentRunResult;
       try {

@@ -20,7 +20,7 @@ export interface TallyResult {
   readonly totalWeight: number;
   /** Options best first: by weight, then number of voters, then first ballot. */
   readonly options: readonly OptionTally[];
-  /** Whether the leading option holds at least `quorum` of the total weight. */
+  /** Whether the leading option holds at least `quorum` of the total weight (never two options: the quorum is above one half). */
   readonly reached: boolean;
   /** The leading option when the quorum is reached. */
   readonly winner: string | undefined;
@@ -31,7 +31,9 @@ export const DEFAULT_QUORUM = 0.67;
 
 /**
  * Weighted-majority tally: the leading option wins if it holds at least `quorum` of the total
- * weight. Pure. One ballot per agent; weights must be finite and non-negative.
+ * weight. The quorum must be above one half, so at most one option can hold it and a dead heat is
+ * never a decision (with a quorum of one half, 1 vote against 1 would name a winner by ballot order).
+ * Pure. One ballot per agent; weights must be finite and non-negative.
  *
  * @example
  * tally([{ agent: 'a', option: 'yes', weight: 2 }, { agent: 'b', option: 'no', weight: 1 }], { quorum: 0.6 })
@@ -39,7 +41,8 @@ export const DEFAULT_QUORUM = 0.67;
  */
 export function tally(ballots: readonly Ballot[], options: { readonly quorum?: number } = {}): TallyResult {
   const quorum = options.quorum ?? DEFAULT_QUORUM;
-  if (!(quorum > 0 && quorum <= 1)) throw new RangeError(`tally: quorum must be in (0, 1], got ${quorum}`);
+  if (!(quorum > 0.5 && quorum <= 1))
+    throw new RangeError(`tally: quorum must be in (0.5, 1], got ${quorum}; at one half or less two options could both reach it`);
   const seen = new Set<string>();
   const byOption = new Map<string, { weight: number; voters: string[]; first: number }>();
   ballots.forEach((ballot, index) => {

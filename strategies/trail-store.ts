@@ -1,12 +1,27 @@
 import { z } from 'zod';
 import type { Store } from '../src/runtime/store.js';
 import { StoreDataError } from './errors.js';
-import type { Trails } from './pheromone.js';
+import { NO_TRAIL, type Trail, type Trails } from './pheromone.js';
 
-const StoredRow = z.object({
+const StoredTrail = z.object({ success: z.number().nonnegative(), failure: z.number().nonnegative() });
+
+/** Version 2: success and failure pheromone per agent. */
+const StoredRowV2 = z.object({
+  $schemaVersion: z.literal(2),
+  trails: z.record(z.string(), StoredTrail),
+});
+
+/**
+ * Version 1 (before success and failure trails): one pheromone level per agent. It counted no
+ * failures, so it cannot be read as outcomes; its agents load with empty trails and the colony
+ * learns again.
+ */
+const StoredRowV1 = z.object({
   $schemaVersion: z.literal(1),
   pheromone: z.record(z.string(), z.number().nonnegative()),
 });
+
+const StoredRow = z.discriminatedUnion('$schemaVersion', [StoredRowV2, StoredRowV1]);
 
 /** Pheromone trails kept in the runtime store, one entry per kind of work, so the colony learns across runs. */
 export interface TrailStore {
@@ -18,7 +33,10 @@ export interface TrailStore {
   kinds(): string[];
 }
 
-/** Trails over a `Store`, under keys `<namespace>/<kind>` (default namespace `stigmergy`). */
+/**
+ * Trails over a `Store`, under keys `<namespace>/<kind>` (default namespace `stigmergy`), written as
+ * `{ $schemaVersion: 2, trails: { agent: { success, failure } } }`; a version 1 row still loads.
+ */
 export function trailStore(store: Store, namespace = 'stigmergy'): TrailStore {
   const prefix = `${namespace}/`;
   return {
@@ -28,10 +46,16 @@ export function trailStore(store: Store, namespace = 'stigmergy'): TrailStore {
       if (raw === undefined) return { [kind]: {} };
       const parsed = StoredRow.safeParse(raw);
       if (!parsed.success) throw new StoreDataError(key, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-      return { [kind]: parsed.data.pheromone };
+      const row: Record<string, Trail> =
+        parsed.data.$schemaVersion === 2 ? parsed.data.trails : Object.fromEntries(Object.keys(parsed.data.pheromone).map((agent) => [agent, NO_TRAIL]));
+      return { [kind]: row };
     },
     save(trails, kind) {
-      store.set(prefix + kind, { $schemaVersion: 1, pheromone: { ...(trails[kind] ?? {}) } });
+      const row = trails[kind] ?? {};
+      store.set(prefix + kind, {
+        $schemaVersion: 2,
+        trails: Object.fromEntries(Object.entries(row).map(([agent, t]) => [agent, { success: t.success, failure: t.failure }])),
+      });
     },
     kinds: () => store.keys(prefix).map((key) => key.slice(prefix.length)),
   };

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { yamlData } from '../util/yaml-data.js';
 import { AgentDefinitionError } from './errors.js';
 
 /** A markdown file split into its YAML frontmatter (parsed) and its body. */
@@ -61,13 +62,9 @@ export function parseFrontmatter(text: string, file: string): ParsedFrontmatter 
     });
   }
 
-  let data: unknown;
-  try {
-    // The alias cap guards against "billion laughs" expansion from a hostile file.
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new AgentDefinitionError({ file, line: open + 1, problem: `invalid YAML: ${(error as Error).message}`, cause: error });
-  }
+  const read = yamlData(doc);
+  if (!read.ok) throw new AgentDefinitionError({ file, line: open + 1, problem: read.reason, cause: read.error });
+  const data = read.data;
 
   return {
     data,

@@ -1,5 +1,6 @@
+import { setMaxListeners } from 'node:events';
 import { ConfigError, AbortedError } from '../errors/taskforce-error.js';
-import { RefusalError, TruncatedOutputError } from '../errors/output-errors.js';
+import { EmptyOutputError, RefusalError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { Message, Model, ToolSpec, Usage } from '../model/types.js';
 import { addUsage, ZERO_USAGE } from '../model/types.js';
 import type { EventBus } from '../events/bus.js';
@@ -73,8 +74,9 @@ export interface RunAgentOptions {
  * `agent.completed` event. Hooks run before and after (see `runHook`). This does not take a runtime
  * slot: callers (`Task()`, the coordinator) decide the unit of concurrency.
  *
- * @throws AbortedError when the signal fires; RefusalError / TruncatedOutputError when the final answer
- *   is a refusal or was cut at max tokens; HookFailedError; model and budget errors as they come.
+ * @throws AbortedError when the signal fires; RefusalError / TruncatedOutputError / EmptyOutputError when
+ *   the final answer is a refusal, was cut at max tokens or is empty; HookFailedError; model and budget
+ *   errors as they come.
  */
 export async function runAgent(
   runtime: AgentEnvironment,
@@ -84,7 +86,10 @@ export async function runAgent(
 ): Promise<AgentRunResult> {
   const startedAt = runtime.clock.now();
   const cap = stepCap(agent, options, runtime.limits.maxSteps);
-  const signal = options.signal ? AbortSignal.any([options.signal, runtime.signal]) : runtime.signal;
+  const signal = AbortSignal.any(options.signal ? [options.signal, runtime.signal] : [runtime.signal]);
+  // The run's own signal: its tool calls run in parallel, each listening on it until it ends, so many
+  // listeners at once is normal here, not the leak Node warns about past 10.
+  setMaxListeners(0, signal);
   const tags = { agent: agent.name, ...(options.taskId !== undefined ? { taskId: options.taskId } : {}) };
   const model = options.model ?? runtime.models.forAgent(agent);
 
@@ -130,6 +135,7 @@ export async function runAgent(
     if (result.toolCalls.length === 0) {
       if (result.stopReason === 'refusal' || result.refusal) throw new RefusalError(model.provider, result.refusal ?? result.text);
       if (result.stopReason === 'max_tokens') throw new TruncatedOutputError(model.provider, result.text, undefined);
+      if (result.text.trim() === '') throw new EmptyOutputError({ provider: model.provider, agent: agent.name, taskId: options.taskId });
       steps.push(stepOf(index, result, [], result.modelId));
       output = result.text;
       break;

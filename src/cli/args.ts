@@ -21,11 +21,32 @@ export function parseCommandArgs(args: readonly string[], flags: FlagSpec, usage
   // `--help` anywhere wins, even next to a flag the command does not know.
   if (args.includes('--help') || args.includes('-h')) return { values: {}, positionals: [], help: true };
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options: flags, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: withNegativeValues(args, flags), options: flags, strict: true, allowPositionals: true });
     return { values: values as ParsedArgs['values'], positionals, help: false };
   } catch (error) {
     throw new UsageError(cleanParseMessage(error), usage);
   }
+}
+
+/**
+ * `--flag -1` as `--flag=-1` for a flag that takes a value. Node's parser takes a value that starts with
+ * a dash for a flag ("argument is ambiguous"); a negative number is a value, which the flag's own check
+ * then accepts or refuses with a reason (`--budget-usd must be a number >= 0, got "-1"`).
+ */
+function withNegativeValues(args: readonly string[], flags: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    // After `--` everything is a positional, taken as written.
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && flags[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** Node's messages end with advice about `--`, which reads oddly in our CLI; keep the first sentence. */

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors/codes.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
 import { agentsCommand } from './commands/agents.js';
 import { demoCommand } from './commands/demo.js';
@@ -40,7 +41,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
 };
 
 /** Errors the user fixes by changing the command line, a file or the environment: exit 2. */
-const CONFIGURATION_CODES = new Set([
+const CONFIGURATION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'USAGE_ERROR',
   'NO_MODEL',
   'CONFIG_ERROR',
@@ -53,7 +54,19 @@ const CONFIGURATION_CODES = new Set([
   'AGENT_LOAD_FAILED',
   'AGENT_DEFINITION_INVALID',
   'PLAN_FILE_INVALID',
+  // A plan file that breaks the plan rules (a cycle, an unknown dependency): see isConfigurationError.
+  'PLAN_INVALID',
 ]);
+
+/**
+ * Whether the user fixes `error` by changing the command line, a file or the environment (exit 2). A
+ * plan the planner model kept getting wrong is `PLAN_INVALID` too, but that is a failed run (exit 1):
+ * only a plan read from a file names its `source`.
+ */
+function isConfigurationError(error: TaskforceError): boolean {
+  if (error.code === 'PLAN_INVALID') return (error as { readonly source?: unknown }).source !== undefined;
+  return CONFIGURATION_CODES.has(error.code);
+}
 
 /**
  * The whole CLI as a function: parses `argv` (without `node` and the script), runs the command,
@@ -96,7 +109,7 @@ function reportError(command: string, error: unknown, io: CliIo): ExitCode {
       return EXIT.USAGE;
     }
     println(io.stderr, `taskforce ${command}: ${error.message} [${error.code}]`);
-    return CONFIGURATION_CODES.has(error.code) ? EXIT.USAGE : EXIT.FAILED;
+    return isConfigurationError(error) ? EXIT.USAGE : EXIT.FAILED;
   }
   println(io.stderr, `taskforce ${command}: ${messageOf(error)}`);
   if (error instanceof Error && error.stack && io.env.TASKFORCE_DEBUG) println(io.stderr, error.stack);

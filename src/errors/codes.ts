@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'STRUCTURED_OUTPUT_INVALID',
   'MODEL_REFUSAL',
   'MODEL_OUTPUT_TRUNCATED',
+  'MODEL_EMPTY_OUTPUT',
   // src/events
   'TRACE_WRITE_ERROR',
   // src/model

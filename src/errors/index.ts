@@ -1,6 +1,6 @@
 export { TaskforceError, ConfigError, AbortedError } from './taskforce-error.js';
 export { ModelApiError, ModelConnectionError, ModelTimeoutError, ModelResponseError } from './model-errors.js';
-export { StructuredOutputError, RefusalError, TruncatedOutputError } from './output-errors.js';
+export { StructuredOutputError, RefusalError, TruncatedOutputError, EmptyOutputError } from './output-errors.js';
 export { BudgetExceededError } from './budget-errors.js';
 export { ERROR_CODES, isErrorCode, type ErrorCode } from './codes.js';
 export { isStop, stopKind, isBudgetStop, isAborted, type StopKind } from './classify.js';

@@ -40,3 +40,21 @@ export class TruncatedOutputError extends TaskforceError {
     this.maxTokens = maxTokens;
   }
 }
+
+/**
+ * An agent's final answer was empty or only whitespace (no text and no tool calls): there is nothing
+ * to hand on as its result, so the run fails instead of passing `""` on as a success.
+ */
+export class EmptyOutputError extends TaskforceError {
+  readonly agent: string;
+  readonly taskId: string | undefined;
+  constructor(args: { provider: string; agent: string; taskId?: string | undefined }) {
+    super(
+      'MODEL_EMPTY_OUTPUT',
+      `agent "${args.agent}"${args.taskId !== undefined ? ` (task ${args.taskId})` : ''} gave an empty final answer: ` +
+        `the ${args.provider} model replied with no text and no tool calls`,
+    );
+    this.agent = args.agent;
+    this.taskId = args.taskId;
+  }
+}

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EvalSuiteError } from './errors.js';
 import { loadSuite } from './load-suite.js';
 
 async function suiteFile(name: string, text: string): Promise<string> {
@@ -22,6 +23,16 @@ describe('loadSuite', () => {
   it('names the field and the line of a wrong YAML suite', async () => {
     const path = await suiteFile('s.yaml', 'name: s\ncases:\n  - name: c\n    goal: g\n    checks:\n      - type: contains\n        value: 3\n');
     await expect(loadSuite(path)).rejects.toThrow(/cases\[0\]\.checks\[0\]\.value \(line 7\): Invalid input: expected string or array, received number/);
+  });
+
+  it('refuses a YAML bomb (aliases that expand exponentially) with EvalSuiteError naming the file', async () => {
+    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) laughs.push(`${name}: &${name} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`);
+    const path = await suiteFile('bomb.yaml', `${laughs.join('\n')}\nname: boom\ncases: []\n`);
+    const error = await loadSuite(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvalSuiteError);
+    expect(error).toMatchObject({ code: 'EVAL_SUITE_INVALID', file: path });
+    expect((error as Error).message).toContain(`${path}: invalid YAML: Excessive alias count`);
   });
 
   it('rejects a case with both a goal and a task, and one with neither', async () => {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { EvalSuiteError } from './errors.js';
 import { SuiteSpec, type LoadedSuite } from './types.js';
 import { issueMessage } from '../util/zod-issues.js';
+import { yamlData } from '../util/yaml-data.js';
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
@@ -37,7 +38,9 @@ export async function loadSuite(path: string, baseDir: string = process.cwd()): 
         const first = document.errors[0]!;
         throw new EvalSuiteError(path, `invalid YAML at line ${lines.linePos(first.pos[0]).line}: ${first.message.split('\n')[0]}`);
       }
-      data = document.toJS();
+      const read = yamlData(document);
+      if (!read.ok) throw new EvalSuiteError(path, read.reason, { cause: read.error });
+      data = read.data;
       lineOf = (at) => {
         const node = document.getIn(at as unknown[], true);
         return isNode(node) && node.range ? lines.linePos(node.range[0]).line : undefined;

@@ -9,7 +9,8 @@ import type { Usage } from '../util/usage.js';
 export type TaskforceEvent =
   // run lifecycle
   | (Base<'run.started'> & { goal: string; depth: number; parentTaskId?: string })
-  | (Base<'run.completed'> & { durationMs: number; usage: Usage; costUsd: number })
+  /** `stoppedBy`: the run ended early (a task failed, a budget or cap was reached, it was cancelled), as on its run node. */
+  | (Base<'run.completed'> & { durationMs: number; usage: Usage; costUsd: number; stoppedBy?: { kind: 'budget' | 'cancelled' | 'cap' | 'failure'; detail: string } })
   | (Base<'run.failed'> & { error: string; code?: string })
   | (Base<'plan.created'> & { taskCount: number; droppedEdges: readonly [string, string][]; attempts: number })
   | (Base<'plan.invalid'> & { attempt: number; errors: readonly string[] })

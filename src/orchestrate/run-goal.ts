@@ -91,7 +91,14 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     usage: { own, subtree: tasks.reduce((sum, t) => addNodeUsage(sum, t.usage.subtree), own) },
   };
   if (failure) events.emit({ type: 'run.failed', error: node.error!.message, code: node.error!.code });
-  else events.emit({ type: 'run.completed', durationMs: runtime.clock.now() - startedAt, usage: node.usage.subtree.usage, costUsd: node.usage.subtree.costUsd });
+  else
+    events.emit({
+      type: 'run.completed',
+      durationMs: runtime.clock.now() - startedAt,
+      usage: node.usage.subtree.usage,
+      costUsd: node.usage.subtree.costUsd,
+      ...(stoppedBy ? { stoppedBy: { kind: stoppedBy.kind, detail: stoppedBy.detail } } : {}),
+    });
   return {
     node,
     lineage: lineageOf(request, tree, schedule, level),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { yamlData } from '../util/yaml-data.js';
 import { PlanFileError, PlanValidationError } from './errors.js';
 import type { PlanProblem } from './problems.js';
 import { schemaProblems } from './schema-problems.js';
@@ -64,7 +65,9 @@ export function parsePlan(text: string, options: ParsePlanOptions = {}): TaskTre
         source,
         document.errors.map((error) => ({ kind: 'syntax', source, line: at(error.pos[0]), message: `invalid YAML: ${firstLine(error.message)}` })),
       );
-    data = document.toJS();
+    const read = yamlData(document);
+    if (!read.ok) throw new PlanFileError(source, [{ kind: 'syntax', source, message: read.reason }], { cause: read.error });
+    data = read.data;
   }
   // JSON is YAML, so the same document locates problems in either format; without it, no lines.
   const locate = (problem: PlanProblem): PlanProblem => {

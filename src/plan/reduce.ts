@@ -10,45 +10,48 @@ export interface Reduction {
  * Transitive reduction of a DAG: drops every dependency already implied by a longer path, since a
  * redundant edge makes a task look as if it waits on more than it does. Keeps reachability exactly.
  *
- * Walks the tasks in topological order with an ancestor bitset per task (indexed by topological
- * position). A task's dependencies are visited latest-first: a dependency that is already an ancestor
- * of one visited before it is redundant. Cost is O(kept edges × n / 32) word operations; a bitset of
- * n / 8 bytes is kept only for tasks that others depend on (12.5 MB for 10,000 such tasks, nothing for
- * tasks that stand alone).
+ * Only a task with two or more dependencies can have a redundant one, so only those are searched.
+ * For such a task, its dependencies are visited latest-first (by topological position); from each one
+ * kept, a backward search marks its ancestors, pruned below the earliest dependency's position (no
+ * dependency can sit there), so a dependency already marked is implied by a later one and dropped.
+ * Memory is linear (one stamp per task); time is linear for chains, fan-ins and layered plans, and
+ * grows with how far back a task's dependencies reach on plans whose edges span many layers.
  */
 export function transitiveReduction(deps: readonly (readonly number[])[], order: readonly number[]): Reduction {
   const n = deps.length;
-  const words = (n + 31) >>> 5;
   const position = new Int32Array(n);
   order.forEach((task, p) => (position[task] = p));
-  const hasDependents = new Uint8Array(n);
-  for (const list of deps) for (const dep of list) hasDependents[dep] = 1;
-  // Ancestors by topological position; undefined for a task without dependencies (no ancestors).
-  const ancestors: (Uint32Array | undefined)[] = new Array(n);
-  const kept: number[][] = deps.map(() => []);
+  // stamp[t] === mark: t was reached in the current task's search (marks never repeat, so no clearing).
+  const stamp = new Int32Array(n);
+  const stack: number[] = [];
+  const kept: (readonly number[])[] = deps.map((list) => list);
   const dropped: [number, number][] = [];
 
-  for (let p = 0; p < order.length; p++) {
+  for (let p = 0, mark = 0; p < order.length; p++) {
     const task = order[p]!;
     const list = deps[task]!;
-    if (list.length === 0) continue;
-    const row = new Uint32Array(words);
-    const latestFirst = list.map((dep) => position[dep]!).sort((a, b) => b - a);
+    if (list.length < 2) continue;
+    mark += 1;
+    const latestFirst = [...list].sort((a, b) => position[b]! - position[a]!);
+    const floor = position[latestFirst[latestFirst.length - 1]!]!;
     const keep = new Set<number>();
-    for (const q of latestFirst) {
-      const dep = order[q]!;
-      if ((row[q >>> 5]! >>> (q & 31)) & 1) {
+    for (const dep of latestFirst) {
+      if (stamp[dep] === mark) {
         dropped.push([task, dep]);
         continue;
       }
       keep.add(dep);
-      // Ancestors of q sit at positions below q, so only the words up to q's need merging.
-      const from = ancestors[q];
-      if (from) for (let w = 0, last = q >>> 5; w <= last; w++) row[w]! |= from[w]!;
-      row[q >>> 5]! |= 1 << (q & 31);
+      // Mark every ancestor of `dep` at or above the floor (their own lists are already reduced).
+      stack.push(dep);
+      while (stack.length > 0) {
+        for (const up of kept[stack.pop()!]!) {
+          if (stamp[up] === mark || position[up]! < floor) continue;
+          stamp[up] = mark;
+          stack.push(up);
+        }
+      }
     }
-    if (hasDependents[task]) ancestors[p] = row;
-    kept[task] = list.filter((dep) => keep.has(dep));
+    if (keep.size < list.length) kept[task] = list.filter((dep) => keep.has(dep));
   }
-  return { deps: kept, dropped };
+  return { deps: kept.map((list) => [...list]), dropped };
 }

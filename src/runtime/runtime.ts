@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { builtinAgents as loadBuiltinAgents } from '../agents/builtin.js';
 import { loadAgents } from '../agents/load.js';
@@ -141,14 +142,18 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
 
   const store = config.store ?? (config.storePath ? fileStore(config.storePath) : memoryStore());
   const controller = new AbortController();
+  const callerSignal = config.signal;
+  const onCallerAbort = () => void close(callerSignal?.reason);
   const close = async (reason?: unknown) => {
+    // The caller's signal may outlive this runtime (one signal for many runtimes): let go of it.
+    callerSignal?.removeEventListener('abort', onCallerAbort);
     if (!controller.signal.aborted) controller.abort(reason ?? new AbortedError('the runtime was closed'));
     budget.dispose();
     await store.flush();
   };
-  if (config.signal) {
-    if (config.signal.aborted) void close(config.signal.reason);
-    else config.signal.addEventListener('abort', () => void close(config.signal?.reason), { once: true });
+  if (callerSignal) {
+    if (callerSignal.aborted) void close(callerSignal.reason);
+    else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
   }
 
   const id = ids.next('runtime');
@@ -278,5 +283,9 @@ function createSlots(capacity: number, signal: AbortSignal, events: EventBus): R
 
 /** The runtime's signal: closed, or past its budget's deadline (a signal that never fires when there is none). */
 function limitsDeadline(closed: AbortSignal, deadline: AbortSignal): AbortSignal {
-  return AbortSignal.any([closed, deadline]);
+  const signal = AbortSignal.any([closed, deadline]);
+  // Every call on the runtime that waits (a sleep, a model call, a slot) listens on this signal until
+  // it is done, so many listeners at once is normal here, not the leak Node warns about past 10.
+  setMaxListeners(0, signal);
+  return signal;
 }

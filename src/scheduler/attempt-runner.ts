@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { TaskSpec } from '../plan/types.js';
 import type { Clock } from '../util/clock.js';
 import { ignoreCancelledSleep } from './error-info.js';
@@ -60,6 +61,8 @@ export class AttemptRunner<O> {
       this.controllers[i] = controller;
       this.timers[i] = timer;
       signal = controller.signal;
+      // Shared by the attempt's parallel work (bids, votes, agent runs), as the run's signal is.
+      setMaxListeners(0, signal);
       this.clock.sleep(timeoutMs, timer.signal).then(
         () => this.settlements.attemptTimedOut(i, attempt, timeoutMs),
         ignoreCancelledSleep,

@@ -7,6 +7,14 @@ import { loadPlanFile, parsePlan } from '../../src/plan/load.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
+/** "Billion laughs": each line repeats the one before nine times, so the last stands for 9⁶ strings. */
+const BILLION_LAUGHS = [
+  'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+  ...['b', 'c', 'd', 'e', 'f'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`),
+  'goal: boom',
+  'tasks: [{ id: t, title: T, instructions: "*f" }]',
+].join('\n');
+
 /** The error `fn` throws (or rejects with), so a test can look at its fields. */
 async function failure(fn: () => unknown): Promise<PlanFileError & PlanValidationError> {
   try {
@@ -64,6 +72,16 @@ describe('parsePlan', () => {
     expect(error.problems[0]).toMatchObject({ kind: 'syntax', source: 'bad.yaml' });
     expect(error.problems[0]!.line).toBeGreaterThanOrEqual(4);
     expect(error.message).toMatch(/bad\.yaml:\d+: invalid YAML: /);
+  });
+
+  it('refuses a YAML bomb (aliases that expand exponentially) with PlanFileError naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taskforce-plan-'));
+    const path = join(dir, 'bomb.yaml');
+    writeFileSync(path, BILLION_LAUGHS);
+    const error = await failure(() => loadPlanFile(path));
+    expect(error).toBeInstanceOf(PlanFileError);
+    expect(error.code).toBe('PLAN_FILE_INVALID');
+    expect(error.message).toContain(`${path}: invalid YAML: Excessive alias count`);
   });
 
   it('reports JSON syntax errors with their line', async () => {

@@ -56,8 +56,15 @@ function text(event: TaskforceEvent, after: LiveState): string | undefined {
       return `budget ${event.budget} at ${Math.round(event.fraction * 100)}% (${event.used} of ${event.limit})`;
     case 'budget.exceeded':
       return `budget ${event.budget} exceeded (${event.used} of ${event.limit})`;
-    case 'run.completed':
-      return `${event.runId && after.runs[event.runId]?.depth ? 'sub-run' : 'run'} completed in ${formatMs(event.durationMs)} (${formatUsd(event.costUsd)})`;
+    case 'run.completed': {
+      const run = event.runId && after.runs[event.runId]?.depth ? 'sub-run' : 'run';
+      const spent = `${formatMs(event.durationMs)} (${formatUsd(event.costUsd)})`;
+      const stop = event.stoppedBy;
+      // A run that ended early completed nothing like its work: say how it ended, never "completed".
+      if (!stop) return `${run} completed in ${spent}`;
+      const ended = stop.kind === 'failure' ? 'failed' : stop.kind === 'cancelled' ? 'cancelled' : stop.kind === 'budget' ? 'stopped by a budget' : 'stopped by a cap';
+      return `${run} ${ended} after ${spent}: ${truncate(stop.detail, 120)}`;
+    }
     case 'run.failed':
       return `run failed: ${truncate(event.error, 120)}`;
     case 'log':

@@ -49,8 +49,8 @@ function renderRun(state: LiveState, runId: string, level: number, lines: string
   const run = state.runs[runId];
   if (!run) return;
   const pad = '  '.repeat(level);
-  const cancelled = run.taskKeys.some((key) => state.tasks[key]?.status === 'cancelled');
-  lines.push(`${pad}${runHeader(run, cancelled)}`);
+  const stopped = run.stoppedBy !== undefined || run.taskKeys.some((key) => state.tasks[key]?.status === 'cancelled');
+  lines.push(`${pad}${runHeader(run, stopped)}`);
   for (const key of run.taskKeys) {
     const task = state.tasks[key];
     if (!task) continue;
@@ -64,8 +64,8 @@ function renderRun(state: LiveState, runId: string, level: number, lines: string
   if (run.error) lines.push(`${pad}  ✗ ${truncate(run.error, 120)}`);
 }
 
-/** `cancelled`: some task was cancelled, so a run that "completed" only stopped. */
-function runHeader(run: LiveRun, cancelled: boolean): string {
+/** `stopped`: the run ended early, or some task was cancelled, so a run that "completed" only stopped. */
+function runHeader(run: LiveRun, stopped: boolean): string {
   const kind = run.depth === 0 ? 'run' : `sub-run (depth ${run.depth})`;
   const goal = run.goal ? ` "${truncate(run.goal, 60)}"` : '';
   const started = run.taskKeys.length;
@@ -75,7 +75,8 @@ function runHeader(run: LiveRun, cancelled: boolean): string {
       : run.plannedTasks !== undefined
         ? `${run.plannedTasks} task(s) planned, ${started} started`
         : `${started} task(s)`;
-  const status = run.status === 'completed' ? (cancelled ? ' ⊘ stopped' : ' ✓ done') : run.status === 'failed' ? ' ✗ failed' : '';
+  const failed = run.status === 'failed' || run.stoppedBy?.kind === 'failure';
+  const status = failed ? ' ✗ failed' : run.status === 'completed' ? (stopped ? ' ⊘ stopped' : ' ✓ done') : '';
   return `▸ ${kind}${goal} — ${progress}${status}`;
 }
 

@@ -106,4 +106,11 @@ describe('live view state', () => {
     expect(ended([{ type: 'task.completed', at: 30, runId: 'r1', taskId: 'food', durationMs: 5 }])).toMatch(/✓ done$/);
     expect(ended([{ type: 'task.cancelled', at: 30, runId: 'r1', taskId: 'place', reason: 'Ctrl-C' }])).toMatch(/⊘ stopped$/);
   });
+
+  it('marks a run that completed stopped by a failed task as failed, and one stopped by a budget as stopped', () => {
+    const ended = (stoppedBy: { kind: 'failure' | 'budget'; detail: string }) =>
+      renderLive(replay([...RUN.slice(0, 4), { type: 'run.completed', at: 40, runId: 'r1', durationMs: 40, usage, costUsd: 0, stoppedBy }]), { width: 200 })[0];
+    expect(ended({ kind: 'failure', detail: 'task "food" failed: boom' })).toMatch(/✗ failed$/);
+    expect(ended({ kind: 'budget', detail: 'maxCostUsd reached' })).toMatch(/⊘ stopped$/);
+  });
 });

@@ -52,6 +52,8 @@ export interface LiveRun {
   readonly synthesis?: string;
   readonly refine?: string;
   readonly error?: string;
+  /** Why a completed run ended early (`run.completed`'s `stoppedBy`): it did not finish its work. */
+  readonly stoppedBy?: { readonly kind: 'budget' | 'cancelled' | 'cap' | 'failure'; readonly detail: string };
 }
 
 /** Everything the live view shows; built from events only, so any event source can drive it. */
@@ -111,8 +113,10 @@ export function applyEvent(state: LiveState, event: TaskforceEvent): LiveState {
     }
     case 'plan.created':
       return updateRun(timed, runId, (run) => ({ ...run, status: 'running', plannedTasks: event.taskCount }));
-    case 'run.completed':
-      return updateRun(timed, runId, (run) => ({ ...run, status: 'completed' }));
+    case 'run.completed': {
+      const { stoppedBy } = event;
+      return updateRun(timed, runId, (run) => ({ ...run, status: 'completed', ...(stoppedBy ? { stoppedBy } : {}) }));
+    }
     case 'run.failed':
       return updateRun(timed, runId, (run) => ({ ...run, status: 'failed', error: event.error }));
     case 'recursion.spawned': {

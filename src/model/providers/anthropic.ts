@@ -13,7 +13,7 @@ import type {
   ToolChoice,
   Usage,
 } from '../types.js';
-import { mapSdkError, type SdkErrorClasses } from './errors.js';
+import { mapSdkError, unreadableResponse, type SdkErrorClasses } from './errors.js';
 import { parseToolArguments, rootObjectSchema, structuredText, type RootObjectSchema } from './shared.js';
 
 /** Settings of the Anthropic adapter. */
@@ -59,7 +59,7 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
   });
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
   const fail = (error: unknown, signal: AbortSignal | undefined) =>
-    mapSdkError(error, SDK_ERRORS, { provider: 'anthropic', now: () => clock.now(), signal });
+    mapSdkError(error, SDK_ERRORS, { provider: 'anthropic', now: () => clock.now(), signal, apiKey: options.apiKey });
 
   return {
     provider: 'anthropic',
@@ -74,6 +74,10 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
       } catch (error) {
         throw fail(error, request.signal);
       }
+      // A 200 that is not a message (a proxy's HTML page, JSON of another shape) reaches us as whatever
+      // the SDK parsed it to: say so, as OpenAI's adapter does, instead of failing on `content` below.
+      if (!Array.isArray((message as Partial<Anthropic.Message> | null | undefined)?.content))
+        throw unreadableResponse({ provider: 'anthropic', apiKey: options.apiKey }, 'the reply is not a message (it has no content array)', message);
       return toResult(
         {
           model: message.model,

@@ -18,6 +18,8 @@ export interface ProviderErrorContext {
   readonly now: () => number;
   /** The call's signal: an abort that surfaces as some other error is still an abort. */
   readonly signal?: AbortSignal | undefined;
+  /** The model's configured API key, masked wherever a provider echoes it (see `maskSecrets`). */
+  readonly apiKey?: string | undefined;
 }
 
 /**
@@ -30,19 +32,30 @@ export interface ProviderErrorContext {
 export function mapSdkError(error: unknown, sdk: SdkErrorClasses, context: ProviderErrorContext): unknown {
   if (TaskforceError.isInstance(error)) return error;
   const { provider } = context;
+  const secrets = secretsOf(context);
   if (error instanceof sdk.APIUserAbortError || context.signal?.aborted || isAbortError(error))
     return new AbortedError(`${provider} call was aborted`, { cause: context.signal?.reason ?? error });
   if (error instanceof sdk.APIConnectionError || isConnectionFailure(error)) {
     const cause = (error as Error).cause;
     const detail = cause instanceof Error && cause.message ? `${(error as Error).message} (${cause.message})` : (error as Error).message;
-    return new ModelConnectionError(provider, detail, { cause: error });
+    return new ModelConnectionError(provider, maskSecrets(detail, secrets), { cause: maskCause(error, secrets) });
   }
   if (error instanceof sdk.APIError) {
     const apiError = error as Error & { status?: unknown; headers?: unknown; error?: unknown };
-    if (typeof apiError.status === 'number') return httpError(provider, apiError.status, apiError, context.now());
+    if (typeof apiError.status === 'number') return httpError(provider, apiError.status, apiError, context.now(), secrets);
   }
-  if (error instanceof SyntaxError) return new ModelResponseError(provider, error.message, undefined, { cause: error });
+  if (error instanceof SyntaxError)
+    return new ModelResponseError(provider, maskSecrets(error.message, secrets), undefined, { cause: maskCause(error, secrets) });
   return error;
+}
+
+/**
+ * The error for a 200 reply that is not what the API returns (an HTML page from a proxy, JSON without
+ * the message's fields): `problem` says what was missing; `body` is kept, masked and cut, as `raw`.
+ */
+export function unreadableResponse(context: Pick<ProviderErrorContext, 'provider' | 'apiKey'>, problem: string, body: unknown): ModelResponseError {
+  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
+  return new ModelResponseError(context.provider, problem, maskSecrets(text, secretsOf(context)).slice(0, 2000));
 }
 
 /** Builds a `ModelApiError` from a status, headers and an error body (any provider's shape). */
@@ -51,17 +64,63 @@ export function httpError(
   status: number,
   source: { message: string; headers?: unknown; error?: unknown },
   now: number,
+  secrets: readonly string[] = [],
 ): ModelApiError {
   const headers = headerRecord(source.headers);
   const retryAfterMs = retryAfterMsFromHeaders(headers, status, now);
+  for (const [name, value] of Object.entries(headers)) headers[name] = maskSecrets(value, secrets);
   return new ModelApiError({
     provider,
     status,
-    message: bodyMessage(source.error) ?? source.message.replace(/^\d{3}\s+/, ''),
+    message: maskSecrets(bodyMessage(source.error) ?? source.message.replace(/^\d{3}\s+/, ''), secrets),
     headers,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    cause: source,
+    cause: maskCause(source, secrets),
   });
+}
+
+/** Anything shaped like an OpenAI (`sk-…`, `sk-proj-…`) or Anthropic (`sk-ant-…`) key. */
+const KEY_SHAPE = /\bsk-(?:ant-)?[A-Za-z0-9_-]{8,}/g;
+/** Shorter configured keys (`ollama`, `test`) are placeholders, and masking them would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * `text` with API keys masked: each of `secrets` (a model's configured key) and anything shaped like an
+ * `sk-…` / `sk-ant-…` key, keeping only the prefix and the last 4 characters (`sk-ant-…abcd`), enough
+ * to tell which key was used. Providers echo keys in error bodies ("Incorrect API key provided: sk-…");
+ * every error the model layer builds from a provider's reply passes its text through here, so neither
+ * messages nor the events and traces made from them carry a key.
+ */
+export function maskSecrets(text: string, secrets: readonly string[] = []): string {
+  let masked = text;
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) masked = masked.split(secret).join(maskKey(secret));
+  return masked.replace(KEY_SHAPE, maskKey);
+}
+
+function maskKey(key: string): string {
+  const prefix = /^sk-(?:ant-)?/.exec(key)?.[0] ?? '';
+  return `${prefix}…${key.length - prefix.length > 8 ? key.slice(-4) : ''}`;
+}
+
+function secretsOf(context: Pick<ProviderErrorContext, 'apiKey'>): string[] {
+  return context.apiKey ? [context.apiKey] : [];
+}
+
+/**
+ * The SDK's error, kept as `cause` (its class, request id and stack help debugging), with keys masked in
+ * its message, stack and error body too: printing the error with its cause chain must not show them.
+ * It is the error we caught, held by nothing else, so masking it in place changes nobody's data.
+ */
+function maskCause<T>(error: T, secrets: readonly string[]): T {
+  if (!(error instanceof Error)) return error;
+  const target = error as Error & { error?: unknown };
+  target.message = maskSecrets(target.message, secrets);
+  if (target.stack) target.stack = maskSecrets(target.stack, secrets);
+  if (target.error !== undefined && target.error !== null && typeof target.error === 'object') {
+    const body = JSON.stringify(target.error);
+    if (body !== undefined && maskSecrets(body, secrets) !== body) target.error = JSON.parse(maskSecrets(body, secrets));
+  }
+  return error;
 }
 
 /** Lower-cased header record from a fetch `Headers`, a plain object, or nothing. */

@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
-import { ModelConnectionError, ModelResponseError } from '../../errors/model-errors.js';
+import { ModelConnectionError } from '../../errors/model-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
 import type { Message, ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, StopReason, ToolCall, ToolChoice, Usage } from '../types.js';
-import { mapSdkError, type SdkErrorClasses } from './errors.js';
+import { mapSdkError, unreadableResponse, type SdkErrorClasses } from './errors.js';
 import { parseToolArguments, rootObjectSchema, type RootObjectSchema } from './shared.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -60,7 +60,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
   });
   const maxTokensField = options.maxTokensField ?? 'max_completion_tokens';
   const fail = (error: unknown, signal: AbortSignal | undefined) =>
-    mapSdkError(error, SDK_ERRORS, { provider, now: () => clock.now(), signal });
+    mapSdkError(error, SDK_ERRORS, { provider, now: () => clock.now(), signal, apiKey: options.apiKey });
 
   return {
     provider,
@@ -77,7 +77,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
       }
       const choice = completion.choices?.[0];
       if (!choice?.message)
-        throw new ModelResponseError(provider, 'the completion has no choices[0].message', JSON.stringify(completion).slice(0, 2000));
+        throw unreadableResponse({ provider, apiKey: options.apiKey }, 'the completion has no choices[0].message', completion);
       return toResult(
         {
           model: completion.model ?? options.model,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { AbortedError } from '../../errors/taskforce-error.js';
+import { AbortedError, ConfigError } from '../../errors/taskforce-error.js';
 import { manualClock } from '../../util/clock.js';
 import { createRateLimiter } from './rate-limiter.js';
 
@@ -65,6 +65,19 @@ describe('rate limiter', () => {
     await clock.advance(60_000);
     await next;
     expect(started).toEqual([0, 60_000]);
+  });
+
+  it('refuses at once a call that needs more tokens than the whole per-minute budget, charging nothing', async () => {
+    const { clock, call, started, waits } = setup({ tokensPerMinute: 1000 });
+    const refused = call(5000);
+
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toThrow('p/m: the request needs about 5000 tokens, but rateLimit.tokensPerMinute allows 1000 per minute');
+    expect(clock.pending()).toBe(0);
+    expect(waits).toEqual([]);
+    // The bucket is untouched: a call that fits still goes at once.
+    await call(1000);
+    expect(started).toEqual([0]);
   });
 
   it('never waits without limits', async () => {

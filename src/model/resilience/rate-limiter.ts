@@ -1,3 +1,4 @@
+import { ConfigError } from '../../errors/taskforce-error.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Clock } from '../../util/clock.js';
 import { adjust, bucketPerMinute, reserve, type TokenBucket } from './token-bucket.js';
@@ -16,7 +17,10 @@ export interface RateReservation {
 
 /** Spaces one model's calls to its request and token budgets per minute. */
 export interface RateLimiter {
-  /** Waits (on the clock, abortably) until a call of about `estimatedTokens` tokens may start. */
+  /**
+   * Waits (on the clock, abortably) until a call of about `estimatedTokens` tokens may start. A call
+   * that needs more tokens than the whole per-minute budget is refused at once (`ConfigError`).
+   */
   acquire(estimatedTokens: number, signal?: AbortSignal): Promise<RateReservation>;
 }
 
@@ -42,6 +46,13 @@ export function createRateLimiter(limits: RateLimits, context: RateLimiterContex
 
   return {
     async acquire(estimatedTokens, signal) {
+      // Refused rather than let through once the bucket is full: such a call would break the limit the
+      // user set (the provider would refuse it too), and a wait for it could last hours. Nothing is charged.
+      if (tokens && estimatedTokens > tokens.capacity)
+        throw new ConfigError(
+          `${context.provider}/${context.model}: the request needs about ${estimatedTokens} tokens, but rateLimit.tokensPerMinute allows ${tokens.capacity} per minute; ` +
+            'raise tokensPerMinute, or lower the request (its maxTokens counts in full)',
+        );
       const now = clock.now();
       let requestWait = 0;
       let tokenWait = 0;

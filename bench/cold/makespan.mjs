@@ -1,0 +1,52 @@
+/**
+ * W2 in one cold process: 10,000 tasks × `latency` ms at concurrency 64 on the system clock, through
+ * one path. Raw is 64 loops awaiting timers; the scheduler's tasks await timers; Task() and
+ * orchestrate() call the scripted model with that latency. orchestrate() gets no plan: its planner
+ * call (answered with the 10,000-task plan) and its synthesis call are in the makespan, so its bound
+ * is two calls longer.
+ *
+ *   node bench/cold/makespan.mjs <raw|scheduler|task|orchestrate> [tasks = 10000] [latency ms = 20]
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { emit, numberArg, timed } from './emit.mjs';
+import { createPath, expectFinished } from './paths.mjs';
+import { benchReplies, benchTaskforce } from './runtime.mjs';
+import { independent, planOf } from './workloads.mjs';
+
+const CONCURRENCY = 64;
+const pathName = process.argv[2];
+const tasks = numberArg(1, 10_000);
+const latencyMs = numberArg(2, 20);
+
+const { ms, value: modelCalls } = await timed(() => run(pathName));
+const bound = (tasks * latencyMs) / CONCURRENCY + (modelCalls - tasks) * latencyMs;
+emit({ path: pathName, tasks, latencyMs, concurrency: CONCURRENCY, makespanMs: ms, boundMs: bound, efficiency: bound / ms });
+
+/** Runs the path; returns how many sequential-latency calls it made (tasks, plus planner and synthesis). */
+async function run(name) {
+  if (name === 'raw') return (await loops(tasks, CONCURRENCY, () => sleep(latencyMs)), tasks);
+  if (name === 'orchestrate') return (await orchestrateWithPlanner(), tasks + 2);
+  const path = await createPath(name, { latencyMs, concurrency: CONCURRENCY });
+  await path.run(path.prepare(independent(tasks)));
+  await path.close();
+  return tasks;
+}
+
+/** `workers` loops taking `n` jobs between them: the same work and concurrency, nothing else. */
+async function loops(n, workers, job) {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      await job();
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+}
+
+async function orchestrateWithPlanner() {
+  const planned = planOf(independent(tasks)).tasks.map((t) => ({ ...t, capabilities: [], priority: 'medium', effort: 1, decomposable: false }));
+  const tf = await benchTaskforce({ replies: benchReplies(JSON.stringify({ tasks: planned })), latencyMs, concurrency: CONCURRENCY });
+  expectFinished(await tf.orchestrate('bench', { planner: { maxTasks: tasks, maxBreadth: tasks } }));
+  await tf.close();
+}
