@@ -5,11 +5,13 @@
 import { main as agentsLoad } from './agents-load.js';
 import { main as matcher } from './matcher.js';
 import { main as scheduler } from './scheduler.js';
+import { main as users } from './users/index.js';
 
 const benches: [string, () => Promise<unknown>][] = [
   ['agents: loading trees of agent files', agentsLoad],
   ['matcher: capability matching latency', matcher],
   ['scheduler: overhead, makespan efficiency, memory', scheduler],
+  ['users: Task(), orchestrate(), plans, start-up and the CLI, cold processes on dist/ (issue 13)', users],
 ];
 
 for (const [name, run] of benches) {

@@ -96,7 +96,7 @@ async function medianMicros(round: () => Promise<number>): Promise<number> {
 }
 
 /**
- * The zero-latency scripted model behind `modelFromProvider` (pricing, call events, tiktoken counting),
+ * The zero-latency scripted model behind `modelFromProvider` (pricing, call events, token estimates),
  * one call per task: the time per task through the scheduler, minus the time per call of the same
  * calls made by 64 bare async loops, is the scheduler's share.
  */

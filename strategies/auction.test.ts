@@ -19,16 +19,17 @@ describe('auction', () => {
   it('asks each capable agent for a sealed bid and gives the task to the lowest effective bid at the second price', async () => {
     const { runtime, model, events } = testRuntime({ agents: team, reply: bidReply(bids) });
     const result = await auction().coordinate(testContext(runtime, task));
-    // Effective bids (no record: weight 0.5): fast 3/(0.5×0.9)=6.67, careful 4/0.5=8, cheap 2/(0.5×0.5)=8.
+    // Asks for the task done in full: fast 3/0.9 = 3.33, careful 4, cheap 2/0.5 = 4; effective (no record:
+    // weight 0.5) 6.67, 8, 8 — careful ranks before cheap on its higher confidence.
     expect(result.output).toBe('fast fixed it');
-    // fast is paid the highest cost it could have asked and still won: 8 × (0.5 × 0.9) = 3.6.
-    expect(result.decision).toMatchObject({ strategy: 'auction', sold: true, winner: 'fast', runnerUp: 'careful', threshold: 8 });
-    expect(decisionOf<{ price: number }>(result).price).toBeCloseTo(3.6, 9);
+    // fast is paid the highest ask with which it would still have won: 8 × 0.5 = 4 for a full success.
+    expect(result.decision).toMatchObject({ strategy: 'auction', paymentRule: 'performance', sold: true, winner: 'fast', runnerUp: 'careful', threshold: 8 });
+    expect(decisionOf<{ price: number }>(result).price).toBeCloseTo(4, 9);
     expect(decisionOf<{ winningBid: number }>(result).winningBid).toBeCloseTo(6.667, 2);
     expect(lastPrompt(model.requests.find((r) => callKind(r) === 'bid')!)).toContain('2 effort unit(s)');
     expect(events.filter((e) => e.type === 'strategy.decision')).toHaveLength(1);
     // Performance-based payment: the default check (finished with an answer) pays in full and builds reputation.
-    expect(result.decision).toMatchObject({ payment: { price: expect.closeTo(3.6, 9), quality: 1, paid: expect.closeTo(3.6, 9) } });
+    expect(result.decision).toMatchObject({ payment: { rule: 'performance', price: expect.closeTo(4, 9), quality: 1, paid: expect.closeTo(4, 9) } });
     expect(reputationStore(runtime.store).get('fast', ['code'])).toEqual({ successes: 1, failures: 0 });
   });
 
@@ -41,21 +42,26 @@ describe('auction', () => {
     expect(result.decision).toMatchObject({ winner: 'careful' });
   });
 
-  it('with a single bidder, pays it the reserve (in its cost units)', async () => {
+  it('with a single bidder, pays it the reserve (in cost units, whatever its reputation weight)', async () => {
     const { runtime } = testRuntime({ agents: [team[0]!], reply: bidReply(bids) });
     const result = await auction({ reserve: 10, exploration: 0 }).coordinate(testContext(runtime, task));
-    // The reserve caps effective bids; as fast's cost (weight 0.5, confidence 0.9) it is 10 × 0.45.
-    expect(result.decision).toMatchObject({ winner: 'fast', threshold: 10, price: expect.closeTo(4.5, 9), runnerUp: null });
+    expect(result.decision).toMatchObject({ winner: 'fast', reserve: 10, threshold: 20, price: 10, runnerUp: null });
   });
 
-  it('makes no sale when every bid is over the reserve: fails by default, or gives the task to the best match', async () => {
+  it('sells to a new agent asking 3 under a reserve of 5: the reserve is compared with the ask, not the reputation-weighted bid', async () => {
+    const { runtime } = testRuntime({ agents: [team[0]!], reply: bidReply({ fast: { cost: 3, confidence: 0.9 } }) });
+    const result = await auction({ reserve: 5 }).coordinate(testContext(runtime, task));
+    expect(result.decision).toMatchObject({ sold: true, winner: 'fast', price: 5, bids: [{ agent: 'fast', ask: expect.closeTo(3.333, 3), withinReserve: true }] });
+  });
+
+  it('makes no sale when every ask is over the reserve: fails by default, or gives the task to the best match', async () => {
     const { runtime, model } = testRuntime({ agents: team, reply: bidReply(bids) });
-    const failing = auction({ reserve: 5 }).coordinate(testContext(runtime, task));
+    const failing = auction({ reserve: 3 }).coordinate(testContext(runtime, task));
     await expect(failing).rejects.toThrow(AuctionNoSaleError);
-    await expect(auction({ reserve: 5 }).coordinate(testContext(runtime, task))).rejects.toThrow(/no bid at or under the reserve price 5 \(lowest effective bid 6\.6667\)/);
+    await expect(auction({ reserve: 3 }).coordinate(testContext(runtime, task))).rejects.toThrow(/no bid at or under the reserve price 3 \(lowest ask 3\.3333\)/);
     expect(model.requests.filter((r) => callKind(r) === 'run')).toHaveLength(0);
 
-    const fallback = await auction({ reserve: 5, onNoSale: 'best-match' }).coordinate(testContext(runtime, task));
+    const fallback = await auction({ reserve: 3, onNoSale: 'best-match' }).coordinate(testContext(runtime, task));
     expect(fallback.output).toBe('fast fixed it');
     expect(fallback.decision).toMatchObject({ sold: false, fallback: 'best-match', assigned: 'fast', payment: null });
   });
@@ -78,8 +84,16 @@ describe('auction', () => {
   it('grades the output with a pluggable assess function and pays by quality', async () => {
     const { runtime } = testRuntime({ agents: team, reply: bidReply(bids) });
     const result = await auction({ assess: ({ output }) => (output.includes('fixed') ? 0.5 : 0) }).coordinate(testContext(runtime, task));
-    expect(result.decision).toMatchObject({ payment: { price: expect.closeTo(3.6, 9), quality: 0.5, paid: expect.closeTo(1.8, 9) } });
+    expect(result.decision).toMatchObject({ payment: { price: expect.closeTo(4, 9), quality: 0.5, paid: expect.closeTo(2, 9) } });
     expect(reputationStore(runtime.store).get('fast', ['code'])).toEqual({ successes: 0.5, failures: 0.5 });
+  });
+
+  it('with fixed pay, pays the price whatever the grade and ignores the confidence it cannot check', async () => {
+    const { runtime } = testRuntime({ agents: team, reply: bidReply(bids) });
+    const result = await auction({ payment: 'fixed', assess: () => 0.5 }).coordinate(testContext(runtime, task));
+    // Ranked by cost / weight: cheap 2/0.5 = 4, fast 3/0.5 = 6, careful 8; cheap is paid 6 × 0.5 = 3.
+    expect(result.decision).toMatchObject({ paymentRule: 'fixed', winner: 'cheap', runnerUp: 'fast', payment: { rule: 'fixed', price: 3, quality: 0.5, paid: 3 } });
+    expect(() => auction({ payment: 'flat' as never })).toThrow(/option "payment" must be 'performance' or 'fixed'/);
   });
 
   it('grades with a judge call when assess is "judge"', async () => {

@@ -39,8 +39,9 @@ describe('consensus', () => {
     expect(result.decision).toMatchObject({ strategy: 'consensus', consensus: true, winner: 'A', grouping: 'exact', convergence: { reason: 'agreement', rounds: 1 } });
     expect(model.requests[0]!.messages[0]!.content).toContain('What is the capital of France?');
     expect(events.filter((e) => e.type === 'strategy.decision')).toHaveLength(1);
-    // Agreement with a reached quorum is a success on the task's capability.
-    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 1, failures: 0 });
+    // Agreeing with the vote is not an outcome: by default nothing is learned until an outcome is reported.
+    expect(result.decision).toMatchObject({ choices: 2, learned: [] });
+    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 0, failures: 0 });
   });
 
   it('runs a conflict round when the quorum is missed, showing the competing answers and reasons', async () => {
@@ -64,8 +65,8 @@ describe('consensus', () => {
     // Every voter now backs A: the re-votes stop on agreement, not merely on the quorum.
     expect(result.decision).toMatchObject({ convergence: { reason: 'agreement', rounds: 2 } });
     expect(lastPrompt(votes[0]!)).toContain('conflict-resolution round 1.');
-    // c answered Lyon first: agreement learning counts that as a miss.
-    expect(reputationStore(runtime.store).get('c', ['geo'])).toEqual({ successes: 0, failures: 1 });
+    // c answered Lyon first and lost the vote; losing a vote says nothing about c's weight.
+    expect(reputationStore(runtime.store).get('c', ['geo'])).toEqual({ successes: 0, failures: 0 });
   });
 
   it('stops re-voting as stable when no voter moves, then takes the answer with the most expertise behind it', async () => {
@@ -90,7 +91,6 @@ describe('consensus', () => {
       author: 'senior',
       convergence: { reason: 'stable', rounds: 2 },
     });
-    // Nothing is learned from agreement without a quorum.
     expect(reputationStore(runtime.store).get('senior', ['geo'])).toEqual({ successes: 0, failures: 0 });
     const convergence = events.filter((e) => e.type === 'convergence.round' || e.type === 'convergence.stopped');
     expect(convergence).toEqual([
@@ -185,28 +185,60 @@ describe('consensus', () => {
     expect(result.output).toBe(long.a);
   });
 
-  it('goes on without an agent that failed, records the failure and counts it against the agent', async () => {
+  it('goes on without an agent that failed, records the failure and, when it grades answers, counts it against the agent', async () => {
     const { runtime } = testRuntime({
       agents: team,
       reply: (r) => (agentOf(r) === 'b' ? { error: new ModelApiError({ provider: 'scripted', status: 500, message: 'boom' }) } : 'Paris'),
     });
-    const result = await consensus().coordinate(testContext(runtime, task));
+    const result = await consensus({ assess: 'finish' }).coordinate(testContext(runtime, task));
     expect(result.output).toBe('Paris');
     expect(result.runs.map((r) => r.agent)).toEqual(['a', 'c']);
     expect(result.decision).toMatchObject({ consensus: true, failures: [{ agent: 'b', error: expect.stringContaining('boom') }] });
     expect(reputationStore(runtime.store).get('b', ['geo'])).toEqual({ successes: 0, failures: 1 });
   });
 
-  it('counts a failed run against the agent even when no quorum is reached', async () => {
-    const replies: Record<string, string> = { a: 'Paris', c: 'Lyon' };
+  it('grades each voter\'s own answer with a check, whatever the vote decided, and counts a failed run against it', async () => {
+    // The check knows the answer: c is right although it loses the vote to a and d.
+    const replies: Record<string, string> = { a: 'Lyon', c: 'Paris', d: 'Lyon' };
     const { runtime } = testRuntime({
       agents: team,
       reply: (r) => (agentOf(r) === 'b' ? { error: new ModelApiError({ provider: 'scripted', status: 500, message: 'boom' }) } : replies[agentOf(r)!]!),
     });
-    const result = await consensus({ conflictRounds: 0 }).coordinate(testContext(runtime, task));
-    expect(result.decision).toMatchObject({ consensus: false, learned: [{ agent: 'b', score: 0 }] });
-    expect(reputationStore(runtime.store).get('b', ['geo'])).toEqual({ successes: 0, failures: 1 });
-    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 0, failures: 0 });
+    const result = await consensus({ k: 4, conflictRounds: 0, weighting: 'equal', assess: ({ output }) => output === 'Paris' }).coordinate(testContext(runtime, task));
+    expect(result.output).toBe('Lyon');
+    expect(result.decision).toMatchObject({ learned: [{ agent: 'b', score: 0 }, { agent: 'a', score: 0 }, { agent: 'c', score: 1 }, { agent: 'd', score: 0 }] });
+    expect(reputationStore(runtime.store).get('c', ['geo'])).toEqual({ successes: 1, failures: 0 });
+    expect(reputationStore(runtime.store).get('a', ['geo'])).toEqual({ successes: 0, failures: 1 });
+  });
+
+  it('never lets agreement raise a group\'s weight: many votes won by the same pair leave the weights as they were', async () => {
+    const replies: Record<string, string> = { a: 'Lyon', b: 'Lyon', c: 'Paris' };
+    const { runtime } = testRuntime({ agents: team, reply: (r) => replies[agentOf(r)!]! });
+    const strategy = consensus({ conflictRounds: 0, quorum: 0.6 });
+    let weights: unknown;
+    for (let i = 0; i < 5; i++) weights = decisionOf<{ voters: { weight: number }[] }>(await strategy.coordinate(testContext(runtime, task))).voters.map((v) => v.weight);
+    expect(weights).toEqual([Math.log(0.65 / 0.35), Math.log(0.65 / 0.35), Math.log(0.65 / 0.35)].map((w) => expect.closeTo(w, 12)));
+  });
+
+  it('weighs by the number of possible answers: the choices option, or the distinct answers given', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon', c: 'Nice' };
+    const { runtime } = testRuntime({ agents: team, reply: (r) => replies[agentOf(r)!]! });
+    const seen = await consensus({ conflictRounds: 0 }).coordinate(testContext(runtime, task));
+    expect(seen.decision).toMatchObject({ choices: 3, voters: [{ weight: expect.closeTo(Math.log((2 * 0.65) / 0.35), 9) }, {}, {}] });
+    const declared = await consensus({ conflictRounds: 0, choices: 4 }).coordinate(testContext(runtime, task));
+    expect(declared.decision).toMatchObject({ choices: 4, voters: [{ weight: expect.closeTo(Math.log((3 * 0.65) / 0.35), 9) }, {}, {}] });
+  });
+
+  it('draws a dead heat at random instead of taking the first ballot', async () => {
+    const replies: Record<string, string> = { a: 'Paris', b: 'Lyon' };
+    const winners = new Set<string>();
+    for (const seed of [1, 2, 3, 7, 8, 9]) {
+      const { runtime } = testRuntime({ agents: team.slice(0, 2), seed, reply: (r) => replies[agentOf(r)!]! });
+      const result = await consensus({ conflictRounds: 0, weighting: 'equal' }).coordinate(testContext(runtime, task));
+      expect(result.decision).toMatchObject({ consensus: false, fallback: 'weighted-plurality', tie: ['A', 'B'] });
+      winners.add(decisionOf<{ winner: string }>(result).winner);
+    }
+    expect([...winners].sort()).toEqual(['A', 'B']);
   });
 
   it('reports outcomes given later through recordOutcome with assess: external', async () => {
@@ -221,6 +253,9 @@ describe('consensus', () => {
   it('rejects bad options and a task with no candidates', async () => {
     expect(() => consensus({ k: 0 })).toThrow(StrategyOptionError);
     expect(() => consensus({ quorum: 1.2 })).toThrow(/option "quorum" must be at most 1/);
+    expect(() => consensus({ quorum: 0.5 })).toThrow(/option "quorum" must be greater than 0\.5/);
+    expect(() => consensus({ choices: 1 })).toThrow(/option "choices" must be at least 2/);
+    expect(() => consensus({ assess: 'agreement' as never })).toThrow(/option "assess" 'agreement' is no longer accepted/);
     const { runtime } = testRuntime({ agents: team, reply: () => 'x' });
     await expect(consensus().coordinate(testContext(runtime, task, { candidates: [] }))).rejects.toThrow(NoCandidatesError);
   });

@@ -27,6 +27,29 @@ describe('reputation rules', () => {
     expect(logOddsWeight(0.2)).toBe(0.01);
     expect(Number.isFinite(logOddsWeight(1))).toBe(true);
   });
+
+  it('weighs by ln((c − 1) p / (1 − p)) among c possible answers, the optimum when errors spread evenly', () => {
+    expect(logOddsWeight(0.8, 0.01, 3)).toBeCloseTo(Math.log(8));
+    expect(logOddsWeight(0.8, 0.01, 2)).toBeCloseTo(logOddsWeight(0.8));
+    // At chance among three answers (1/3) a voter is muted; above it, it counts.
+    expect(logOddsWeight(1 / 3, 0.01, 3)).toBe(0.01);
+    expect(logOddsWeight(0.4, 0.01, 3)).toBeCloseTo(Math.log(2 * 0.4 / 0.6));
+  });
+
+  it('refuses a NaN or out-of-range probability, a bad floor and fewer than two choices, naming them', () => {
+    expect(() => logOddsWeight(Number.NaN)).toThrow(/logOddsWeight: p must be a probability in \[0, 1\], got NaN/);
+    expect(() => logOddsWeight(1.2)).toThrow(/got 1\.2/);
+    expect(() => logOddsWeight(0.7, -1)).toThrow(/floor must be/);
+    expect(() => logOddsWeight(0.7, 0.01, 1)).toThrow(/choices must be an integer >= 2, got 1/);
+  });
+
+  it('refuses a prior worth nothing instead of returning NaN', () => {
+    expect(() => priorFor('high', 0)).toThrow(/priorFor: strength must be a finite number > 0 .*got 0/);
+    expect(() => priorFor('high', Number.NaN)).toThrow(/strength/);
+    expect(() => accuracy(NO_RECORD, { alpha: 0, beta: 0 })).toThrow(/accuracy: no outcomes and a prior of strength 0/);
+    expect(accuracy({ successes: 3, failures: 1 }, { alpha: 0, beta: 0 })).toBe(0.75);
+    expect(() => accuracy({ successes: Number.NaN, failures: 0 })).toThrow(/record\.successes must be a finite number >= 0, got NaN/);
+  });
 });
 
 describe('reputationStore', () => {

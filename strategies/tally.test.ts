@@ -29,10 +29,15 @@ describe('tally', () => {
   });
 
   it('orders tied options by number of voters, then by first ballot, and reaches no quorum on a tie', () => {
-    const result = tally([b('a', 'late', 1), b('b', 'many', 0.5), b('c', 'many', 0.5), b('d', 'first', 1)], { quorum: 0.5 });
+    const result = tally([b('a', 'late', 1), b('b', 'many', 0.5), b('c', 'many', 0.5), b('d', 'first', 1)], { quorum: 0.51 });
     expect(result.options.map((o) => o.option)).toEqual(['many', 'late', 'first']);
     // 'many' holds 1/3 of the weight: no quorum.
     expect(result.reached).toBe(false);
+  });
+
+  it('never names a winner in a dead heat: a quorum must be above one half', () => {
+    expect(() => tally([b('a', 'x'), b('b', 'y')], { quorum: 0.5 })).toThrow(/quorum must be in \(0\.5, 1\], got 0\.5; at one half or less two options could both reach it/);
+    expect(tally([b('a', 'x'), b('b', 'y')], { quorum: 0.500001 })).toMatchObject({ reached: false, winner: undefined });
   });
 
   it('reaches nothing when every weight is zero or there are no ballots', () => {
@@ -44,7 +49,8 @@ describe('tally', () => {
     expect(() => tally([b('a', 'x'), b('a', 'y')])).toThrow(/agent "a" has more than one ballot/);
     expect(() => tally([b('a', 'x', -1)])).toThrow(/weight -1/);
     expect(() => tally([b('a', 'x', Number.NaN)])).toThrow(/weights must be finite/);
-    expect(() => tally([], { quorum: 0 })).toThrow(/quorum must be in \(0, 1\]/);
+    expect(() => tally([], { quorum: 0 })).toThrow(/quorum must be in \(0\.5, 1\]/);
+    expect(() => tally([], { quorum: Number.NaN })).toThrow(/got NaN/);
     expect(() => tally([], { quorum: 1.5 })).toThrow(/quorum/);
   });
 
@@ -66,9 +72,21 @@ describe('tally', () => {
     );
   });
 
+  it('property: no two options ever hold the quorum together, so ballot order never decides', () => {
+    fc.assert(
+      fc.property(ballots, fc.double({ min: 0.5, max: 1, noNaN: true, minExcluded: true }), (list, quorum) => {
+        const result = tally(list, { quorum });
+        expect(result.options.filter((o) => result.totalWeight > 0 && o.share >= quorum).length).toBeLessThanOrEqual(1);
+        // The same ballots in reverse order give the same decision.
+        expect(tally([...list].reverse(), { quorum }).winner).toBe(result.winner);
+      }),
+      { seed: 5 },
+    );
+  });
+
   it('property: a winner holds at least the quorum, and more weight for it keeps it the winner', () => {
     fc.assert(
-      fc.property(ballots, fc.double({ min: 0.34, max: 1, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (list, quorum, extra) => {
+      fc.property(ballots, fc.double({ min: 0.5, max: 1, noNaN: true, minExcluded: true }), fc.double({ min: 0, max: 5, noNaN: true }), (list, quorum, extra) => {
         const result = tally(list, { quorum });
         if (!result.winner) return;
         expect(result.options[0]!.share).toBeGreaterThanOrEqual(quorum);

@@ -3,6 +3,7 @@
  * and a CoordinationContext whose `runAgent` is one model call. Not part of the public API.
  */
 import type { AgentDefinition, AgentMatch, AgentPriority, AgentRegistry, AgentRunResult } from '../src/agents/types.js';
+import { createMatcher } from '../src/agents/matcher.js';
 import { createEventBus } from '../src/events/bus.js';
 import type { TaskforceEvent } from '../src/events/types.js';
 import { modelFromProvider } from '../src/model/model.js';
@@ -97,6 +98,7 @@ export function testRuntime(options: {
     id: 'runtime_test',
     models: { planner: model, worker: model, synthesizer: model, forAgent: () => model, base: { planner: model, worker: model, synthesizer: model, forAgent: () => model } },
     agents: registry(options.agents),
+    matcher: createMatcher(options.agents),
     tools: new Map(),
     toolAccess: { grants: new Map() },
     events: bus,

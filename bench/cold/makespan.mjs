@@ -22,13 +22,18 @@ const { ms, value: modelCalls } = await timed(() => run(pathName));
 const bound = (tasks * latencyMs) / CONCURRENCY + (modelCalls - tasks) * latencyMs;
 emit({ path: pathName, tasks, latencyMs, concurrency: CONCURRENCY, makespanMs: ms, boundMs: bound, efficiency: bound / ms });
 
-/** Runs the path; returns how many sequential-latency calls it made (tasks, plus planner and synthesis). */
+/** Runs the path; returns how many calls of `latencyMs` it made (the tasks, plus planner and synthesis). */
 async function run(name) {
-  if (name === 'raw') return (await loops(tasks, CONCURRENCY, () => sleep(latencyMs)), tasks);
-  if (name === 'orchestrate') return (await orchestrateWithPlanner(), tasks + 2);
-  const path = await createPath(name, { latencyMs, concurrency: CONCURRENCY });
-  await path.run(path.prepare(independent(tasks)));
-  await path.close();
+  if (name === 'raw') {
+    await loops(tasks, CONCURRENCY, () => sleep(latencyMs));
+  } else if (name === 'orchestrate') {
+    await orchestrateWithPlanner();
+    return tasks + 2;
+  } else {
+    const path = await createPath(name, { latencyMs, concurrency: CONCURRENCY });
+    await path.run(path.prepare(independent(tasks)));
+    await path.close();
+  }
   return tasks;
 }
 

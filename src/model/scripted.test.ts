@@ -7,7 +7,7 @@ import { countTokens } from './tokens.js';
 const ask = (text: string) => ({ messages: [{ role: 'user' as const, content: text }] });
 
 describe('scripted model', () => {
-  it('replies in order, counts usage with tiktoken and fails on a call past the script', async () => {
+  it('replies in order, counts usage with the runtime estimate and fails on a call past the script', async () => {
     const model = scriptedModel({ replies: ['first answer', { toolCalls: [{ name: 'search', input: { q: 'x' } }] }] });
     const a = await model.doGenerate(ask('hello'));
     expect(a).toMatchObject({ text: 'first answer', stopReason: 'end_turn', toolCalls: [] });

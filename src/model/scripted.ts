@@ -18,7 +18,7 @@ export type ScriptedReply =
       readonly toolCalls?: readonly { readonly name: string; readonly input: unknown; readonly id?: string }[];
       readonly stopReason?: StopReason;
       readonly refusal?: string;
-      /** Overrides the tiktoken count. */
+      /** Overrides the estimated count. */
       readonly usage?: Usage;
       /** Thrown instead of replying (e.g. a `ModelApiError` to exercise retries). */
       readonly error?: Error;
@@ -60,8 +60,9 @@ export interface ScriptedModel extends ProviderModel {
 }
 
 /**
- * A deterministic model for tests, benchmarks and offline runs. Token usage is counted with tiktoken,
- * so budgets and costs behave as they would with a real model.
+ * A deterministic model for tests, benchmarks and offline runs. Token usage is the runtime's own
+ * estimate (`estimateInputTokens`, `countTokens`), so budgets, reservations and costs behave as they
+ * would with a real model whose counts match the estimate.
  */
 export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
   const requests: ProviderRequest[] = [];

@@ -1,4 +1,3 @@
-import type { AgentMatcher } from '../agents/matcher.js';
 import type { EventBus } from '../events/bus.js';
 import type { z } from 'zod';
 import type { PlanGoalOptions } from '../plan/planner.js';
@@ -24,7 +23,6 @@ export interface RunSettings {
   /** The runtime as given (scopes are views of it). */
   readonly runtime: Runtime;
   readonly strategy: Strategy;
-  readonly matcher: AgentMatcher;
   readonly guard: RecursionGuard;
   /** Runtime and run budget together. */
   readonly budget: BudgetTracker;

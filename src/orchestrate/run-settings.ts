@@ -1,4 +1,3 @@
-import { createMatcher } from '../agents/matcher.js';
 import { checkBudgets, createBudgetTracker } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { TaskTree } from '../plan/types.js';
@@ -18,7 +17,7 @@ export interface ResolvedRun {
 
 /**
  * Checks `options` against `runtime` (throwing `ConfigError` / `UnknownStrategyError` before anything
- * runs) and resolves them into plain values: strategy, matcher, recursion guard, the runtime's and
+ * runs) and resolves them into plain values: strategy, recursion guard, the runtime's and
  * the run's budget as one, limits, planner and synthesis settings.
  */
 export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: string, options: OrchestrateRunOptions<unknown>): ResolvedRun {
@@ -40,7 +39,6 @@ export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: st
   const settings: RunSettings = {
     runtime,
     strategy,
-    matcher: createMatcher(runtime.agents.list()),
     guard,
     budget,
     maxDepth: checked.maxDepth,

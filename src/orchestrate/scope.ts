@@ -74,6 +74,7 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
     id: base.id,
     models,
     agents: base.agents,
+    matcher: base.matcher,
     tools: scope.tools ?? base.tools,
     toolAccess: base.toolAccess,
     events: scope.events,

@@ -115,14 +115,15 @@ function recordOf(level: RunLevel, taskId: string): TaskRecord {
  * The agents for a task, best first: the plan's pinned agent, else the matcher's ranking; when no
  * agent matches at all, every agent (ranked), so a task is never dropped for want of a perfect fit.
  */
-export function candidatesFor(settings: Pick<RunSettings, 'runtime' | 'matcher'>, task: TaskSpec): AgentMatch[] {
+export function candidatesFor(settings: Pick<RunSettings, 'runtime'>, task: TaskSpec): AgentMatch[] {
   if (task.agent !== undefined) {
     const agent = settings.runtime.agents.get(task.agent);
     if (!agent) throw new ConfigError(`task "${task.id}" is pinned to agent "${task.agent}", which the runtime does not have`);
     return [{ agent, score: 1, capabilityCoverage: 1, textRelevance: 0, reason: 'pinned by the plan' }];
   }
-  const ranked = settings.matcher.rank(task, { limit: MAX_CANDIDATES });
-  return ranked.length > 0 ? ranked : settings.matcher.rank(task, { includeUnmatched: true, limit: MAX_CANDIDATES });
+  const { matcher } = settings.runtime;
+  const ranked = matcher.rank(task, { limit: MAX_CANDIDATES });
+  return ranked.length > 0 ? ranked : matcher.rank(task, { includeUnmatched: true, limit: MAX_CANDIDATES });
 }
 
 /**

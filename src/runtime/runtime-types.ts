@@ -1,4 +1,5 @@
 import type { ToolAccess } from '../agents/tool-selection.js';
+import type { AgentMatcher } from '../agents/matcher.js';
 import type { AgentDefinition, AgentRegistry } from '../agents/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Model } from '../model/types.js';
@@ -52,6 +53,8 @@ export interface Runtime {
   readonly id: string;
   readonly models: RuntimeModels;
   readonly agents: AgentRegistry;
+  /** The capability index over `agents`, built on first use and kept for the runtime's life (its agents never change). */
+  readonly matcher: AgentMatcher;
   readonly tools: ReadonlyMap<string, Tool>;
   /** Who may run side-effecting tools beyond the agents' own `tools` lists: `toolGrants` and `approveToolCall`, checked. */
   readonly toolAccess: ToolAccess;

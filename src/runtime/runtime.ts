@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { builtinAgents as loadBuiltinAgents } from '../agents/builtin.js';
 import { loadAgents } from '../agents/load.js';
+import { createMatcher, type AgentMatcher } from '../agents/matcher.js';
 import { createAgentRegistry } from '../agents/registry.js';
 import type { ApproveToolCall, ToolAccess } from '../agents/tool-selection.js';
 import type { AgentDefinition, AgentRegistry } from '../agents/types.js';
@@ -158,10 +159,14 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
 
   const id = ids.next('runtime');
   const signal = limitsDeadline(controller.signal, budget.signal);
+  let matcher: AgentMatcher | undefined;
   return {
     id,
     models,
     agents,
+    get matcher() {
+      return (matcher ??= createMatcher(agents.list()));
+    },
     tools,
     toolAccess,
     events,

@@ -46,7 +46,7 @@ describe('rate limits over the real SDK, on an injected clock', () => {
     expect(server().modelEntries()).toHaveLength(4);
   });
 
-  it('charges tokensPerMinute with the tiktoken estimate first, then with the usage the provider reported', async () => {
+  it('charges tokensPerMinute with the token estimate first, then with the usage the provider reported', async () => {
     // The first reply reports 900 tokens, far more than its estimate: the limiter must believe the report.
     server().mock.onMessage('long answer', { content: 'a long answer', usage: { prompt_tokens: 100, completion_tokens: 800 } });
     server().mock.onMessage('short answer', { content: 'ok', usage: { prompt_tokens: 10, completion_tokens: 2 } });

@@ -56,7 +56,7 @@ describe('orchestrate: budgets and cancellation', () => {
   });
 
   it('stops at a token budget, saying which budget', async () => {
-    const { options } = scripted({ plans: { bikes: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }] } }, { budgets: { maxTokens: 900 } });
+    const { options } = scripted({ plans: { bikes: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }] } }, { budgets: { maxTokens: 1300 } });
     const result = await orchestrate('Write about bikes', options);
     expect(result.stoppedBy).toMatchObject({ kind: 'budget', budget: 'tokens' });
     expect(result.tree.tasks.some((t) => t.status === 'completed')).toBe(true);

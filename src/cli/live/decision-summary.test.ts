@@ -2,29 +2,49 @@ import { describe, expect, it } from 'vitest';
 import { summarizeDecision, truncate, headline } from './decision-summary.js';
 
 // Decisions shaped as the strategies record them (trimmed copies from a demo run).
-const bid = (agent: string, effective: number) => ({ agent, cost: 2, confidence: 0.9, effective });
+const bid = (agent: string, cost: number, confidence: number) => ({ agent, cost, confidence, ask: cost / confidence, effective: cost / confidence / 0.5 });
 
 describe('summarizeDecision', () => {
   it('direct: names the best-matched agent and its score', () => {
     expect(summarizeDecision('direct', { strategy: 'direct', agent: 'researcher', score: 1.4086 })).toBe('direct: best match researcher (score 1.41)');
   });
 
-  it('auction: says who won with which bid, and whom it beat at what price', () => {
+  it('auction: labels the winner\'s bid, the runner-up\'s bid and the price paid, each in cost units', () => {
+    // Bids show their ask for the task done in full (cost ÷ confidence): what the clearing compares.
     const decision = {
       strategy: 'auction',
-      bids: [bid('researcher', 4.44), bid('planner', 13.09), bid('reviewer', 13.09)],
+      bids: [bid('ada', 2, 0.9), bid('bob', 3.6, 0.55), bid('cy', 3.6, 0.55)],
       sold: true,
-      winner: 'researcher',
+      winner: 'ada',
       winningBid: 4.444444,
-      price: 13.090909,
-      runnerUp: 'planner',
-      assigned: 'researcher',
+      price: 6.545454,
+      runnerUp: 'bob',
+      assigned: 'ada',
+      payment: { rule: 'performance', price: 6.545454, quality: 1, paid: 6.545454 },
     };
-    expect(summarizeDecision('auction', decision)).toBe('auction (3 bids): researcher 4.44 beat planner 13.09');
-    expect(summarizeDecision('auction', { ...decision, bids: [bid('researcher', 4.44)], price: undefined, runnerUp: undefined })).toBe(
-      'auction (1 bid): researcher won with 4.44',
+    expect(summarizeDecision('auction', decision, 80)).toBe('auction (3 bids): ada bid 2.22, runner-up bob bid 6.55, paid 6.55');
+    // Paid by quality under performance pay; the price alone before the work is graded.
+    expect(summarizeDecision('auction', { ...decision, payment: { ...decision.payment, quality: 0.5, paid: 3.272727 } })).toMatch(/, paid 3\.27$/);
+    expect(summarizeDecision('auction', { ...decision, payment: { ...decision.payment, quality: null, paid: null } })).toMatch(/, price 6\.55$/);
+    expect(summarizeDecision('auction', { ...decision, bids: [bid('ada', 2, 0.9)], price: 10, runnerUp: undefined, payment: { paid: 10 } })).toBe(
+      'auction (1 bid): ada bid 2.22, paid 10.00',
     );
     expect(summarizeDecision('auction', { strategy: 'auction', outcome: 'no-sale' })).toBe('auction: no sale');
+  });
+
+  it('auction: keeps the three labelled figures within the run tree\'s 60 columns when names are long', () => {
+    const decision = {
+      strategy: 'auction',
+      bids: [bid('researcher', 2, 0.9), bid('planner', 3.6, 0.55)],
+      winner: 'researcher',
+      runnerUp: 'planner',
+      price: 6.545454,
+      payment: { paid: 6.545454 },
+    };
+    const line = summarizeDecision('auction', decision);
+    expect(line).toBe('auction: researcher bid 2.22, runner-up 6.55, paid 6.55');
+    expect(line.length).toBeLessThanOrEqual(60);
+    expect(summarizeDecision('auction', decision, 80)).toBe('auction (2 bids): researcher bid 2.22, runner-up planner bid 6.55, paid 6.55');
   });
 
   it('consensus: counts the votes for the winning option in the last round, and names its author', () => {

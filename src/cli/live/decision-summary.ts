@@ -1,9 +1,10 @@
 /**
  * One short phrase for a strategy's decision, for the live view: who won and why, in a few words.
  * Decisions are plain data whose shape each strategy owns, so this reads the fields it knows and
- * falls back to naming the strategy.
+ * falls back to naming the strategy. An auction's phrase leaves out the bid count and the runner-up's
+ * name when the whole would not fit in `width` columns (default 60, the run tree's decision column).
  */
-export function summarizeDecision(strategy: string, decision: unknown): string {
+export function summarizeDecision(strategy: string, decision: unknown, width = 60): string {
   const d = (typeof decision === 'object' && decision !== null ? decision : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -23,15 +24,32 @@ export function summarizeDecision(strategy: string, decision: unknown): string {
     }
     case 'auction': {
       if (d.outcome === 'no-sale') return 'auction: no sale';
-      const bids = list(d.bids).length;
-      const winning = num(d.winningBid);
-      const price = num(d.price);
+      const bids = list(d.bids) as { agent?: unknown; ask?: unknown; cost?: unknown }[];
       const won = str(d.assigned) ?? str(d.winner) ?? '?';
-      if (str(d.fallback)) return `auction: no sale among ${bids} bids → ${str(d.fallback)} ${won}`;
-      // Bids are costs (lower wins); the runner-up's bid is what a second-price auction pays.
-      const bid = winning !== undefined ? ` ${winning.toFixed(2)}` : '';
-      const head = `auction (${bids} bid${bids === 1 ? '' : 's'}): ${won}`;
-      return price !== undefined && str(d.runnerUp) ? `${head}${bid} beat ${str(d.runnerUp)} ${price.toFixed(2)}` : `${head} won${bid && ` with${bid}`}`;
+      if (str(d.fallback)) return `auction: no sale among ${bids.length} bids → ${str(d.fallback)} ${won}`;
+      // A bid is shown as what it asks for the task done in full (cost ÷ confidence under performance
+      // pay, cost under fixed pay): the amounts the clearing compares, in the units the price is in.
+      const askOf = (agent: string | undefined) => {
+        const bid = bids.find((b) => b?.agent === agent);
+        return num(bid?.ask) ?? num(bid?.cost);
+      };
+      const payment = (d.payment ?? {}) as Record<string, unknown>;
+      const paid = num(payment.paid);
+      const price = num(d.price);
+      const winner = str(d.winner);
+      const runnerUp = str(d.runnerUp);
+      const bid = askOf(winner);
+      const second = askOf(runnerUp);
+      const parts = {
+        count: `auction (${bids.length} bid${bids.length === 1 ? '' : 's'}): `,
+        winner: `${won}${bid !== undefined ? ` bid ${bid.toFixed(2)}` : ''}`,
+        pay: paid !== undefined ? `, paid ${paid.toFixed(2)}` : price !== undefined ? `, price ${price.toFixed(2)}` : '',
+      };
+      if (!runnerUp || second === undefined) return `${parts.count}${parts.winner}${parts.pay}`;
+      // The full phrase when it fits the `width` columns the run tree gives a decision, else without
+      // the bid count and the runner-up's name: the three figures always keep their labels.
+      const full = `${parts.count}${parts.winner}, runner-up ${runnerUp} bid ${second.toFixed(2)}${parts.pay}`;
+      return full.length <= width ? full : `auction: ${parts.winner}, runner-up ${second.toFixed(2)}${parts.pay}`;
     }
     case 'hierarchical': {
       const workers = workersOf(d.tree);

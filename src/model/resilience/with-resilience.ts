@@ -42,7 +42,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
   const slots = createSlots(settings.maxConcurrency);
   const ids = sequentialIds();
 
-  // Counting tokens costs a tiktoken pass, so only when a token budget needs it.
+  // Estimating tokens walks the request, so only when a token rate limit needs it.
   const estimate = (request: ProviderRequest) =>
     settings.tokensPerMinute === undefined ? 0 : estimateInputTokens(request) + (request.maxTokens ?? settings.outputTokensEstimate);
 
