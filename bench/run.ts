@@ -11,6 +11,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['agents: loading trees of agent files', agentsLoad],
   ['matcher: capability matching latency', matcher],
   ['scheduler: overhead, makespan efficiency, memory', scheduler],
+  ['strategies: each strategy against its baseline (seeded, 500 seeds)', async () => (await import('./strategies.js')).main()],
   ['users: Task(), orchestrate(), plans, start-up and the CLI, cold processes on dist/ (issue 13)', users],
 ];
 

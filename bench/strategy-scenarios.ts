@@ -197,11 +197,14 @@ export function uniformRouter(agents: readonly string[] = COLONY.map((a) => a.na
 export interface ColonyRun {
   /** Share of tasks 201–300 that went to the best agent. */
   readonly bestShareLast100: number;
+  /** Whether, after task 300, the best agent had a pick probability above one half (the colony had found it). */
+  readonly settled: boolean;
   /**
-   * Tasks after the best agent degrades (0.9 → 0.3 at task 300) until the new best (0.7) has a pick
-   * probability above one half; `limit` (200) when that never happens.
+   * When the colony had settled on the best agent: tasks after it degrades (0.9 → 0.3 at task 300)
+   * until the new best (0.7) has a pick probability above one half; `limit` (200) when that never
+   * happens. Undefined when the colony had not settled on the best agent (nothing to shift from).
    */
-  readonly shift: number;
+  readonly shift: number | undefined;
 }
 
 /** One seed of the colony: 300 tasks of one kind, then the best agent degrades. */
@@ -216,8 +219,9 @@ export function colonyRun(seedValue: number, makeRouter: () => Router, options: 
     router.learn(agent, random.next() < rates.get(agent)!);
   }
   const limit = options.limit ?? 200;
-  let shift = limit;
-  if (options.shift !== false) {
+  const settled = router.probabilities().best! > 0.5;
+  let shift: number | undefined = settled ? limit : undefined;
+  if (options.shift !== false && settled) {
     rates.set('best', 0.3);
     for (let t = 0; t < limit; t++) {
       if (router.probabilities().fair! > 0.5) {
@@ -228,7 +232,7 @@ export function colonyRun(seedValue: number, makeRouter: () => Router, options: 
       router.learn(agent, random.next() < rates.get(agent)!);
     }
   }
-  return { bestShareLast100: best / 100, shift };
+  return { bestShareLast100: best / 100, settled, shift };
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * Per-call overhead of the runtime's model above the provider SDK: sequential chat calls to a
  * loopback OpenAI-compatible server through the raw `openai` client and through
- * `createModel('openai:gpt-4o-mini')`, in alternating batches so both share the machine's noise.
+ * `createModel('openai:gpt-4o-mini')`, alternating call by call so both share the machine's noise.
+ * Per batch, the median µs per call of each (medians, since a busy machine stretches a few calls a lot).
  *
- *   node bench/cold/provider-overhead.mjs <baseURL ending in /v1> [batches = 10] [calls per batch = 200]
+ *   node bench/cold/provider-overhead.mjs <baseURL ending in /v1> [batches = 10] [calls per path per batch = 200]
  */
 import OpenAI from 'openai';
 import { createModel } from '../../dist/src/index.js';
@@ -22,18 +23,16 @@ const calls = {
   taskforce: () => model.generate({ messages }),
 };
 
-/** µs per call over `n` sequential calls. */
-async function perCall(call, n) {
-  const { ms } = await timed(async () => {
-    for (let i = 0; i < n; i++) await call();
-  });
-  return (ms * 1000) / n;
-}
+const names = Object.keys(calls);
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const byName = () => Object.fromEntries(names.map((name) => [name, []]));
 
-for (const call of Object.values(calls)) await perCall(call, 50); // warm-up: connections, JIT
-const samples = { sdk: [], taskforce: [] };
+for (let i = 0; i < 50; i++) for (const name of names) await calls[name](); // warm-up: connections, JIT
+const samples = byName();
 for (let b = 0; b < batches; b++) {
-  const order = b % 2 === 0 ? ['sdk', 'taskforce'] : ['taskforce', 'sdk'];
-  for (const name of order) samples[name].push(await perCall(calls[name], perBatch));
+  const batch = byName();
+  for (let i = 0; i < perBatch; i++)
+    for (const name of i % 2 === 0 ? names : [...names].reverse()) batch[name].push((await timed(calls[name])).ms * 1000);
+  for (const name of names) samples[name].push(median(batch[name]));
 }
-emit({ calls: batches * perBatch, sdkUs: samples.sdk, taskforceUs: samples.taskforce });
+emit({ calls: batches * perBatch * names.length, sdkUs: samples.sdk, taskforceUs: samples.taskforce });

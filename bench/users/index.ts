@@ -30,8 +30,8 @@ import { measureTokenEstimate } from './tokens.js';
 
 /** Repeat counts, chosen so the whole `npm run bench` stays near 10 minutes on 2 cores. */
 const REPEATS = {
-  full: { perTask: 5, warmRounds: 2, makespan: 5, memory: 2, plans: 3, index: 5, startup: 9, cliCall: 5, batches: 100, perBatch: 20, tokenRounds: 20 },
-  quick: { perTask: 3, warmRounds: 1, makespan: 3, memory: 1, plans: 1, index: 3, startup: 5, cliCall: 3, batches: 40, perBatch: 20, tokenRounds: 20 },
+  full: { perTask: 5, warmRounds: 2, makespan: 5, memory: 2, plans: 3, index: 5, startup: 9, cliCall: 5, batches: 10, perBatch: 200, tokenRounds: 20 },
+  quick: { perTask: 3, warmRounds: 1, makespan: 3, memory: 1, plans: 1, index: 3, startup: 5, cliCall: 3, batches: 6, perBatch: 100, tokenRounds: 20 },
 };
 export const RESULTS_PATH = join(ROOT, 'bench/results/latest.json');
 

@@ -1,7 +1,7 @@
 /**
  * Figure 7: per-call overhead of the runtime's model above the provider SDK, against the loopback
- * server, in one cold process: the SDK alone and `createModel(...)`.generate in alternating batches;
- * the overhead is the median of the per-batch differences.
+ * server, in one cold process: the SDK alone and `createModel(...)`.generate, alternating call by
+ * call; per batch the median call of each; the overhead is the median of the per-batch differences.
  */
 import { figure, figureOf, type Figure } from './figure.js';
 import type { Loopback } from './loopback.js';
@@ -9,7 +9,7 @@ import { runChildAsync } from './spawn.js';
 import { pairedDifferences } from './stats.js';
 
 export async function measureProviderOverhead(batches: number, perBatch: number, loopback: Loopback): Promise<Figure[]> {
-  console.log(`  provider overhead: ${batches} alternating batches × ${perBatch} calls per path`);
+  console.log(`  provider overhead: ${batches} batches × ${perBatch} calls per path, alternating call by call`);
   const result = await runChildAsync('provider-overhead.mjs', [loopback.baseURL, String(batches), String(perBatch)]);
   const list = (key: string) => (result.ok ? (result.value[key] as number[]) : []);
   return [
@@ -18,7 +18,7 @@ export async function measureProviderOverhead(batches: number, perBatch: number,
     // Empty when the child failed: then this row is "not measured" and the rows above say why.
     figure('per-call overhead above the SDK', 'µs', pairedDifferences(list('taskforceUs'), list('sdkUs')), {
       target: { op: '<=', value: 30 },
-      note: 'createModel − SDK, per pair of batches run side by side',
+      note: 'createModel − SDK: per batch, the difference of the median calls',
     }),
   ];
 }

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { ConfigError, AbortedError } from '../errors/taskforce-error.js';
 import { EmptyOutputError, RefusalError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { Message, Model, ToolSpec, Usage } from '../model/types.js';
@@ -6,6 +5,7 @@ import { addUsage, ZERO_USAGE } from '../model/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Tool } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
+import { linkSignals } from '../util/signals.js';
 import { toolSpecOf } from '../tools/define-tool.js';
 import { executeToolCall, type ToolCallOutcome } from '../tools/execute-tool.js';
 import { approvalFor, toolsForAgent, type ToolAccess } from './tool-selection.js';
@@ -84,12 +84,20 @@ export async function runAgent(
   prompt: string,
   options: RunAgentOptions = {},
 ): Promise<AgentRunResult> {
+  const link = linkSignals([options.signal, runtime.signal]);
+  try {
+    return await runSteps(runtime, agent, prompt, options, link.signal);
+  } finally {
+    link.release();
+  }
+}
+
+/** Tool calls in one step from which their batch gets a signal that allows that many listeners. */
+const MANY_TOOL_CALLS = 8;
+
+async function runSteps(runtime: AgentEnvironment, agent: AgentDefinition, prompt: string, options: RunAgentOptions, signal: AbortSignal): Promise<AgentRunResult> {
   const startedAt = runtime.clock.now();
   const cap = stepCap(agent, options, runtime.limits.maxSteps);
-  const signal = AbortSignal.any(options.signal ? [options.signal, runtime.signal] : [runtime.signal]);
-  // The run's own signal: its tool calls run in parallel, each listening on it until it ends, so many
-  // listeners at once is normal here, not the leak Node warns about past 10.
-  setMaxListeners(0, signal);
   const tags = { agent: agent.name, ...(options.taskId !== undefined ? { taskId: options.taskId } : {}) };
   const model = options.model ?? runtime.models.forAgent(agent);
 
@@ -110,7 +118,7 @@ export async function runAgent(
     ...(options.taskId !== undefined ? { taskId: options.taskId } : {}),
     signal,
   });
-  await runHook(runtime, agent, 'pre', hookInput(prompt));
+  if (agent.hooks?.pre !== undefined) await runHook(runtime, agent, 'pre', hookInput(prompt));
 
   const context = options.context ? renderDataBlocks([['context', options.context]]) : '';
   const messages: Message[] = [{ role: 'user', content: context ? `${context}\n\n---\n\n${prompt}` : prompt }];
@@ -130,7 +138,7 @@ export async function runAgent(
     });
     usage = addUsage(usage, result.usage);
     costUsd += result.costUsd;
-    runtime.events.emit({ type: 'agent.step', ...tags, step: index, toolCalls: result.toolCalls.map((c) => c.name) });
+    if (runtime.events.hasListeners()) runtime.events.emit({ type: 'agent.step', ...tags, step: index, toolCalls: result.toolCalls.map((c) => c.name) });
 
     if (result.toolCalls.length === 0) {
       if (result.stopReason === 'refusal' || result.refusal) throw new RefusalError(model.provider, result.refusal ?? result.text);
@@ -153,6 +161,9 @@ export async function runAgent(
       steps.push(stepOf(index, result, notRun, result.modelId));
       break;
     }
+    // Parallel tool calls each listen on the signal until they end: many at once is normal here, not
+    // the leak Node warns about past 10, so a large batch gets a signal of its own that allows it.
+    const batch = linkSignals([signal], { manyListeners: result.toolCalls.length >= MANY_TOOL_CALLS });
     const outcomes = await Promise.all(
       result.toolCalls.map((call) =>
         executeToolCall(call, {
@@ -161,12 +172,12 @@ export async function runAgent(
           ...(approve ? { approve } : {}),
           defaultTimeoutMs: runtime.limits.toolTimeoutMs,
           clock: runtime.clock,
-          signal,
+          signal: batch.signal,
           events: runtime.events,
           ...tags,
         }),
       ),
-    );
+    ).finally(batch.release);
     steps.push(stepOf(index, result, outcomes, result.modelId));
     messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
     for (const outcome of outcomes)
@@ -182,8 +193,8 @@ export async function runAgent(
     });
     output = [...steps].reverse().find((step) => step.text.trim() !== '')?.text ?? '';
   }
-  await runHook(runtime, agent, 'post', hookInput(output));
-  runtime.events.emit({ type: 'agent.completed', ...tags, steps: steps.length, usage, costUsd });
+  if (agent.hooks?.post !== undefined) await runHook(runtime, agent, 'post', hookInput(output));
+  if (runtime.events.hasListeners()) runtime.events.emit({ type: 'agent.completed', ...tags, steps: steps.length, usage, costUsd });
   return { output, agent: agent.name, usage, costUsd, steps, durationMs: runtime.clock.now() - startedAt, finishReason };
 }
 

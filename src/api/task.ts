@@ -1,5 +1,6 @@
 import type { AgentStep } from '../agents/types.js';
-import { runAgent } from '../agents/loop.js';
+import { runAgent, type AgentEnvironment } from '../agents/loop.js';
+import { linkSignals } from '../util/signals.js';
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { Model, Usage } from '../model/types.js';
 import { RecursionCapError } from '../errors/recursion-errors.js';
@@ -92,15 +93,28 @@ export async function runTask(
     throw new RecursionCapError({ cap: 'maxDepth', runId: parent.runId, taskId: parent.taskId ?? taskId, depth: parent.depth, agent: agent.name, detail });
   }
   const admission = parent.admitAgent(agent.name, prompt, taskId);
-  const signal = options.signal ? AbortSignal.any([parent.signal, options.signal]) : parent.signal;
+  const link = linkSignals([parent.signal, options.signal]);
+  const { signal } = link;
   // The agent's model calls take a runtime slot each (not one for the whole run), so a Task() nested
   // in a tool never waits for a slot its own parent holds.
   const chain = { budget: parent.budget, slot: runtime.slot, tags: { taskId, agent: agent.name } };
   const base = typeof options.model === 'string' ? runtime.models.base.forAgent({ ...agent, model: options.model }) : (options.model ?? runtime.models.base.forAgent(agent));
-  const environment = { ...runtime, signal, models: { forAgent: () => chainModel(base, chain) } };
+  const model = chainModel(base, chain);
+  const environment: AgentEnvironment = {
+    models: { forAgent: () => model },
+    tools: runtime.tools,
+    toolAccess: runtime.toolAccess,
+    limits: runtime.limits,
+    events: runtime.events,
+    clock: runtime.clock,
+    signal,
+  };
   const startedAt = runtime.clock.now();
-  runtime.events.emit({ type: 'task.started', taskId, title: description, attempt: 1 });
-  runtime.events.emit({ type: 'agent.assigned', taskId, agent: agent.name, reason: 'named by Task()' });
+  const observed = runtime.events.hasListeners();
+  if (observed) {
+    runtime.events.emit({ type: 'task.started', taskId, title: description, attempt: 1 });
+    runtime.events.emit({ type: 'agent.assigned', taskId, agent: agent.name, reason: 'named by Task()' });
+  }
   const scope: WorkScope = { depth, maxDepth: parent.maxDepth, budget: parent.budget, signal, runId: parent.runId, taskId, admitAgent: parent.admitAgent };
   try {
     const result =
@@ -116,7 +130,7 @@ export async function runTask(
           );
     if (admission.kind === 'run') admission.ticket.done(result);
     const durationMs = runtime.clock.now() - startedAt;
-    runtime.events.emit({ type: 'task.completed', taskId, durationMs });
+    if (observed) runtime.events.emit({ type: 'task.completed', taskId, durationMs });
     return {
       output: result.output,
       agent: result.agent,
@@ -131,5 +145,7 @@ export async function runTask(
     if (admission.kind === 'run') admission.ticket.release();
     runtime.events.emit({ type: 'task.failed', taskId, error: error instanceof Error ? error.message : String(error), willRetry: false });
     throw error;
+  } finally {
+    link.release();
   }
 }

@@ -35,6 +35,7 @@ export function createEventBus(options: { clock: Clock; onListenerError?: (error
   };
   const make = (runId?: string): EventBus => ({
     emit(input) {
+      if (listeners.size === 0) return;
       const event = { ...input, at: input.at ?? options.clock.now() } as TaskforceEvent;
       if (runId !== undefined && event.runId === undefined) event.runId = runId;
       deliver(event);

@@ -3,7 +3,7 @@ import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { IdGenerator } from '../util/ids.js';
 import { sequentialIds } from '../util/ids.js';
-import { costOf, DEFAULT_PRICES, findPrice, type PriceTable } from './pricing.js';
+import { costOf, DEFAULT_PRICES, findPrice, type ModelPrice, type PriceTable } from './pricing.js';
 import { generateObjectWith } from './structured.js';
 import type {
   CallTags,
@@ -46,10 +46,13 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     const { prompt: _prompt, tags: _tags, ...rest } = request;
     return { ...rest, messages: requestMessages(request) };
   };
-  const priced = (result: ProviderResult): GenerateResult => ({
-    ...result,
-    costUsd: costOf(result.usage, findPrice(result.modelId, prices) ?? findPrice(provider.modelId, prices)),
-  });
+  // A reply names its model id (often the same one every time): its price is looked up once.
+  const priceById = new Map<string, ModelPrice | undefined>();
+  const priceOf = (modelId: string): ModelPrice | undefined => {
+    if (!priceById.has(modelId)) priceById.set(modelId, findPrice(modelId, prices) ?? findPrice(provider.modelId, prices));
+    return priceById.get(modelId);
+  };
+  const priced = (result: ProviderResult): GenerateResult => ({ ...result, costUsd: costOf(result.usage, priceOf(result.modelId)) });
   type Call = { readonly callId: string; readonly startedAt: number; readonly tags: CallTags };
   const started = (request: GenerateRequest): Call => {
     const callId = ids.next('call');

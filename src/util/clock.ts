@@ -6,12 +6,29 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` milliseconds of this clock's time; rejects with AbortedError if `signal` fires. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fire` after `ms` milliseconds unless cancelled first. Optional: a timer that is almost always
+   * cancelled (a per-call timeout) costs no error object this way; `startTimer` falls back to `sleep`.
+   */
+  timer?(ms: number, fire: () => void): { cancel(): void };
+}
+
+/** A cancellable timer on `clock`: its own `timer` when it has one, else a `sleep` with a signal. */
+export function startTimer(clock: Clock, ms: number, fire: () => void): { cancel(): void } {
+  if (clock.timer) return clock.timer(ms, fire);
+  const stop = new AbortController();
+  clock.sleep(ms, stop.signal).then(fire, () => undefined);
+  return { cancel: () => stop.abort() };
 }
 
 /** The real clock: `Date.now()` and `setTimeout`. */
 export function systemClock(): Clock {
   return {
     now: () => Date.now(),
+    timer(ms, fire) {
+      const handle = setTimeout(fire, Math.max(0, ms));
+      return { cancel: () => clearTimeout(handle) };
+    },
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(new AbortedError(undefined, { cause: signal.reason }));
@@ -75,6 +92,16 @@ export function manualClock(start = 0): ManualClock {
         signal?.addEventListener('abort', onAbort, { once: true });
         sleepers.push(entry);
       });
+    },
+    timer(ms, fire) {
+      const entry = { at: current + Math.max(0, ms), seq: seq++, resolve: fire };
+      sleepers.push(entry);
+      return {
+        cancel() {
+          const i = sleepers.indexOf(entry);
+          if (i >= 0) sleepers.splice(i, 1);
+        },
+      };
     },
     async advance(ms) {
       const target = current + ms;

@@ -19,7 +19,7 @@ describe('the offline main job (npm run demo)', () => {
     expect(stdout).toMatch(/^run run_1 \(planned, 4 task\(s\)\)/m);
     expect(stdout).toMatch(/✓ timeline\s+completed\s+writer\s+.*\n\s+built on inventory, membership\n/);
     // A strategy decision per task, in words.
-    expect(stdout).toMatch(/✓ inventory\s+completed\s+researcher\s+auction \(5 bids\): researcher \d+\.\d\d beat \w+ \d+\.\d\d/);
+    expect(stdout).toMatch(/✓ inventory\s+completed\s+researcher\s+auction: researcher bid \d+\.\d\d, runner-up \d+\.\d\d, paid \d+\.\d\d/);
     // Recursion: the decomposable task became a sub-run with its own plan and synthesis.
     expect(stdout).toMatch(/✓ funding\s+completed\s+analyst,researcher\s+decomposed: sub-run below/);
     expect(stdout).toMatch(/sub-run run_2 at depth 1 \(2 task\(s\)\)/);

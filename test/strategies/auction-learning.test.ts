@@ -1,53 +1,35 @@
 import { describe, expect, it } from 'vitest';
+import { expectedProfit, expectedProfitBefore, gainsByDeviating, marketRun, randomBidder } from '../../bench/strategy-scenarios.js';
 import { seededRandom } from '../../src/util/random.js';
-import { AUCTION_DEFAULTS } from '../../strategies/auction.js';
-import { clearAuction, reputationWeight } from '../../strategies/clearing.js';
-import { NO_RECORD, withOutcome, type OutcomeRecord } from '../../strategies/reputation.js';
-import { SEEDS, succeeds, type SimAgent } from './simulation.js';
+import { mean, SEEDS } from './simulation.js';
 
-// The cheaper an agent bids here, the worse it does: only reputation can find the best one.
-const AGENTS: readonly (SimAgent & { cost: number })[] = [
-  { name: 'cheap', rate: 0.3, cost: 0.8 },
-  { name: 'fair', rate: 0.6, cost: 0.9 },
-  { name: 'best', rate: 0.9, cost: 1.0 },
-];
-const TASKS = 300;
-
-function market(seedValue: number, exploration: number): Record<string, number> {
-  const random = seededRandom(seedValue);
-  const records = new Map<string, OutcomeRecord>(AGENTS.map((a) => [a.name, NO_RECORD]));
-  const counts: Record<string, number> = Object.fromEntries(AGENTS.map((a) => [a.name, 0]));
-  for (let t = 0; t < TASKS; t++) {
-    const total = [...records.values()].reduce((n, r) => n + r.successes + r.failures, 0);
-    // Bids vary ±10% from task to task, as estimates do.
-    const clearing = clearAuction(
-      AGENTS.map((a) => ({ agent: a.name, cost: a.cost * (0.9 + 0.2 * random.next()), weight: reputationWeight(records.get(a.name)!, total, exploration) })),
-    );
-    const winner = AGENTS.find((a) => a.name === clearing.winner)!;
-    counts[winner.name]! += 1;
-    records.set(winner.name, withOutcome(records.get(winner.name)!, succeeds(winner, random)));
-  }
-  return counts;
-}
-
-describe('auction with reputation learns to hire the best agent (seeded simulation, pure rules)', () => {
-  it('with the default exploration, most work goes to the best agent in every seed, though it bids highest', () => {
+// Agents succeeding 30%, 60% and 90% of the time, the worst asking least; 300 tasks. The figures over
+// 500 seeds are in `npm run bench`.
+describe('the auction hires the best value, and cannot be gamed (seeded simulation, pure rules)', () => {
+  it('succeeds more often, and pays less per success, than giving each task to the lowest bid', () => {
     for (const s of SEEDS) {
-      const counts = market(s, AUCTION_DEFAULTS.exploration);
-      expect({ seed: s, majority: counts.best! > TASKS / 2 }).toEqual({ seed: s, majority: true });
+      const auction = marketRun(s, 'auction', 'true');
+      const lowest = marketRun(s, 'lowest-bid');
+      expect({ seed: s, succeeds: auction.successLast100 > lowest.successLast100, cheaper: auction.costPerSuccess < lowest.costPerSuccess }).toEqual({
+        seed: s,
+        succeeds: true,
+        cheaper: true,
+      });
     }
   });
 
-  it('without the exploration bonus, the buyer sticks with an agent that did well enough in some seeds', () => {
-    const stuck = SEEDS.filter((s) => market(s, 0).best! < TASKS / 2);
-    expect(stuck.length).toBeGreaterThan(0);
+  it('finds the best agent through reputation alone when no bidder states its odds', () => {
+    const runs = SEEDS.map((s) => marketRun(s, 'auction', 'none'));
+    for (const run of runs) expect(run.bestShareLast100).toBeGreaterThan(0.5);
+    expect(mean(runs.map((r) => r.bestShareLast100))).toBeGreaterThan(0.85);
   });
 
-  it('without reputation at all, the cheapest bidder wins nearly everything', () => {
-    const random = seededRandom(1);
-    let cheap = 0;
-    for (let t = 0; t < TASKS; t++)
-      if (clearAuction(AGENTS.map((a) => ({ agent: a.name, cost: a.cost * (0.9 + 0.2 * random.next()) }))).winner === 'cheap') cheap++;
-    expect(cheap).toBeGreaterThan(TASKS * 0.6);
+  it('leaves no bidder a profitable deviation from its true cost and confidence, where the old rule left many', () => {
+    for (const payment of ['performance', 'fixed'] as const) {
+      const random = seededRandom(payment === 'performance' ? 1 : 2);
+      const bidders = Array.from({ length: 150 }, () => randomBidder(random, { payment, reputation: true }));
+      expect(bidders.filter((b) => gainsByDeviating(b, expectedProfit))).toEqual([]);
+      expect(bidders.filter((b) => gainsByDeviating(b, expectedProfitBefore)).length).toBeGreaterThan(15);
+    }
   });
 });

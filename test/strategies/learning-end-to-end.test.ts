@@ -8,7 +8,9 @@ import type { Strategy } from '../../strategies/strategy.js';
 import { seededRandom } from '../../src/util/random.js';
 import { auction } from '../../strategies/auction.js';
 import { stigmergy } from '../../strategies/stigmergy.js';
-import { agentOf, testAgent, testContext, testRuntime, testTask } from '../../strategies/test-support.js';
+import { consensus, type ConsensusDecision } from '../../strategies/consensus.js';
+import type { CoordinationResult } from '../../strategies/strategy.js';
+import { agentOf, lastPrompt, testAgent, testContext, testRuntime, testTask } from '../../strategies/test-support.js';
 
 // Through the real strategy shells: scripted agents, an assess() that knows each agent's success rate.
 const RATES: Record<string, number> = { weak: 0.3, fair: 0.5, best: 0.9 };
@@ -43,6 +45,37 @@ describe('learning strategies, end to end through coordinate()', () => {
     // A fresh runtime (as in the next run of the program) starts from the learned trails.
     const second = await runTasks(stigmergy({ assess: assessWith(4) }), fileStore(path, { debounceMs: Infinity }), 20, 4);
     expect(second.best).toBeGreaterThanOrEqual(14);
+  });
+
+  it('consensus weighs voters by the outcomes reported with recordOutcome, so the expert outvotes two juniors', async () => {
+    const accuracy: Record<string, number> = { expert: 0.9, junior1: 0.6, junior2: 0.6 };
+    const panel = Object.keys(accuracy).map((name) => testAgent(name, ['judgement']));
+    const random = seededRandom(11);
+    const truth = (i: number) => (i % 2 === 0 ? 'yes' : 'no');
+    const answers = new Map<string, string>();
+    const { runtime } = testRuntime({
+      agents: panel,
+      reply: (r) => {
+        const i = Number(/Question (\d+)/.exec(lastPrompt(r))![1]);
+        const agent = agentOf(r)!;
+        const right = random.next() < accuracy[agent]!;
+        const answer = right ? truth(i) : truth(i + 1);
+        answers.set(`${agent}/${i}`, answer);
+        return answer;
+      },
+    });
+    const strategy = consensus({ conflictRounds: 0 });
+    let last: CoordinationResult | undefined;
+    for (let i = 0; i < 60; i++) {
+      const task = testTask({ id: `q${i}`, title: `Question ${i}`, capabilities: ['judgement'] });
+      last = await strategy.coordinate(testContext(runtime, task));
+      // Later, the truth comes out (a check, an eval, a reviewer) and is reported for every voter.
+      for (const agent of Object.keys(accuracy)) strategy.recordOutcome(runtime, { task, agent, success: answers.get(`${agent}/${i}`) === truth(i) });
+    }
+    const voters = (last!.decision as unknown as ConsensusDecision).voters;
+    const weight = (name: string) => voters.find((v) => v.agent === name)!.weight;
+    expect(weight('expert')).toBeGreaterThan(weight('junior1') + weight('junior2'));
+    expect(voters.map((v) => v.record.successes + v.record.failures)).toEqual([59, 59, 59]);
   });
 
   it('an auction with equal bids hires the best agent for most tasks once reputations build up', async () => {

@@ -1,6 +1,6 @@
 import { ModelTimeoutError } from '../../errors/model-errors.js';
 import { AbortedError } from '../../errors/taskforce-error.js';
-import type { Clock } from '../../util/clock.js';
+import { startTimer, type Clock } from '../../util/clock.js';
 
 /** The signal and timer of one attempt. */
 export interface AttemptScope {
@@ -23,7 +23,6 @@ export interface AttemptScope {
  */
 export function openAttemptScope(caller: AbortSignal | undefined, timeoutMs: number, clock: Clock, provider: string): AttemptScope {
   const controller = new AbortController();
-  const timer = new AbortController();
   let interruption: Error | undefined;
   let interrupt!: (error: Error) => void;
   const interrupted = new Promise<never>((_, reject) => {
@@ -40,11 +39,8 @@ export function openAttemptScope(caller: AbortSignal | undefined, timeoutMs: num
   const onCallerAbort = () => cut(new AbortedError(undefined, { cause: caller?.reason }));
   if (caller?.aborted) onCallerAbort();
   else caller?.addEventListener('abort', onCallerAbort, { once: true });
-  if (Number.isFinite(timeoutMs) && !interruption)
-    clock.sleep(timeoutMs, timer.signal).then(
-      () => cut(new ModelTimeoutError(provider, timeoutMs)),
-      () => undefined, // the attempt ended first
-    );
+  // Cancelled when the attempt ends first, which is almost always: that path builds no error object.
+  const timer = Number.isFinite(timeoutMs) && !interruption ? startTimer(clock, timeoutMs, () => cut(new ModelTimeoutError(provider, timeoutMs))) : undefined;
   let ended = false;
   return {
     signal: controller.signal,
@@ -57,7 +53,7 @@ export function openAttemptScope(caller: AbortSignal | undefined, timeoutMs: num
     end() {
       if (ended) return;
       ended = true;
-      timer.abort();
+      timer?.cancel();
       caller?.removeEventListener('abort', onCallerAbort);
     },
   };
