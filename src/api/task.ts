@@ -97,9 +97,15 @@ export async function runTask(
   const { signal } = link;
   // The agent's model calls take a runtime slot each (not one for the whole run), so a Task() nested
   // in a tool never waits for a slot its own parent holds.
-  const chain = { budget: parent.budget, slot: runtime.slot, tags: { taskId, agent: agent.name } };
-  const base = typeof options.model === 'string' ? runtime.models.base.forAgent({ ...agent, model: options.model }) : (options.model ?? runtime.models.base.forAgent(agent));
-  const model = chainModel(base, chain);
+  // The agent loop tags each request with the task and agent; the chain adds the slot and the budget.
+  // A top-level call with the agent's own model uses the runtime's chained model as it is.
+  const model =
+    options.model === undefined && parent.budget === runtime.budget
+      ? runtime.models.forAgent(agent)
+      : chainModel(typeof options.model === 'string' ? runtime.models.base.forAgent({ ...agent, model: options.model }) : (options.model ?? runtime.models.base.forAgent(agent)), {
+          budget: parent.budget,
+          slot: runtime.slot,
+        });
   const environment: AgentEnvironment = {
     models: { forAgent: () => model },
     tools: runtime.tools,

@@ -37,8 +37,8 @@ export interface RuntimeModelsConfig<Config> {
 }
 
 /**
- * The runtime's models by role: `base` as built, and the same behind the runtime's budget (see
- * `chainModel`). `models.worker` falls back to `model`;
+ * The runtime's models by role: `base` as built, and the same behind the runtime's chain (a slot per
+ * call and the runtime's budget; see `chainModel`). `models.worker` falls back to `model`;
  * planner and synthesizer fall back to the worker. `forAgent` resolves an agent's `model` field:
  *
  * | agent `model`            | model used                                                        |
@@ -51,7 +51,7 @@ export interface RuntimeModelsConfig<Config> {
  */
 export function createRuntimeModels<Config>(
   config: RuntimeModelsConfig<Config>,
-  deps: { factory: ModelFactory<Config>; budget: BudgetTracker; events: EventBus },
+  deps: { factory: ModelFactory<Config>; budget: BudgetTracker; slot: <T>(fn: () => Promise<T>) => Promise<T>; events: EventBus },
 ): RuntimeModels {
   // Absent: the factory falls back to the environment (TASKFORCE_MODEL), as `createModel()` does.
   const workerInput = config.models?.worker ?? config.model;
@@ -112,7 +112,7 @@ export function createRuntimeModels<Config>(
   const charged = (model: Model): Model => {
     let chained = budgeted.get(model);
     if (!chained) {
-      chained = chainModel(model, { budget: deps.budget });
+      chained = chainModel(model, { budget: deps.budget, slot: deps.slot, events: deps.events });
       budgeted.set(model, chained);
     }
     return chained;

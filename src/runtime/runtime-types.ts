@@ -20,7 +20,7 @@ export interface RoleModels {
   forAgent(agent: AgentDefinition): Model;
 }
 
-/** The models a runtime uses, one per role, charged to the runtime's budget. */
+/** The models a runtime uses, one per role: each call takes a runtime slot and is charged to the runtime's budget. */
 export interface RuntimeModels extends RoleModels {
   /**
    * The same models before the middleware chain (`chainModel`): a run builds its own chain (tags, slot,

@@ -135,14 +135,16 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
   const budget = createBudgetTracker(config.budgets ?? {}, { clock, events });
   // One registry per runtime: its models share a breaker per endpoint; two runtimes never share one.
   const breakers = createBreakerRegistry();
+  const controller = new AbortController();
+  const slot = createSlots(limits.concurrency, controller.signal, events);
   const models = createRuntimeModels(config, {
     factory: modelFactory({ clock, random, ids, events, breakers }, config.modelOptions),
     budget,
+    slot,
     events,
   });
 
   const store = config.store ?? (config.storePath ? fileStore(config.storePath) : memoryStore());
-  const controller = new AbortController();
   const callerSignal = config.signal;
   const onCallerAbort = () => void close(callerSignal?.reason);
   const close = async (reason?: unknown) => {
@@ -176,7 +178,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     budget,
     limits,
     store,
-    slot: createSlots(limits.concurrency, controller.signal, events),
+    slot,
     // Closing the runtime and its budget's deadline both stop its work.
     signal,
     work: createWorkContext({ depth: -1, maxDepth: limits.maxDepth, budget, signal, runId: id, maxAgents: limits.maxAgents, events }),
