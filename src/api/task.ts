@@ -126,13 +126,17 @@ export async function runTask(
     const result =
       admission.kind === 'reuse'
         ? admission.result
-        : await runtime.work.run(scope, () =>
-            runAgent(environment, agent, prompt, {
-              taskId,
-              signal,
-              ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-              ...(options.context !== undefined ? { context: options.context } : {}),
-            }),
+        : await runtime.work.run(
+            scope,
+            () =>
+              runAgent(environment, agent, prompt, {
+                taskId,
+                signal,
+                ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+                ...(options.context !== undefined ? { context: options.context } : {}),
+              }),
+            // Only a tool can start a Task() from inside an agent run.
+            { mayNest: runtime.tools.size > 0 },
           );
     if (admission.kind === 'run') admission.ticket.done(result);
     const durationMs = runtime.clock.now() - startedAt;

@@ -32,6 +32,11 @@ export interface RunSettings {
   readonly retry?: RetryPolicy;
   readonly planner: PlannerSettings;
   readonly synthesis: { readonly maxAttempts?: number; readonly maxTokens?: number };
+  /**
+   * Whether a task's work can start a `Task()` (the runtime has tools, or the strategy is the caller's
+   * own code), so the work scope must be tracked for it to inherit the task's caps.
+   */
+  readonly workMayNest: boolean;
   /** Whether agents get the `delegate` tool (false when the runtime has its own tool of that name). */
   readonly offerDelegate: boolean;
 }

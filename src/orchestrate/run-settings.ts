@@ -6,6 +6,11 @@ import { createRecursionGuard } from './guard.js';
 import { checkRunOptions, resolveStrategy, type OrchestrateRunOptions } from './options.js';
 import type { FinalStage, RunSettings } from './orchestration.js';
 
+/** Whether the strategy is the caller's own object (built-in strategies never start a `Task()`). */
+function isOwnStrategy(strategy: OrchestrateRunOptions<unknown>['strategy']): boolean {
+  return typeof strategy === 'object' && strategy !== null && 'coordinate' in strategy;
+}
+
 /** One `orchestrate` call's options, resolved once: the settings every level shares, the top level's final stage, and the user's plan. */
 export interface ResolvedRun {
   readonly settings: RunSettings;
@@ -48,6 +53,7 @@ export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: st
     planner: options.planner ?? {},
     synthesis: options.synthesis ?? {},
     offerDelegate,
+    workMayNest: runtime.tools.size > 0 || isOwnStrategy(options.strategy),
   };
   const final: FinalStage = {
     ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),

@@ -95,7 +95,7 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
           throw error;
         }
       },
-    }));
+    }), { mayNest: settings.workMayNest });
     record.decision = result.decision;
     for (const agent of result.agents) context.reportAgent(agent);
     return result.output;

@@ -50,7 +50,6 @@ describe('learning strategies, end to end through coordinate()', () => {
   it('consensus weighs voters by the outcomes reported with recordOutcome, so the expert outvotes two juniors', async () => {
     const accuracy: Record<string, number> = { expert: 0.9, junior1: 0.6, junior2: 0.6 };
     const panel = Object.keys(accuracy).map((name) => testAgent(name, ['judgement']));
-    const random = seededRandom(11);
     const truth = (i: number) => (i % 2 === 0 ? 'yes' : 'no');
     const answers = new Map<string, string>();
     const { runtime } = testRuntime({
@@ -58,7 +57,8 @@ describe('learning strategies, end to end through coordinate()', () => {
       reply: (r) => {
         const i = Number(/Question (\d+)/.exec(lastPrompt(r))![1]);
         const agent = agentOf(r)!;
-        const right = random.next() < accuracy[agent]!;
+        // Drawn per agent and question, so the order the calls arrive in does not matter.
+        const right = seededRandom(`${agent}/${i}`).next() < accuracy[agent]!;
         const answer = right ? truth(i) : truth(i + 1);
         answers.set(`${agent}/${i}`, answer);
         return answer;
