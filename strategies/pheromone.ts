@@ -22,15 +22,6 @@ export const NO_TRAIL: Trail = Object.freeze({ success: 0, failure: 0 });
  */
 export const DEFAULT_TRAIL_PRIOR: Trail = Object.freeze({ success: 1, failure: 1 });
 
-/**
- * @deprecated Trails count outcomes now; MAX–MIN bounds on a single pheromone level belong to the
- * classic Ant System, which `stigmergy()` no longer uses. Kept for compatibility.
- */
-export interface PheromoneBounds {
-  readonly min: number;
-  readonly max: number;
-}
-
 /** An agent that may take the work, with how well its capabilities match it (0..1). */
 export interface ChoiceCandidate {
   readonly agent: string;
@@ -220,16 +211,6 @@ export function deposit(trails: Trails, kind: string, agent: string, score: numb
   const row = trails[kind] ?? {};
   const before = row[agent] ?? NO_TRAIL;
   return { ...trails, [kind]: { ...row, [agent]: { success: before.success + amount * score, failure: before.failure + amount * (1 - score) } } };
-}
-
-/**
- * @deprecated The classic MAX–MIN bounds (τ_max = reinforcement / evaporation, τ_min = τ_max × minRatio)
- * of a single pheromone level; `stigmergy()` no longer uses them. Kept for compatibility.
- */
-export function maxMinBounds(reinforcement: number, evaporation: number, minRatio = 0.05): PheromoneBounds {
-  if (!(evaporation > 0)) throw new RangeError(`maxMinBounds: evaporation must be > 0, got ${evaporation}`);
-  const max = reinforcement / evaporation;
-  return { min: max * minRatio, max };
 }
 
 /** The parameters of one trail update. */

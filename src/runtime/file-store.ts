@@ -69,7 +69,7 @@ const SCHEMA_VERSION = 1;
  *
  * @example
  * const store = fileStore('.taskforce/store.json');
- * store.set('stigmergy/code', { $schemaVersion: 1, pheromone: { coder: 4.2 } });
+ * store.set('notes/release', { $schemaVersion: 1, reviewedBy: ['ada'] });
  * await store.flush();
  */
 export function fileStore(path: string, options: FileStoreOptions = {}): FileStore {
