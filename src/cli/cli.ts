@@ -1,11 +1,5 @@
 import type { ErrorCode } from '../errors/codes.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
-import { agentsCommand } from './commands/agents.js';
-import { demoCommand } from './commands/demo.js';
-import { evalCommand } from './commands/eval.js';
-import { planCommand } from './commands/plan.js';
-import { runCommand } from './commands/run.js';
-import { taskCommand } from './commands/task.js';
 import { UsageError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { println, type CliIo } from './io.js';
@@ -31,13 +25,16 @@ OPENAI_API_KEY; OPENAI_BASE_URL points at any OpenAI-compatible server. --model 
 Exit codes: 0 ok, 1 run failed (or eval below threshold), 2 usage/configuration error,
 130 cancelled with Ctrl-C.`;
 
-const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<ExitCode>>> = {
-  run: runCommand,
-  plan: planCommand,
-  task: taskCommand,
-  agents: agentsCommand,
-  eval: evalCommand,
-  demo: demoCommand,
+type Command = (args: readonly string[], io: CliIo) => Promise<ExitCode>;
+
+/** Each command is imported when it runs, so `--help` and a command's own start load only what it uses. */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  task: async () => (await import('./commands/task.js')).taskCommand,
+  agents: async () => (await import('./commands/agents.js')).agentsCommand,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
 };
 
 /** Errors the user fixes by changing the command line, a file or the environment: exit 2. */
@@ -82,13 +79,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     println(io.stdout, MAIN_HELP);
     return EXIT.OK;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     println(io.stderr, `taskforce: unknown command "${name}"\n\n${MAIN_HELP}`);
     return EXIT.USAGE;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     return reportError(name, error, io);
   }

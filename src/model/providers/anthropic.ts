@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { ModelConnectionError } from '../../errors/model-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
@@ -13,7 +13,8 @@ import type {
   ToolChoice,
   Usage,
 } from '../types.js';
-import { mapSdkError, unreadableResponse, type SdkErrorClasses } from './errors.js';
+import { mapSdkError, unreadableResponse } from './errors.js';
+import { importSdk, once } from './lazy-sdk.js';
 import { parseToolArguments, rootObjectSchema, structuredText, type RootObjectSchema } from './shared.js';
 
 /** Settings of the Anthropic adapter. */
@@ -33,8 +34,6 @@ export interface AnthropicProviderOptions {
   readonly clock?: Clock;
 }
 
-const SDK_ERRORS: SdkErrorClasses = Anthropic;
-
 /**
  * A `ProviderModel` over the Anthropic Messages API, through `@anthropic-ai/sdk`. The SDK's own retries
  * are off (`maxRetries: 0`): retrying happens once, in the resilience layer above.
@@ -46,33 +45,40 @@ const SDK_ERRORS: SdkErrorClasses = Anthropic;
  */
 export function anthropicProvider(options: AnthropicProviderOptions): ProviderModel {
   const clock = options.clock ?? systemClock();
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    // Explicit, so an ANTHROPIC_AUTH_TOKEN in the environment cannot add a second credential.
-    authToken: null,
-    // null, not undefined: the SDK's own default endpoint, without it reading *_BASE_URL from the
-    // process environment (resolveModelSpec already applied the environment it was given).
-    baseURL: options.baseURL ?? null,
-    maxRetries: 0,
-    ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+  // The SDK is imported on the first call, not when the model is created (start-up time).
+  const connect = once(async () => {
+    const { default: Sdk } = await importSdk('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'));
+    const client = new Sdk({
+      apiKey: options.apiKey,
+      // Explicit, so an ANTHROPIC_AUTH_TOKEN in the environment cannot add a second credential.
+      authToken: null,
+      // null, not undefined: the SDK's own default endpoint, without it reading *_BASE_URL from the
+      // process environment (resolveModelSpec already applied the environment it was given).
+      baseURL: options.baseURL ?? null,
+      maxRetries: 0,
+      ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    return { sdk: Sdk, client };
   });
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
-  const fail = (error: unknown, signal: AbortSignal | undefined) =>
-    mapSdkError(error, SDK_ERRORS, { provider: 'anthropic', now: () => clock.now(), signal, apiKey: options.apiKey });
+  const fail = (error: unknown, sdk: typeof Anthropic, signal: AbortSignal | undefined) =>
+    mapSdkError(error, sdk, { provider: 'anthropic', now: () => clock.now(), signal, apiKey: options.apiKey });
 
   return {
     provider: 'anthropic',
     modelId: options.model,
-    endpoint: client.baseURL,
+    // The breaker key: the base URL, or the SDK's default endpoint (named, not spelled out here).
+    endpoint: options.baseURL ?? 'anthropic',
     structuredMode: 'tool',
     async doGenerate(request) {
       const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
+      const { sdk, client } = await connect();
       let message: Anthropic.Message;
       try {
         message = await client.messages.create({ ...params, stream: false }, { signal: request.signal ?? null });
       } catch (error) {
-        throw fail(error, request.signal);
+        throw fail(error, sdk, request.signal);
       }
       // A 200 that is not a message (a proxy's HTML page, JSON of another shape) reaches us as whatever
       // the SDK parsed it to: say so, as OpenAI's adapter does, instead of failing on `content` below.
@@ -98,6 +104,7 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
       const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
       const state: StreamState = { model: options.model, blocks: [], json: new Map(), stopReason: null, usage: {}, stopped: false };
+      const { sdk, client } = await connect();
       try {
         const stream = await client.messages.create({ ...params, stream: true }, { signal: request.signal ?? null });
         for await (const event of stream) {
@@ -105,7 +112,7 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
           if (delta) yield { type: 'text-delta', text: delta };
         }
       } catch (error) {
-        throw fail(error, request.signal);
+        throw fail(error, sdk, request.signal);
       }
       if (!state.stopped)
         throw new ModelConnectionError('anthropic', 'the stream ended before message_stop (the response was cut)');

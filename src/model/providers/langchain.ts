@@ -1,18 +1,12 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import {
-  AIMessage,
-  type AIMessageChunk,
-  type BaseMessage,
-  HumanMessage,
-  SystemMessage,
-  ToolMessage,
-} from '@langchain/core/messages';
+import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { ModelConnectionError, ModelResponseError } from '../../errors/model-errors.js';
 import { AbortedError, ConfigError, TaskforceError } from '../../errors/taskforce-error.js';
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
 import type { Message, ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, StopReason, ToolCall, ToolChoice, Usage } from '../types.js';
 import { httpError, isAbortError, isConnectionFailure } from './errors.js';
+import { importSdk } from './lazy-sdk.js';
 import { rootObjectSchema, structuredText, type RootObjectSchema } from './shared.js';
 
 /** Settings of the LangChain adapter. */
@@ -45,10 +39,12 @@ export function langchainProvider(options: LangChainProviderOptions): ProviderMo
   const canBindTools = typeof chat.bindTools === 'function';
   const fail = (error: unknown, signal: AbortSignal | undefined) => mapLangChainError(error, clock.now(), signal);
 
-  const prepare = (request: ProviderRequest) => {
+  const prepare = async (request: ProviderRequest) => {
     const plan = callPlan(request, canBindTools, modelId);
     const runnable = plan.tools.length > 0 ? chat.bindTools!(plan.tools, plan.toolChoice ? { tool_choice: plan.toolChoice } : {}) : chat;
-    const messages = toLangChainMessages(plan.system, request.messages);
+    // Imported on first use, like the provider SDKs: importing Taskforce does not load LangChain.
+    const lc = await importSdk('@langchain/core', () => import('@langchain/core/messages'));
+    const messages = toLangChainMessages(lc, plan.system, request.messages);
     const callOptions = {
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.stopSequences?.length ? { stop: [...request.stopSequences] } : {}),
@@ -62,7 +58,7 @@ export function langchainProvider(options: LangChainProviderOptions): ProviderMo
     endpoint: `langchain:${modelId}`,
     structuredMode: canBindTools ? 'tool' : 'prompt',
     async doGenerate(request) {
-      const { runnable, messages, callOptions, root } = prepare(request);
+      const { runnable, messages, callOptions, root } = await prepare(request);
       let reply: AIMessage;
       try {
         reply = (await runnable.invoke(messages, callOptions)) as AIMessage;
@@ -72,7 +68,7 @@ export function langchainProvider(options: LangChainProviderOptions): ProviderMo
       return toResult(reply, modelId, request, root);
     },
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
-      const { runnable, messages, callOptions, root } = prepare(request);
+      const { runnable, messages, callOptions, root } = await prepare(request);
       let merged: AIMessageChunk | undefined;
       try {
         for await (const chunk of await runnable.stream(messages, callOptions)) {
@@ -134,8 +130,12 @@ function langChainToolChoice(choice: ToolChoice): string {
   return choice.name;
 }
 
+/** The message classes of `@langchain/core/messages`, passed in because that module is loaded on first use. */
+type MessageClasses = Pick<typeof import('@langchain/core/messages'), 'AIMessage' | 'HumanMessage' | 'SystemMessage' | 'ToolMessage'>;
+
 /** Our messages as LangChain messages. */
-export function toLangChainMessages(system: string | undefined, messages: readonly Message[]): BaseMessage[] {
+export function toLangChainMessages(lc: MessageClasses, system: string | undefined, messages: readonly Message[]): BaseMessage[] {
+  const { AIMessage, HumanMessage, SystemMessage, ToolMessage } = lc;
   const out: BaseMessage[] = system ? [new SystemMessage(system)] : [];
   for (const message of messages) {
     if (message.role === 'user') out.push(new HumanMessage(message.content));

@@ -1,9 +1,10 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { ModelConnectionError } from '../../errors/model-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
 import type { Message, ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, StopReason, ToolCall, ToolChoice, Usage } from '../types.js';
-import { mapSdkError, unreadableResponse, type SdkErrorClasses } from './errors.js';
+import { mapSdkError, unreadableResponse } from './errors.js';
+import { importSdk, once } from './lazy-sdk.js';
 import { parseToolArguments, rootObjectSchema, type RootObjectSchema } from './shared.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -31,8 +32,6 @@ export interface OpenAIProviderOptions {
   readonly providerName?: string;
 }
 
-const SDK_ERRORS: SdkErrorClasses = OpenAI;
-
 /**
  * A `ProviderModel` over OpenAI Chat Completions, through the `openai` SDK, against OpenAI or any
  * compatible server (Ollama, vLLM, LM Studio, ...) via `baseURL`. SDK retries are off (`maxRetries: 0`):
@@ -46,34 +45,41 @@ const SDK_ERRORS: SdkErrorClasses = OpenAI;
 export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
   const provider = options.providerName ?? 'openai';
   const clock = options.clock ?? systemClock();
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    // null, not undefined: the SDK's own default endpoint, without it reading *_BASE_URL from the
-    // process environment (resolveModelSpec already applied the environment it was given).
-    baseURL: options.baseURL ?? null,
-    maxRetries: 0,
-    // Passed explicitly so the SDK does not pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID behind our back.
-    organization: options.organization ?? null,
-    project: null,
-    ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+  // The SDK is imported on the first call, not when the model is created (start-up time).
+  const connect = once(async () => {
+    const { default: Sdk } = await importSdk('openai', () => import('openai'));
+    const client = new Sdk({
+      apiKey: options.apiKey,
+      // null, not undefined: the SDK's own default endpoint, without it reading *_BASE_URL from the
+      // process environment (resolveModelSpec already applied the environment it was given).
+      baseURL: options.baseURL ?? null,
+      maxRetries: 0,
+      // Passed explicitly so the SDK does not pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID behind our back.
+      organization: options.organization ?? null,
+      project: null,
+      ...(options.headers ? { defaultHeaders: { ...options.headers } } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    return { sdk: Sdk, client };
   });
   const maxTokensField = options.maxTokensField ?? 'max_completion_tokens';
-  const fail = (error: unknown, signal: AbortSignal | undefined) =>
-    mapSdkError(error, SDK_ERRORS, { provider, now: () => clock.now(), signal, apiKey: options.apiKey });
+  const fail = (error: unknown, sdk: typeof OpenAI, signal: AbortSignal | undefined) =>
+    mapSdkError(error, sdk, { provider, now: () => clock.now(), signal, apiKey: options.apiKey });
 
   return {
     provider,
     modelId: options.model,
-    endpoint: client.baseURL,
+    // The breaker key: the base URL, or the SDK's default endpoint (named, not spelled out here).
+    endpoint: options.baseURL ?? provider,
     structuredMode: 'json_schema',
     async doGenerate(request) {
       const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
+      const { sdk, client } = await connect();
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
         completion = await client.chat.completions.create({ ...params, stream: false }, { signal: request.signal ?? null });
       } catch (error) {
-        throw fail(error, request.signal);
+        throw fail(error, sdk, request.signal);
       }
       const choice = completion.choices?.[0];
       if (!choice?.message)
@@ -95,6 +101,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
       const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
       const reply: Accumulated = { model: options.model, text: '', refusal: '', toolCalls: [], finishReason: null, usage: undefined };
+      const { sdk, client } = await connect();
       try {
         const stream = await client.chat.completions.create(
           { ...params, stream: true, stream_options: { include_usage: true } },
@@ -120,7 +127,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
           if (choice.finish_reason) reply.finishReason = choice.finish_reason;
         }
       } catch (error) {
-        throw fail(error, request.signal);
+        throw fail(error, sdk, request.signal);
       }
       if (!reply.finishReason)
         throw new ModelConnectionError(provider, 'the stream ended without a finish_reason (the response was cut)');
