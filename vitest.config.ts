@@ -11,6 +11,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // One worker per core (vitest's default leaves one core to its main process, which has little
+    // to do once files share their modules): on 2 cores, 2 workers took about a third less time.
+    maxWorkers: '100%',
     // Env stubs and spies are undone after every test, so none reaches the next file in the worker.
     unstubEnvs: true,
     restoreMocks: true,

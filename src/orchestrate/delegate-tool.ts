@@ -18,15 +18,10 @@ const NO_TIMEOUT_MS = 2_147_483_647;
  * result (or an error when there is none yet), and the repeat is reported as a cap.
  */
 export function delegateTool(settings: RunSettings, level: RunLevel, runGoal: RunGoal, taskId: string, record: TaskRecord): Tool {
-  return defineTool({
-    name: DELEGATE_TOOL,
-    description:
-      'Hands a substantial, self-contained sub-goal to a team of agents: it is planned, worked on and merged, ' +
-      'and the merged answer comes back. Use it only for work that splits into several parts; do small things yourself. ' +
-      'The goal must say everything the team needs (they do not see your conversation).',
-    input: z.object({ goal: z.string().min(1).describe('The sub-goal, self-contained') }),
-    timeoutMs: NO_TIMEOUT_MS,
-    async execute({ goal }, context) {
+  return {
+    ...DELEGATE_SHAPE,
+    async execute(input, context) {
+      const { goal } = input as DelegateInput;
       const site = { runId: level.runId, taskId, depth: level.depth, events: level.events };
       const admitted = settings.guard.admitSubRun(site, goal, context.agent);
       if ('refused' in admitted) {
@@ -38,5 +33,22 @@ export function delegateTool(settings: RunSettings, level: RunLevel, runGoal: Ru
       const child = await spawnSubRun(settings, level, runGoal, { taskId, goal, record, ticket: admitted.ticket, signal: context.signal });
       return child.node.output;
     },
-  });
+  };
 }
+
+const DelegateInput = z.object({ goal: z.string().min(1).describe('The sub-goal, self-contained') });
+type DelegateInput = z.infer<typeof DelegateInput>;
+
+/** Everything of the tool but what it does: defined (and its JSON Schema computed) once, not per task. */
+const DELEGATE_SHAPE: Tool = defineTool({
+  name: DELEGATE_TOOL,
+  description:
+    'Hands a substantial, self-contained sub-goal to a team of agents: it is planned, worked on and merged, ' +
+    'and the merged answer comes back. Use it only for work that splits into several parts; do small things yourself. ' +
+    'The goal must say everything the team needs (they do not see your conversation).',
+  input: DelegateInput,
+  timeoutMs: NO_TIMEOUT_MS,
+  execute: () => {
+    throw new Error('internal: the delegate tool shape is never executed itself');
+  },
+}) as Tool;

@@ -60,14 +60,22 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
       log: scope.log,
     });
   const raw = base.models.base;
-  const planner = chain(raw.planner);
-  const worker = chain(raw.worker);
-  const synthesizer = chain(raw.synthesizer);
+  // Built on first use: a task's scope usually needs only its agents' models, a run's only the planner
+  // and the synthesizer, and there is one scope per task attempt.
+  let planner: Model | undefined;
+  let worker: Model | undefined;
+  let synthesizer: Model | undefined;
   const models: RuntimeModels = {
     base: raw,
-    planner,
-    worker,
-    synthesizer,
+    get planner() {
+      return (planner ??= chain(raw.planner));
+    },
+    get worker() {
+      return (worker ??= chain(raw.worker));
+    },
+    get synthesizer() {
+      return (synthesizer ??= chain(raw.synthesizer));
+    },
     forAgent: (agent) => chain(raw.forAgent(agent), agent.name),
   };
   return {

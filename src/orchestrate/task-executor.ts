@@ -70,7 +70,9 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
       candidates: candidatesFor(settings, task),
       inputs: context.inputs,
       modelFor: (agent) => scope.models.forAgent(agent),
-      judgeModel: scope.models.synthesizer,
+      get judgeModel() {
+        return scope.models.synthesizer;
+      },
       store: scope.store,
       random: scope.random,
       clock: scope.clock,

@@ -72,6 +72,7 @@ export function defineTool<Schema extends z.ZodType, Output>(
     name: definition.name,
     description: definition.description,
     input: definition.input as z.ZodType<z.output<Schema>>,
+    inputSchema: schema,
     execute: definition.execute,
     ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
     ...(definition.sideEffects ? { sideEffects: true } : {}),
@@ -80,5 +81,5 @@ export function defineTool<Schema extends z.ZodType, Output>(
 
 /** The tool as the model sees it: name, description and the JSON Schema of its input. */
 export function toolSpecOf(tool: Tool): ToolSpec {
-  return { name: tool.name, description: tool.description, inputSchema: jsonSchemaOf(tool.input) };
+  return { name: tool.name, description: tool.description, inputSchema: tool.inputSchema ?? jsonSchemaOf(tool.input) };
 }

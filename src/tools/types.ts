@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { JsonSchema } from '../model/types.js';
 
 /** What a tool's `execute` receives besides its validated input. */
 export interface ToolContext {
@@ -15,6 +16,8 @@ export interface Tool<Input = unknown, Output = unknown> {
   /** zod schema of the input; the model sees its JSON Schema and calls are validated against it. */
   readonly input: z.ZodType<Input>;
   execute(input: Input, context: ToolContext): Promise<Output> | Output;
+  /** The JSON Schema of `input`, as `defineTool` computed it once (computed per use when absent). */
+  readonly inputSchema?: JsonSchema;
   /** Per-call timeout in ms; default is the runtime's tool timeout. */
   readonly timeoutMs?: number;
   /**
