@@ -145,6 +145,9 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
   });
 
   const store = config.store ?? (config.storePath ? fileStore(config.storePath) : memoryStore());
+  const id = ids.next('runtime');
+  const signal = limitsDeadline(controller.signal, budget.signal);
+  const work = createWorkContext({ depth: -1, maxDepth: limits.maxDepth, budget, signal, runId: id, maxAgents: limits.maxAgents, events });
   const callerSignal = config.signal;
   const onCallerAbort = () => void close(callerSignal?.reason);
   const close = async (reason?: unknown) => {
@@ -152,6 +155,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     callerSignal?.removeEventListener('abort', onCallerAbort);
     if (!controller.signal.aborted) controller.abort(reason ?? new AbortedError('the runtime was closed'));
     budget.dispose();
+    work.close();
     await store.flush();
   };
   if (callerSignal) {
@@ -159,8 +163,6 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
   }
 
-  const id = ids.next('runtime');
-  const signal = limitsDeadline(controller.signal, budget.signal);
   let matcher: AgentMatcher | undefined;
   return {
     id,
@@ -181,7 +183,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     slot,
     // Closing the runtime and its budget's deadline both stop its work.
     signal,
-    work: createWorkContext({ depth: -1, maxDepth: limits.maxDepth, budget, signal, runId: id, maxAgents: limits.maxAgents, events }),
+    work,
     close,
   };
 }

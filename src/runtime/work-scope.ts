@@ -44,6 +44,11 @@ export interface WorkContext {
    * tracking work costs AsyncLocalStorage's promise hooks, several µs per `Task()` on Node 20.
    */
   run<T>(scope: WorkScope, fn: () => Promise<T>, options?: { readonly mayNest: boolean }): Promise<T>;
+  /**
+   * Stops tracking (the runtime closed). On Node 20 every live AsyncLocalStorage adds to the cost of
+   * every promise in the process, so a closed runtime must not keep one enabled.
+   */
+  close(): void;
 }
 
 /**
@@ -79,5 +84,6 @@ export function createWorkContext(root: Omit<WorkScope, 'admitAgent'> & { readon
   return {
     current: () => storage.getStore() ?? rootScope,
     run: (scope, fn, options) => (options?.mayNest === false ? fn() : storage.run(scope, fn)),
+    close: () => storage.disable(),
   };
 }
