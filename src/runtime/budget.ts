@@ -252,18 +252,14 @@ function fitsBesideHeld(ledger: Ledger, tokens: number, costUsd: number): boolea
 async function reserveIn(ledgers: readonly Ledger[], estimate: CallEstimate | undefined, signal: AbortSignal | undefined): Promise<Reservation> {
   const input = estimate?.inputTokens ?? 0;
   for (;;) {
-    for (const ledger of ledgers) {
-      ledger.check();
-      if (ledger.limits.maxModelCalls !== undefined && ledger.modelCalls >= ledger.limits.maxModelCalls)
-        ledger.fail('modelCalls', ledger.modelCalls, ledger.limits.maxModelCalls);
-    }
-    const wanted = estimate?.maxOutputTokens ?? estimate?.defaultOutputTokens ?? 0;
-    let output = wanted;
+    // Any budget already reached (model calls included) refuses the call.
+    for (const ledger of ledgers) ledger.check();
+    let output = estimate?.maxOutputTokens ?? estimate?.defaultOutputTokens ?? 0;
     if (estimate) {
       for (const ledger of ledgers) {
         const { room, kind } = outputRoom(ledger, estimate);
         // Refused: the call cannot fit even when every reservation in flight settles at zero.
-        if (kind && (room < 1 || (estimate.maxOutputTokens !== undefined && room < estimate.maxOutputTokens))) refuse(ledger, kind, estimate, wanted);
+        if (kind && (room < 1 || (estimate.maxOutputTokens !== undefined && room < estimate.maxOutputTokens))) refuse(ledger, kind, estimate);
         output = Math.min(output, room);
       }
     }
@@ -283,13 +279,15 @@ async function reserveIn(ledgers: readonly Ledger[], estimate: CallEstimate | un
   }
 }
 
-/** Refuses a call whose worst case cannot fit in `ledger`, naming the budget it does not fit. */
-function refuse(ledger: Ledger, kind: 'tokens' | 'costUsd', estimate: CallEstimate, output: number): never {
-  const needed = estimate.inputTokens + Math.max(1, estimate.maxOutputTokens ?? 1);
-  if (kind === 'tokens') throw ledger.refusal('tokens', ledger.tokens, ledger.limits.maxTokens!, needed);
+/**
+ * Refuses a call whose worst case cannot fit in `ledger`, naming the budget and what the call needs at
+ * the least: its input and its own output cap, or a single output token when it set none.
+ */
+function refuse(ledger: Ledger, kind: 'tokens' | 'costUsd', estimate: CallEstimate): never {
+  const output = Math.max(1, estimate.maxOutputTokens ?? 1);
+  if (kind === 'tokens') throw ledger.refusal('tokens', ledger.tokens, ledger.limits.maxTokens!, estimate.inputTokens + output);
   const price = estimate.price!;
-  const neededUsd = usd(estimate.inputTokens, price.input) + usd(Math.max(1, estimate.maxOutputTokens ?? Math.min(output, 1)), price.output);
-  throw ledger.refusal('costUsd', ledger.costUsd, ledger.limits.maxCostUsd!, neededUsd);
+  throw ledger.refusal('costUsd', ledger.costUsd, ledger.limits.maxCostUsd!, usd(estimate.inputTokens, price.input) + usd(output, price.output));
 }
 
 /** Resolves when a reservation in `ledger` settles (then the caller tries again); rejects when `signal` fires. */
