@@ -95,10 +95,9 @@ export async function runTask(
   const admission = parent.admitAgent(agent.name, prompt, taskId);
   const link = linkSignals([parent.signal, options.signal]);
   const { signal } = link;
-  // The agent's model calls take a runtime slot each (not one for the whole run), so a Task() nested
-  // in a tool never waits for a slot its own parent holds.
-  // The agent loop tags each request with the task and agent; the chain adds the slot and the budget.
-  // A top-level call with the agent's own model uses the runtime's chained model as it is.
+  // Each model call takes a runtime slot (never the whole run), so a Task() nested in a tool never waits
+  // for a slot its parent holds; the agent loop tags each request with the task and agent. A top-level
+  // call on the agent's own model uses the runtime's chained model (slot + runtime budget) as it is.
   const model =
     options.model === undefined && parent.budget === runtime.budget
       ? runtime.models.forAgent(agent)
