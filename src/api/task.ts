@@ -104,6 +104,7 @@ export async function runTask(
       : chainModel(typeof options.model === 'string' ? runtime.models.base.forAgent({ ...agent, model: options.model }) : (options.model ?? runtime.models.base.forAgent(agent)), {
           budget: parent.budget,
           slot: runtime.slot,
+          events: runtime.events,
         });
   const environment: AgentEnvironment = {
     models: { forAgent: () => model },

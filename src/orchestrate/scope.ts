@@ -58,6 +58,7 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
       slot: base.slot,
       budget: scope.budget,
       log: scope.log,
+      events: scope.events,
     });
   const raw = base.models.base;
   // Built on first use: a task's scope usually needs only its agents' models, a run's only the planner

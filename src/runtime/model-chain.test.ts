@@ -123,4 +123,20 @@ describe('withBudget', () => {
     await expect(streamed[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(BudgetExceededError);
     expect(provider.calls).toBe(3);
   });
+
+  it('reserves and charges each attempt of a generateObject, and reports its re-asks with the tags', async () => {
+    const bus = createEventBus({ clock: manualClock() });
+    const repairs: unknown[] = [];
+    bus.on((e) => {
+      if (e.type === 'model.repair') repairs.push(e);
+    });
+    const provider = scriptedModel({ replies: ['not json', '{"ok":true}'] });
+    const budget = createBudgetTracker({ maxModelCalls: 5 }, { clock: manualClock() });
+    const model = chainModel(modelFromProvider(provider), { tags: { runId: 'run_1', taskId: 't' }, budget, events: bus });
+    const { object } = await model.generateObject({ prompt: 'x', schema: z.object({ ok: z.boolean() }) });
+    expect(object).toEqual({ ok: true });
+    expect(budget.usage().modelCalls).toBe(2);
+    expect(budget.usage().tokens).toBeGreaterThan(0);
+    expect(repairs).toMatchObject([{ attempt: 1, runId: 'run_1', taskId: 't' }]);
+  });
 });
