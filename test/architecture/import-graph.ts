@@ -14,6 +14,7 @@ export const LAYERS = [
   'src/errors',
   'src/util',
   'src/events',
+  'src/observe',
   'src/model',
   'src/convergence',
   'src/tools',
