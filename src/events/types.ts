@@ -16,7 +16,8 @@ export type TaskforceEvent =
   | (Base<'plan.invalid'> & { attempt: number; errors: readonly string[] })
   // tasks
   | (Base<'task.started'> & { taskId: string; title: string; attempt: number })
-  | (Base<'task.completed'> & { taskId: string; durationMs: number })
+  /** `output`: the task's result when it is text (the scheduler's tasks in `orchestrate`), for streams and viewers. */
+  | (Base<'task.completed'> & { taskId: string; durationMs: number; output?: string })
   | (Base<'task.failed'> & { taskId: string; error: string; willRetry: boolean })
   | (Base<'task.retried'> & { taskId: string; attempt: number; delayMs: number })
   | (Base<'task.skipped'> & { taskId: string; reason: string })

@@ -35,8 +35,9 @@ export class ScheduleEvents {
     this.audience?.emit({ type: 'resource.released', resource: this.resource, taskId, inUse, capacity: this.capacity });
   }
 
-  taskCompleted(taskId: string, durationMs: number): void {
-    this.audience?.emit({ type: 'task.completed', taskId, durationMs });
+  /** `output` goes on the event when it is text (what `orchestrate`'s tasks return). */
+  taskCompleted(taskId: string, durationMs: number, output?: unknown): void {
+    this.audience?.emit({ type: 'task.completed', taskId, durationMs, ...(typeof output === 'string' ? { output } : {}) });
   }
 
   taskFailed(taskId: string, error: unknown, willRetry: boolean): void {

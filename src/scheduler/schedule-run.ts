@@ -163,7 +163,7 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     if (!this.table.isCurrent(i, attempt)) return;
     this.releaseSlot(i);
     const durationMs = this.table.complete(i, output, this.clock.now());
-    this.events.taskCompleted(this.graph.tasks[i]!.id, durationMs);
+    this.events.taskCompleted(this.graph.tasks[i]!.id, durationMs, output);
     this.table.releaseDependentsOf(i);
     this.pump();
   }
