@@ -7,7 +7,21 @@
  * @packageDocumentation
  */
 
-// Entry points: one agent, the whole pipeline, a runtime to share.
+// Entry points: one agent, the whole pipeline, a runtime to share, and both as streams of events.
+export {
+  orchestrateStream,
+  taskStream,
+  type RunStreamEvent,
+  type TaskStreamEvent,
+  type ResultStream,
+  type StreamBufferOptions,
+  type StreamPlanEvent,
+  type StreamTaskStartedEvent,
+  type StreamTaskFinishedEvent,
+  type StreamDecisionEvent,
+  type StreamAnswerDeltaEvent,
+  type StreamResultEvent,
+} from './api/stream.js';
 export {
   Task,
   createTaskforce,

@@ -5,6 +5,7 @@ import { addUsage, ZERO_USAGE } from '../model/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Tool } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
+import { generateWithText } from '../model/stream-text.js';
 import { linkSignals } from '../util/signals.js';
 import { toolSpecOf } from '../tools/define-tool.js';
 import { executeToolCall, type ToolCallOutcome } from '../tools/execute-tool.js';
@@ -60,6 +61,11 @@ export interface RunAgentOptions {
   readonly model?: Model;
   /** Extra instructions appended after the agent's system prompt (strategies use it to frame a role). */
   readonly system?: string;
+  /**
+   * Receives the text of each model call as it is written (the calls then stream), with the step it
+   * belongs to (1-based): the last step's text is the agent's answer.
+   */
+  readonly onText?: (text: string, step: number) => void;
 }
 
 /**
@@ -129,13 +135,10 @@ async function runSteps(runtime: AgentEnvironment, agent: AgentDefinition, promp
 
   for (let index = 0; index < cap && output === undefined; index++) {
     if (signal.aborted) throw new AbortedError(`agent "${agent.name}" was aborted before step ${index}`, { cause: signal.reason });
-    const result = await model.generate({
-      ...(system ? { system } : {}),
-      messages,
-      ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}),
-      signal,
-      tags,
-    });
+    const request = { ...(system ? { system } : {}), messages, ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}), signal, tags };
+    const { onText } = options;
+    const step = index + 1;
+    const result = onText ? await generateWithText(model, request, (text) => onText(text, step)) : await model.generate(request);
     usage = addUsage(usage, result.usage);
     costUsd += result.costUsd;
     if (runtime.events.hasListeners()) runtime.events.emit({ type: 'agent.step', ...tags, step: index, toolCalls: result.toolCalls.map((c) => c.name) });

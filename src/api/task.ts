@@ -132,6 +132,8 @@ export async function runTask(
               runAgent(environment, agent, prompt, {
                 taskId,
                 signal,
+                // Streamed as it is written when someone listens (`answer.delta` events with this task's id).
+                ...(observed ? { onText: (text: string, draft: number) => runtime.events.emit({ type: 'answer.delta', taskId, draft, text }) } : {}),
                 ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
                 ...(options.context !== undefined ? { context: options.context } : {}),
               }),

@@ -16,6 +16,8 @@ Commands:
   agents list | show <name>    the agents a run can use
   eval <suite>                 run an eval suite (.yaml, .json, .mjs, .js) and report pass rates
   demo                         the example goal end to end; offline on scripted replies without a key
+  serve-metrics --trace FILE   serve a trace's Prometheus metrics on 127.0.0.1 (run: --metrics-port)
+  view <trace.jsonl>           one self-contained HTML page of a run from its trace (tree, timeline, costs)
 
 Run "taskforce <command> --help" for a command's options.
 
@@ -35,6 +37,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   agents: async () => (await import('./commands/agents.js')).agentsCommand,
   eval: async () => (await import('./commands/eval.js')).evalCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  'serve-metrics': async () => (await import('./commands/serve-metrics.js')).serveMetricsCommand,
+  view: async () => (await import('./commands/view.js')).viewCommand,
 };
 
 /** Errors the user fixes by changing the command line, a file or the environment: exit 2. */

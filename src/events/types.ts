@@ -54,6 +54,8 @@ export type TaskforceEvent =
   | (Base<'convergence.round'> & { taskId?: string; round: number; similarity: number | null })
   | (Base<'convergence.stopped'> & { taskId?: string; rounds: number; reason: string })
   | (Base<'synthesis.attempt'> & { attempt: number; passed: boolean; problems: readonly string[] })
+  // the final answer's text as it is written: pieces of one draft join; a later draft replaces it
+  | (Base<'answer.delta'> & { taskId?: string; draft: number; text: string })
   // anything a user or plugin wants to report
   | (Base<'log'> & { level: 'debug' | 'info' | 'warn' | 'error'; message: string });
 

@@ -13,9 +13,9 @@ export interface EventStreamOptions<E> {
    */
   readonly sheddable?: (event: E) => boolean;
   /**
-   * Merges a sheddable event into the last buffered one when the buffer is full (two text deltas into
-   * one, so no text is lost). Return undefined when they do not merge: the new event is dropped and
-   * counted in `dropped`.
+   * Merges a sheddable event into the last buffered one, when that is sheddable too and the buffer is
+   * full (two text deltas into one, so no text is lost). Return undefined when they do not merge: the
+   * new event is dropped and counted in `dropped`. A sheddable event that follows a kept one is kept.
    */
   readonly coalesce?: (last: E, next: E) => E | undefined;
   /** Aborted (with an `AbortedError`) when the consumer stops reading before the producer ended. */
@@ -27,8 +27,8 @@ export interface EventStreamOptions<E> {
  * synchronous, as the event bus is, and the consumer reads with `for await`.
  *
  * Backpressure: the bus emits synchronously and cannot wait for a consumer, so the stream never
- * blocks the producer. It holds up to `capacity` events; past that, sheddable events are coalesced
- * into the last one or dropped (counted in `dropped`), and all others are kept.
+ * blocks the producer. It holds up to `capacity` events; past that, a sheddable event is coalesced
+ * into a sheddable one at the tail or dropped (counted in `dropped`), and all others are kept.
  *
  * Cancellation: leaving the loop early (`break`, `return`, a throw in the body) calls the iterator's
  * `return()`, which aborts `controller` when the producer had not ended yet, empties the buffer and
@@ -107,9 +107,12 @@ export function createEventStream<E>(options: EventStreamOptions<E> = {}): Event
         w.resolve({ done: false, value: event });
         return;
       }
-      if (size() >= capacity && options.sheddable?.(event)) {
-        const last = buffer[buffer.length - 1]!;
-        const merged = options.sheddable(last) ? options.coalesce?.(last, event) : undefined;
+      // Full: a sheddable event merges into (or is dropped after) a sheddable one at the tail. After a
+      // kept event it is kept too, so the overflow is at most one per kept event, and the first delta
+      // after a lifecycle event is never lost.
+      const last = buffer[buffer.length - 1];
+      if (size() >= capacity && last !== undefined && options.sheddable?.(event) && options.sheddable(last)) {
+        const merged = options.coalesce?.(last, event);
         if (merged === undefined) dropped++;
         else buffer[buffer.length - 1] = merged;
         return;

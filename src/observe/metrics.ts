@@ -112,7 +112,7 @@ export function createMetrics(options: MetricsOptions = {}): TaskforceMetrics {
   });
   const slotsInUse = new Gauge({
     name: 'taskforce_slots_in_use',
-    help: 'Slots taken now (resource: the runtime\'s "slot", the schedulers\' "scheduler.slot"), summed over runs.',
+    help: 'Slots taken now, summed over runs (resource: slot for the runtime, scheduler.slot for the schedulers).',
     labelNames: ['resource'],
     registers,
   });

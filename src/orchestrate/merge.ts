@@ -46,6 +46,15 @@ export async function mergeResults(settings: Pick<RunSettings, 'synthesis'>, inp
   const joined = joinSources(sources);
   if (sources.length === 0) return { output: joined };
   let merged: SynthesisResult<unknown>;
+  // The top-level answer is streamed as it is written when someone listens (`answer.delta` events).
+  let drafts = 0;
+  const onText =
+    final && events.hasListeners()
+      ? (text: string, draft: number) => {
+          drafts = draft;
+          events.emit({ type: 'answer.delta', draft, text });
+        }
+      : undefined;
   try {
     merged = await synthesize({
       goal,
@@ -58,6 +67,7 @@ export async function mergeResults(settings: Pick<RunSettings, 'synthesis'>, inp
       ...(final?.strict !== undefined ? { strict: final.strict } : {}),
       ...(settings.synthesis.maxAttempts !== undefined ? { maxAttempts: settings.synthesis.maxAttempts } : {}),
       ...(settings.synthesis.maxTokens !== undefined ? { maxTokens: settings.synthesis.maxTokens } : {}),
+      ...(onText ? { onText } : {}),
     } as Parameters<typeof synthesize>[0]);
   } catch (error) {
     const stop = stopOf(error, signal);
@@ -68,6 +78,8 @@ export async function mergeResults(settings: Pick<RunSettings, 'synthesis'>, inp
   if (!final?.refine || typeof merged.output !== 'string') return { output, value: merged.output, synthesis };
   try {
     const refined = await refineAnswer({ goal, draft: output, model, options: final.refine, events, signal });
+    // A revision is one more draft, delivered whole.
+    if (onText && refined.output !== output) onText(refined.output, drafts + 1);
     return {
       output: refined.output,
       value: refined.output,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RefusalError, StructuredOutputError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { Message, Model, Usage } from '../model/types.js';
 import { ZERO_USAGE } from '../model/types.js';
+import { generateWithText } from '../model/stream-text.js';
 import { citationProblems, findCitations } from './citations.js';
 import type { Citation, SynthesisCheck, SynthesizeOptions } from './types.js';
 
@@ -32,12 +33,16 @@ const CitationReply = z.object({
 /** A Markdown answer with `[task-id]` markers. */
 export function textDrafter(model: Model, taskIds: readonly string[], options: SynthesizeOptions<unknown>): Drafter<string> {
   const known = new Set(taskIds);
+  const { onText } = options;
+  let drafts = 0;
   return async (messages) => {
-    const result = await model.generate({
+    const request = {
       messages,
       ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-    });
+    };
+    const draft = ++drafts;
+    const result = onText ? await generateWithText(model, request, (text) => onText(text, draft)) : await model.generate(request);
     if (result.stopReason === 'refusal' || result.refusal) throw new RefusalError(model.provider, result.refusal ?? result.text);
     const text = result.text.trim();
     const incomplete: string[] = [];

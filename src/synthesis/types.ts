@@ -63,6 +63,12 @@ export interface SynthesizeOptions<T = string> {
   /** Max output tokens per synthesis call. */
   readonly maxTokens?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Receives a text answer as the model writes it (the call then streams): each piece, with the number of
+   * the draft it belongs to (1 for the first attempt, 2 for a re-ask after failed checks, …). The last
+   * draft's pieces join to the answer. Not used with `outputSchema`.
+   */
+  readonly onText?: (text: string, draft: number) => void;
 }
 
 /** What `synthesize` returns. */

@@ -108,6 +108,8 @@ export interface SourceEntryPoints {
   readonly index: string;
   /** `taskforce/testing` */
   readonly testing: string;
+  /** `taskforce/observe` */
+  readonly observe?: string;
 }
 
 /**
@@ -121,8 +123,9 @@ export function againstSource(code: string, entry: SourceEntryPoints): string {
   const target = (specifier: string): string => {
     if (specifier === 'taskforce') return entry.index;
     if (specifier === 'taskforce/testing') return entry.testing;
+    if (specifier === 'taskforce/observe' && entry.observe) return entry.observe;
     if (specifier.startsWith('taskforce/')) {
-      throw new Error(`examples may import only 'taskforce' and 'taskforce/testing', not '${specifier}'`);
+      throw new Error(`examples may import only 'taskforce', 'taskforce/testing' and 'taskforce/observe', not '${specifier}'`);
     }
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) return specifier;
     const path = resolve(entry.root, specifier);

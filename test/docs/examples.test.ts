@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { againstSource, findExamples, type DocExample } from './doc-examples.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const ENTRY = { root: ROOT, index: join(ROOT, 'src/index.ts'), testing: join(ROOT, 'src/testing/index.ts') };
+const ENTRY = { root: ROOT, index: join(ROOT, 'src/index.ts'), testing: join(ROOT, 'src/testing/index.ts'), observe: join(ROOT, 'src/observe/index.ts') };
 
 const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
 const EXAMPLES = PAGES.flatMap((page) => findExamples(readFileSync(join(ROOT, page), 'utf8'), page));

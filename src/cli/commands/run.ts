@@ -1,14 +1,18 @@
-import { createJsonlTraceWriter } from '../../events/jsonl-trace.js';
+import { createJsonlTraceWriter, safeJsonStringify } from '../../events/jsonl-trace.js';
 import type { ResolvedModelSource } from '../../eval/model-source.js';
 import { ALL_STRATEGIES } from '../../eval/runner.js';
 import { loadPlanFile } from '../../plan/load.js';
 import type { TaskTree } from '../../plan/types.js';
 import type { RefineOptions } from '../../orchestrate/refine.js';
 import type { RunResult } from '../../orchestrate/types.js';
+import type { OrchestrateRunOptions } from '../../orchestrate/options.js';
+import type { Runtime } from '../../runtime/runtime-types.js';
+import { orchestrateStream } from '../../api/stream.js';
 import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, stringList, type FlagSpec, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { cliPath, println, type CliIo } from '../io.js';
+import { METRICS_PORT_HELP, startCliMetrics } from '../metrics-port.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { formatRunResult } from '../print-result.js';
 import { withTaskforce } from '../session.js';
@@ -30,8 +34,12 @@ ${MODEL_FLAGS_HELP}
   --plan FILE         run this plan (JSON or YAML) instead of asking the planner; the goal
                       argument may then be left out
   --trace FILE        write every event as JSON lines to FILE
+${METRICS_PORT_HELP}
   --seed N            reproducible randomness and ids
   --json              print only the result as JSON on stdout (no live view)
+  --stream            with --json: print the run's events as JSON lines as they happen
+                      (plan, task.started, task.finished, decision, answer.delta), then
+                      the result as the last line
   -h, --help          show this help
 
 Exit codes: 0 done, 1 run failed or stopped by a budget, 2 usage or configuration error,
@@ -52,8 +60,10 @@ export const RUN_FLAGS = {
   agents: { type: 'string', multiple: true },
   plan: { type: 'string' },
   trace: { type: 'string' },
+  'metrics-port': { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  stream: { type: 'boolean' },
 } as const satisfies FlagSpec;
 
 /** What one orchestration from the command line needs, once flags are parsed. */
@@ -68,8 +78,12 @@ export interface OrchestrateCommand {
   readonly agentsDirs: readonly string[];
   readonly plan?: TaskTree;
   readonly tracePath?: string;
+  /** `--metrics-port`: serve Prometheus metrics on this loopback port while the run lasts. */
+  readonly metricsPort?: number;
   readonly seed?: number;
   readonly json: boolean;
+  /** `--stream` (with `--json`): events as JSON lines, the result last. */
+  readonly stream?: boolean;
 }
 
 /** `taskforce run`. */
@@ -98,8 +112,13 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
   if (strategy !== undefined && !ALL_STRATEGIES.includes(strategy))
     throw new UsageError(`unknown strategy "${strategy}": use ${ALL_STRATEGIES.join(', ')}`, usage);
   const tracePath = stringFlag(parsed, 'trace');
+  const metricsPort = numberFlag(parsed, 'metrics-port', usage, { integer: true, min: 0, max: 65535 });
+  const json = booleanFlag(parsed, 'json');
+  const stream = booleanFlag(parsed, 'stream');
+  if (stream && !json) throw new UsageError('--stream prints JSON lines and needs --json', usage);
   return {
-    json: booleanFlag(parsed, 'json'),
+    json,
+    ...(stream ? { stream } : {}),
     agentsDirs: stringList(parsed, 'agents'),
     ...(strategy !== undefined ? { strategy } : {}),
     ...(maxDepth !== undefined ? { maxDepth } : {}),
@@ -108,6 +127,7 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(tracePath !== undefined ? { tracePath } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
   };
 }
 
@@ -124,12 +144,16 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     },
   };
   const result = await withTaskforce(io, { model: command.model, agentsDirs: command.agentsDirs, json: command.json, runtime }, async (taskforce, view) => {
+    // First, so a port that cannot be bound fails the command before anything else is opened.
+    const metrics = command.metricsPort !== undefined ? await startCliMetrics(io, command.metricsPort) : undefined;
+    metrics?.attach(taskforce.runtime.events);
     const trace = command.tracePath !== undefined ? createJsonlTraceWriter(cliPath(io, command.tracePath), { label: command.tracePath }) : undefined;
     trace?.attach(taskforce.runtime.events);
     const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
     io.interrupt.addEventListener('abort', onInterrupt, { once: true });
     try {
-      return await taskforce.orchestrate(command.goal, {
+      const run = command.stream ? (goal: string, options: OrchestrateRunOptions) => streamRun(taskforce.runtime, goal, options, io) : taskforce.orchestrate;
+      return await run(command.goal, {
         signal: io.interrupt,
         ...(command.strategy !== undefined ? { strategy: command.strategy as 'direct' } : {}),
         ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
@@ -139,10 +163,12 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
       });
     } finally {
       io.interrupt.removeEventListener('abort', onInterrupt);
+      await metrics?.close();
       await trace?.close();
     }
   });
-  if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
+  if (command.stream) println(io.stdout, safeJsonStringify({ type: 'result', ...runResultJson(result, command.model) }));
+  else if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
   else io.stdout.write(formatRunResult(result, { notice: command.model.notice, provenance: command.model.provenance, interrupted: io.interrupt.aborted }));
   if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;
   return result.stoppedBy ? EXIT.FAILED : EXIT.OK;
@@ -160,6 +186,13 @@ export function runResultJson(result: RunResult<unknown>, model: ResolvedModelSo
     tree: result.tree,
     lineage: result.lineage,
   };
+}
+
+/** `--json --stream`: the run's stream events as JSON lines on stdout; the caller prints the result line. */
+async function streamRun(runtime: Runtime, goal: string, options: OrchestrateRunOptions, io: CliIo): Promise<RunResult> {
+  const stream = orchestrateStream(goal, { ...options, runtime });
+  for await (const event of stream) if (event.type !== 'result') println(io.stdout, safeJsonStringify(event));
+  return stream.result;
 }
 
 function printHelp(io: CliIo): ExitCode {
