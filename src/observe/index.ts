@@ -16,5 +16,18 @@
 export { openTelemetryListener, type OpenTelemetryListenerOptions } from './otel.js';
 export { createMetrics, BREAKER_STATE_VALUE, type MetricsOptions, type TaskforceMetrics } from './metrics.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics-server.js';
-export { renderRunHtml, readTrace, parseTrace, type RenderRunOptions } from './viewer/index.js';
+export {
+  renderRunHtml,
+  readTrace,
+  parseTrace,
+  buildRunView,
+  type RenderRunOptions,
+  type RunView,
+  type ViewRun,
+  type ViewTask,
+  type ViewCall,
+  type ViewTotals,
+  type ViewRunStatus,
+  type ViewTaskStatus,
+} from './viewer/index.js';
 export { createEventStream, type EventStream, type EventStreamOptions } from './event-stream.js';
