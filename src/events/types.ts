@@ -36,7 +36,7 @@ export type TaskforceEvent =
   | (Base<'strategy.decision'> & { taskId: string; strategy: string; decision: unknown })
   // model layer
   | (Base<'model.call.started'> & { callId: string; provider: string; model: string; taskId?: string; agent?: string })
-  | (Base<'model.call.finished'> & { callId: string; provider: string; model: string; usage: Usage; costUsd: number; durationMs: number; taskId?: string; agent?: string })
+  | (Base<'model.call.finished'> & { callId: string; provider: string; model: string; usage: Usage; costUsd: number; durationMs: number; stopReason?: string; taskId?: string; agent?: string })
   | (Base<'model.call.failed'> & { callId: string; provider: string; model: string; error: string; code?: string; status?: number; taskId?: string; agent?: string })
   | (Base<'model.retry'> & { callId: string; provider: string; model: string; attempt: number; delayMs: number; reason: string })
   | (Base<'model.ratelimit.wait'> & { provider: string; model: string; delayMs: number; reason: 'requests' | 'tokens' })

@@ -69,6 +69,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
       usage: result.usage,
       costUsd: result.costUsd,
       durationMs: clock.now() - call.startedAt,
+      stopReason: result.stopReason,
       ...call.tags,
     });
   const failed = (call: Call, error: unknown) =>

@@ -13,6 +13,7 @@ export const GenAi = {
   system: 'gen_ai.system',
   requestModel: 'gen_ai.request.model',
   responseModel: 'gen_ai.response.model',
+  finishReasons: 'gen_ai.response.finish_reasons',
   inputTokens: 'gen_ai.usage.input_tokens',
   outputTokens: 'gen_ai.usage.output_tokens',
   cacheReadTokens: 'gen_ai.usage.cache_read.input_tokens',

@@ -309,7 +309,12 @@ export function openTelemetryListener(options: OpenTelemetryListenerOptions = {}
         if (!open) return;
         calls.delete(e.callId);
         if (e.type === 'model.call.finished') {
-          open.span.setAttributes({ [GenAi.responseModel]: e.model, ...usageAttributes(e.usage), [Tf.costUsd]: e.costUsd });
+          open.span.setAttributes({
+            [GenAi.responseModel]: e.model,
+            ...(e.stopReason !== undefined ? { [GenAi.finishReasons]: [e.stopReason] } : {}),
+            ...usageAttributes(e.usage),
+            [Tf.costUsd]: e.costUsd,
+          });
         } else {
           open.span.setAttributes(attributes({ [GenAi.errorType]: e.code ?? '_OTHER', [Tf.errorCode]: e.code, [GenAi.httpStatus]: e.status }));
           fail(open.span, e.error);

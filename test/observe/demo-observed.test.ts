@@ -42,6 +42,8 @@ describe('the demo run, observed', () => {
     for (const task of tasks) expect([root, sub]).toContain(parent(task));
     expect(chats).toHaveLength(events.filter((e) => e.type === 'model.call.finished').length);
     expect(chats.every((s) => (s.attributes['gen_ai.usage.input_tokens'] as number) > 0)).toBe(true);
+    expect(chats.every((s) => Array.isArray(s.attributes['gen_ai.response.finish_reasons']))).toBe(true);
+    expect(new Set(chats.map((s) => s.attributes['gen_ai.operation.name']))).toEqual(new Set(['chat']));
   });
 
   it('produces Prometheus metrics, scraped over loopback', async () => {
