@@ -128,6 +128,8 @@ export function orchestrateStream<T = string>(
   const result = orchestrate<T>(goal, {
     ...rest,
     signal,
+    // Backpressure: while the reader lags a full buffer behind, the run makes no new model call.
+    beforeModelCall: options.beforeModelCall ? async () => (await stream.room(), await options.beforeModelCall!()) : () => stream.room(),
     onEvent: (event) => {
       follow(event);
       options.onEvent?.(event);

@@ -26,9 +26,11 @@ export interface EventStreamOptions<E> {
  * A one-consumer async-iterable queue of events: the producer side (`push`, `end`, `fail`) is
  * synchronous, as the event bus is, and the consumer reads with `for await`.
  *
- * Backpressure: the bus emits synchronously and cannot wait for a consumer, so the stream never
- * blocks the producer. It holds up to `capacity` events; past that, a sheddable event is coalesced
- * into a sheddable one at the tail or dropped (counted in `dropped`), and all others are kept.
+ * Backpressure: the bus emits synchronously and cannot wait for a consumer, so `push` never blocks.
+ * A producer that can wait asks `room()` before making more events (a run awaits it before each model
+ * call), so a slow consumer slows the run instead of filling memory. Past `capacity`, a sheddable
+ * event is coalesced into a sheddable one at the tail or dropped (counted in `dropped`), and all others
+ * are kept.
  *
  * Cancellation: leaving the loop early (`break`, `return`, a throw in the body) calls the iterator's
  * `return()`, which aborts `controller` when the producer had not ended yet, empties the buffer and
@@ -41,6 +43,8 @@ export interface EventStream<E> extends AsyncIterableIterator<E> {
   end(): void;
   /** Ends with an error: the consumer gets what is buffered, then the loop throws `error`. */
   fail(error: unknown): void;
+  /** Resolves when the buffer is below `capacity` (at once when it is, or when the stream is over). */
+  room(): Promise<void>;
   /** Sheddable events dropped (not coalesced) because the buffer was full. */
   readonly dropped: number;
   /** Whether the consumer left before the producer ended. */
@@ -74,7 +78,14 @@ export function createEventStream<E>(options: EventStreamOptions<E> = {}): Event
   let state: 'open' | 'ended' | 'failed' | 'cancelled' = 'open';
   let failure: unknown;
   let dropped = 0;
+  let roomWaiters: (() => void)[] = [];
   const size = () => buffer.length - head;
+  const freeRoom = () => {
+    if (roomWaiters.length === 0 || (state === 'open' && size() >= capacity)) return;
+    const waiting = roomWaiters;
+    roomWaiters = [];
+    for (const resolve of waiting) resolve();
+  };
   const done = (): IteratorResult<E> => ({ done: true, value: undefined });
 
   const settle = () => {
@@ -95,6 +106,7 @@ export function createEventStream<E>(options: EventStreamOptions<E> = {}): Event
     buffer = [];
     head = 0;
     settle();
+    freeRoom();
     return Promise.resolve(done());
   };
 
@@ -123,12 +135,18 @@ export function createEventStream<E>(options: EventStreamOptions<E> = {}): Event
       if (state !== 'open') return;
       state = 'ended';
       settle();
+      freeRoom();
     },
     fail(error) {
       if (state !== 'open') return;
       state = 'failed';
       failure = error;
       settle();
+      freeRoom();
+    },
+    room() {
+      if (state !== 'open' || size() < capacity) return Promise.resolve();
+      return new Promise<void>((resolve) => roomWaiters.push(resolve));
     },
     get dropped() {
       return dropped;
@@ -139,6 +157,7 @@ export function createEventStream<E>(options: EventStreamOptions<E> = {}): Event
     next() {
       if (size() > 0) {
         const value = buffer[head++]!;
+        freeRoom();
         // Compact now and then, so a long stream does not keep what was read.
         if (head > 1024 && head * 2 > buffer.length) {
           buffer = buffer.slice(head);

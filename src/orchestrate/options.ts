@@ -56,6 +56,11 @@ export interface OrchestrateRunOptions<T = string> {
   readonly retry?: RetryPolicy;
   /** Planner limits and re-asks, for every level. */
   readonly planner?: PlannerSettings;
+  /**
+   * Awaited before each model call of this run, at every level: pacing of your own, or a reader's
+   * backpressure (`orchestrateStream` waits here while its reader lags).
+   */
+  readonly beforeModelCall?: () => Promise<void>;
   /** Synthesis attempts and output tokens, for every level. */
   readonly synthesis?: { readonly maxAttempts?: number; readonly maxTokens?: number };
 }

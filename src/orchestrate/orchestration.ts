@@ -37,6 +37,8 @@ export interface RunSettings {
    * own code), so the work scope must be tracked for it to inherit the task's caps.
    */
   readonly workMayNest: boolean;
+  /** Awaited before each model call of the run (`OrchestrateRunOptions.beforeModelCall`). */
+  readonly beforeModelCall?: () => Promise<void>;
   /** Whether agents get the `delegate` tool (false when the runtime has its own tool of that name). */
   readonly offerDelegate: boolean;
 }

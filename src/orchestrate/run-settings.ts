@@ -54,6 +54,7 @@ export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: st
     synthesis: options.synthesis ?? {},
     offerDelegate,
     workMayNest: runtime.tools.size > 0 || isOwnStrategy(options.strategy),
+    ...(options.beforeModelCall ? { beforeModelCall: options.beforeModelCall } : {}),
   };
   const final: FinalStage = {
     ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),

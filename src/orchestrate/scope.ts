@@ -23,6 +23,8 @@ export interface Scope {
   readonly signal: AbortSignal;
   /** Tools instead of the runtime's (the runtime's plus `delegate`, for an agent that may delegate). */
   readonly tools?: ReadonlyMap<string, Tool>;
+  /** Awaited before each model call of the run (its pacing), if set. */
+  readonly gate?: () => Promise<void>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function nodeScope(
     maxDepth: settings.maxDepth,
     signal: node.signal ?? level.signal,
     ...(node.tools ? { tools: node.tools } : {}),
+    ...(settings.beforeModelCall ? { gate: settings.beforeModelCall } : {}),
   });
 }
 
@@ -59,6 +62,7 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
       budget: scope.budget,
       log: scope.log,
       events: scope.events,
+      ...(scope.gate ? { gate: scope.gate } : {}),
     });
   const raw = base.models.base;
   // Built on first use: a task's scope usually needs only its agents' models, a run's only the planner

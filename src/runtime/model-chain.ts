@@ -13,6 +13,7 @@ import type { CallLog } from './call-log.js';
  *
  * ```
  *   tags     the node the call serves (run, task, agent), put on the request's events
+ *   gate     awaited before the call: a run's own pacing (a stream's backpressure), if it has one
  *   slot     one of the runtime's concurrency slots, held for the call (a stream: until it ends)
  *   budget   reserve the call's worst case before it (refused when it cannot fit), settle with its
  *            real usage after it; a generateObject is reserved attempt by attempt
@@ -28,6 +29,8 @@ import type { CallLog } from './call-log.js';
  */
 export interface ModelChain {
   readonly tags?: CallTags;
+  /** Awaited before each call, outside the slot: a run's pacing (e.g. a stream waiting for its reader). */
+  readonly gate?: () => Promise<void>;
   readonly slot?: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly budget?: BudgetTracker;
   readonly log?: CallLog;
@@ -41,6 +44,7 @@ export function chainModel(model: Model, chain: ModelChain): Model {
   if (chain.log) wrapped = withCallLog(wrapped, chain.log, chain.tags?.agent);
   if (chain.budget) wrapped = withBudget(wrapped, chain.budget, chain.events);
   if (chain.slot) wrapped = withSlot(wrapped, chain.slot);
+  if (chain.gate) wrapped = withGate(wrapped, chain.gate);
   if (chain.tags) wrapped = withTags(wrapped, chain.tags);
   return wrapped;
 }
@@ -133,6 +137,18 @@ export function withBudget(model: Model, budget: BudgetTracker, events?: EventBu
 function settleFailed(reservation: Reservation, error: unknown): void {
   const reported = error as { usage?: Usage; costUsd?: number } | null;
   reservation.settle(reported?.usage ?? ZERO_USAGE, typeof reported?.costUsd === 'number' ? reported.costUsd : 0);
+}
+
+/** Awaits `gate` before each call (and before a stream starts). */
+export function withGate(model: Model, gate: () => Promise<void>): Model {
+  return wrap(model, {
+    generate: async (request) => (await gate(), model.generate(request)),
+    generateObject: async (request) => (await gate(), model.generateObject(request)),
+    async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+      await gate();
+      yield* model.stream(request);
+    },
+  });
 }
 
 /**

@@ -55,13 +55,15 @@ describe('orchestrateStream', () => {
     expect(last).toEqual({ type: 'result', result: await stream.result });
   });
 
-  it('keeps every lifecycle event for a consumer that lags past the buffer', async () => {
+  it('keeps every lifecycle event with a one-event buffer (bursts between model calls pass it)', async () => {
     const { options } = scripted(CHAIN);
     const stream = orchestrateStream('Write about owls', { ...options, bufferCapacity: 1 });
-    // Read nothing until the run is over: the buffer overflows, but only deltas may be merged.
-    const result = await stream.result;
     const events: RunStreamEvent[] = [];
-    for await (const event of stream) events.push(event);
+    for await (const event of stream) {
+      events.push(event);
+      await new Promise((resolve) => setImmediate(resolve)); // a slow reader
+    }
+    const result = await stream.result;
     expect(events.filter((e) => e.type === 'task.started')).toHaveLength(3);
     expect(events.filter((e) => e.type === 'task.finished')).toHaveLength(3);
     expect(events.flatMap((e) => (e.type === 'answer.delta' ? [e.text] : [])).join('')).toBe(result.output);
@@ -101,6 +103,34 @@ describe('orchestrateStream', () => {
       for await (const _ of stream) void _;
     }).rejects.toThrow(/no plan for goal/);
     await expect(stream.result).rejects.toThrow(/no plan for goal/);
+  });
+});
+
+/** Lets every pending callback run, so a run goes as far as it can go now. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('orchestrateStream backpressure', () => {
+  it('makes no model call while the reader lags a full buffer behind, and finishes once it reads again', async () => {
+    const SIX = { plans: { bikes: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id })) } };
+    const { options, provider } = scripted(SIX);
+    const stream = orchestrateStream('Write about bikes', { ...options, concurrency: 1, bufferCapacity: 2 });
+    const reader = stream[Symbol.asyncIterator]();
+    await reader.next(); // the plan
+    await settle();
+    const stalled = provider.calls;
+    await settle();
+    // The reader has not read on: the run waits before its next model call instead of running ahead.
+    expect(provider.calls).toBe(stalled);
+    expect(stalled).toBeLessThan(6);
+    let events = 1;
+    for (let next = await reader.next(); !next.done; next = await reader.next()) events += 1;
+    const result = await stream.result;
+    expect(result.stoppedBy).toBeUndefined();
+    expect(result.tree.tasks.every((t) => t.status === 'completed')).toBe(true);
+    expect(provider.calls).toBeGreaterThanOrEqual(8); // planner, six tasks, synthesis
+    expect(events).toBeGreaterThan(12);
   });
 });
 
