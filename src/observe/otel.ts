@@ -75,6 +75,15 @@ export function openTelemetryListener(options: OpenTelemetryListenerOptions = {}
   const ids = (e: Tagged): Attributes => attributes({ [Tf.runId]: e.runId, [Tf.taskId]: e.taskId });
   const operation = (op: GenAiOperation): Attributes => ({ [GenAi.operationName]: op });
   const fail = (span: Span, message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
+  /** The span of one tool call (called, or refused), under its agent. */
+  const toolSpan = (e: Tagged & { readonly tool: string; readonly callId: string; readonly agent: string; readonly at: number }, extra: Attributes = {}): Span =>
+    start(
+      `execute_tool ${e.tool}`,
+      SpanKind.INTERNAL,
+      e.at,
+      attributes({ ...operation('execute_tool'), [GenAi.toolName]: e.tool, [GenAi.toolCallId]: e.callId, [GenAi.agentName]: e.agent, ...ids(e), ...extra }),
+      innermost(e),
+    );
   const openOf = (e: Tagged, span: Span): Open => ({ span, run: e.runId ?? '', task: e.taskId === undefined ? '' : key(e.runId, e.taskId) });
 
   /** Ends what is still open below a task or run that ended (an agent whose loop threw, an aborted call). */
@@ -256,14 +265,7 @@ export function openTelemetryListener(options: OpenTelemetryListenerOptions = {}
       }
 
       case 'tool.called': {
-        const span = start(`execute_tool ${e.tool}`, SpanKind.INTERNAL, e.at, attributes({
-          ...operation('execute_tool'),
-          [GenAi.toolName]: e.tool,
-          [GenAi.toolCallId]: e.callId,
-          [GenAi.agentName]: e.agent,
-          ...ids(e),
-        }), innermost(e));
-        tools.set(key(e.runId, e.taskId, e.agent, e.callId), openOf(e, span));
+        tools.set(key(e.runId, e.taskId, e.agent, e.callId), openOf(e, toolSpan(e)));
         return;
       }
       case 'tool.completed': {
@@ -277,14 +279,7 @@ export function openTelemetryListener(options: OpenTelemetryListenerOptions = {}
         return;
       }
       case 'tool.refused': {
-        const span = start(`execute_tool ${e.tool}`, SpanKind.INTERNAL, e.at, attributes({
-          ...operation('execute_tool'),
-          [GenAi.toolName]: e.tool,
-          [GenAi.toolCallId]: e.callId,
-          [GenAi.agentName]: e.agent,
-          ...ids(e),
-          [GenAi.errorType]: e.reason,
-        }), innermost(e));
+        const span = toolSpan(e, { [GenAi.errorType]: e.reason });
         fail(span, e.error !== undefined ? `${e.reason}: ${e.error}` : e.reason);
         span.end(e.at);
         return;
