@@ -1,4 +1,5 @@
 import type { EventBus } from '../events/bus.js';
+import type { TaskforceEvent } from '../events/types.js';
 import { println, type CliIo } from './io.js';
 
 /** The `--metrics-port` line of a command's help. */
@@ -9,6 +10,8 @@ export const METRICS_PORT_HELP = `  --metrics-port N    serve Prometheus metrics
 export interface CliMetrics {
   /** Feeds the metrics from `events` (and every child bus of it). */
   attach(events: EventBus): void;
+  /** The listener itself, for work that takes one (`runSuite`'s `onEvent`). */
+  readonly listener: (event: TaskforceEvent) => void;
   /** Stops serving and detaches. */
   close(): Promise<void>;
 }
@@ -26,6 +29,7 @@ export async function startCliMetrics(io: CliIo, port: number): Promise<CliMetri
   const detach: (() => void)[] = [];
   return {
     attach: (events) => void detach.push(events.on(metrics.listener)),
+    listener: metrics.listener,
     close: async () => {
       for (const off of detach.splice(0)) off();
       await server.close();

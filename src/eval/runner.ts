@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { STRATEGY_NAMES } from '../../strategies/index.js';
 import { errorMessage } from '../errors/error-info.js';
+import type { TaskforceEvent } from '../events/types.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
 import { createModel } from '../model/create-model.js';
 import type { ModelEnv } from '../model/spec.js';
@@ -33,6 +34,8 @@ export interface RunSuiteOptions {
   readonly clock?: Clock;
   /** Called as each case finishes (for progress output). */
   readonly onCase?: (result: CaseResult) => void;
+  /** Receives every event of every case's run (e.g. a metrics or tracing listener). */
+  readonly onEvent?: (event: TaskforceEvent) => void;
 }
 
 /**
@@ -120,6 +123,7 @@ async function runCase(
     clock,
     ...(spec.maxDepth !== undefined ? { limits: { maxDepth: spec.maxDepth } } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   }).catch((error: unknown) => error as Error);
   if (taskforce instanceof Error) return failed(taskforce, described);
   startedAt = clock.now();

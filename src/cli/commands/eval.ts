@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { fit, formatInt, formatMs, formatUsd } from '../format.js';
 import { println, type CliIo } from '../io.js';
+import { METRICS_PORT_HELP, startCliMetrics } from '../metrics-port.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSourceOf } from '../model-flags.js';
 
 export const EVAL_HELP = `Usage: taskforce eval [options] <suite>
@@ -26,6 +27,7 @@ Options:
   --out FILE          write the report as JSON
   --markdown FILE     write the report as a markdown table
   --json              print only the report as JSON on stdout
+${METRICS_PORT_HELP}
 ${MODEL_FLAGS_HELP}
                       (a model flag replaces the suite's models: run a scripted suite for real)
   -h, --help          show this help
@@ -43,6 +45,7 @@ const FLAGS = {
   out: { type: 'string' },
   markdown: { type: 'string' },
   json: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
   ...MODEL_FLAGS,
 } as const satisfies FlagSpec;
 
@@ -55,6 +58,7 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
   const concurrency = numberFlag(parsed, 'concurrency', EVAL_HELP, { integer: true, min: 1 });
   const strategy = stringFlag(parsed, 'strategy');
   const json = booleanFlag(parsed, 'json');
+  const metricsPort = numberFlag(parsed, 'metrics-port', EVAL_HELP, { integer: true, min: 0, max: 65535 });
   const flagged = ['model', 'scripted', 'cassette'].some((n) => stringFlag(parsed, n) !== undefined);
   const override = absolutePaths(flagged ? modelSourceOf(parsed, io.env, EVAL_HELP) : undefined, io.cwd);
   const envModel = modelFromEnvironment(io.env);
@@ -71,8 +75,10 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
   };
   io.interrupt.addEventListener('abort', onInterrupt, { once: true });
   let report0: EvalReport;
+  const metrics = metricsPort !== undefined ? await startCliMetrics(io, metricsPort) : undefined;
   try {
     report0 = await runSuite(suite, {
+      ...(metrics ? { onEvent: metrics.listener } : {}),
       env: io.env,
       clock: io.clock,
       signal: io.interrupt,
@@ -84,6 +90,7 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<E
     });
   } finally {
     io.interrupt.removeEventListener('abort', onInterrupt);
+    await metrics?.close();
   }
   const report = threshold !== undefined ? withThreshold(report0, threshold) : report0;
   const outPath = stringFlag(parsed, 'out');
