@@ -168,6 +168,7 @@ export {
   type RankOptions,
   type LoadAgentsOptions,
   type LoadAgentsResult,
+  type AgentLoadProblem,
   type ToolAccess,
   type ApproveToolCall,
   type ToolCallApproval,
@@ -407,6 +408,9 @@ export {
   type Random,
   type IdGenerator,
 } from './util/index.js';
+
+// Serving Taskforce to agent harnesses over the Model Context Protocol (the SDK loads on first use).
+export { createMcpServer, serveMcpHttp, type McpServerOptions, type McpHttpEndpoint } from './mcp/index.js';
 
 // Evals.
 export {

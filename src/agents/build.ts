@@ -1,12 +1,13 @@
 import type { AgentDefinition } from './types.js';
 import { AgentDefinitionError } from './errors.js';
-import { AgentFields, describeValue, KNOWN_AGENT_FIELDS } from './schema.js';
+import { AgentFields, describeValue, KNOWN_AGENT_FIELDS, nameList } from './schema.js';
 
 /** Something worth telling the user about a definition that still loaded (or was skipped on purpose). */
 export interface AgentWarning {
   /** `NO_FRONTMATTER`: a `.md` file skipped as not an agent. `HOOKS_NOT_RUN`: hook keys other than
-   * `pre`/`post`, kept in `metadata.hooks`. `EMPTY_PROMPT`: the body is empty. `YAML_WARNING`: from the parser. */
-  readonly code: 'NO_FRONTMATTER' | 'HOOKS_NOT_RUN' | 'EMPTY_PROMPT' | 'YAML_WARNING';
+   * `pre`/`post`, kept in `metadata.hooks`. `EMPTY_PROMPT`: the body is empty. `YAML_WARNING`: from the parser.
+   * `PRIORITY_ALIAS`: a priority Taskforce reads as another (`normal` as `medium`). */
+  readonly code: 'NO_FRONTMATTER' | 'HOOKS_NOT_RUN' | 'EMPTY_PROMPT' | 'YAML_WARNING' | 'PRIORITY_ALIAS';
   readonly file: string;
   readonly line?: number;
   /** Complete message, starting with `file:line:`. */
@@ -26,10 +27,18 @@ export interface FieldSource {
 const KNOWN = new Set<string>(KNOWN_AGENT_FIELDS);
 const HOOK_KEYS = new Set(['pre', 'post']);
 
+/** Priorities other tools write, read as one of ours. */
+const PRIORITY_ALIASES: Readonly<Record<string, 'medium'>> = { normal: 'medium' };
+
 /**
  * Validates raw frontmatter fields plus a system prompt into an `AgentDefinition`. Unknown fields go
  * to `metadata`; `null` optional fields count as absent (`color:` with no value is common).
  * Throws `AgentDefinitionError` for the first invalid field in line order.
+ *
+ * Shapes other harnesses write are understood: claude-flow's `capabilities:` mapping
+ * (`allowed_tools` narrows the tools, `restricted_tools` adds denied tools, the rest goes to
+ * `metadata.capabilities`), `priority: normal` (read as `medium`, with a `PRIORITY_ALIAS` warning),
+ * and hooks given as lists of commands.
  */
 export function buildAgent(
   raw: unknown,
@@ -79,6 +88,34 @@ export function buildAgent(
     known.hooks = runnable;
   }
 
+  // claude-flow: `capabilities: { allowed_tools, restricted_tools, max_file_operations, ... }`.
+  let allowedTools: string[] | undefined;
+  let restrictedTools: string[] | undefined;
+  if (isPlainObject(known.capabilities)) {
+    const { allowed_tools: allowed, restricted_tools: restricted, ...rest } = known.capabilities;
+    delete known.capabilities;
+    if (Object.keys(rest).length > 0) metadata.capabilities = rest;
+    const names = (value: unknown, key: string): string[] | undefined => {
+      if (value === undefined || value === null) return undefined;
+      const parsed = nameList.safeParse(value);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0]!;
+      return fail(['capabilities', key, ...issue.path], issue.message);
+    };
+    allowedTools = names(allowed, 'allowed_tools');
+    restrictedTools = names(restricted, 'restricted_tools');
+  }
+
+  if (typeof known.priority === 'string') {
+    const alias = PRIORITY_ALIASES[known.priority.trim().toLowerCase()];
+    if (alias !== undefined) {
+      warnings.push(
+        warning('PRIORITY_ALIAS', source.file, source.lineOf?.(['priority']) ?? source.fallbackLine, `priority "${known.priority.trim()}" read as "${alias}"`),
+      );
+      known.priority = alias;
+    }
+  }
+
   const parsed = AgentFields.safeParse({ ...known, systemPrompt });
   if (!parsed.success) {
     const located = parsed.error.issues.map((issue) => ({
@@ -91,6 +128,10 @@ export function buildAgent(
   }
 
   const f = parsed.data;
+  // Both lists given: only tools both allow (a `tools` entry grants side-effecting tools, so never widen).
+  const tools = allowedTools === undefined ? f.tools : f.tools === undefined ? allowedTools : f.tools.filter((t) => allowedTools.includes(t));
+  const disallowedTools =
+    restrictedTools === undefined ? f.disallowedTools : [...new Set([...(f.disallowedTools ?? []), ...restrictedTools])];
   const agent: AgentDefinition = Object.freeze({
     name: f.name,
     description: f.description,
@@ -98,8 +139,8 @@ export function buildAgent(
     capabilities: Object.freeze(f.capabilities ?? []),
     ...(f.type === undefined ? {} : { type: f.type }),
     ...(f.model === undefined ? {} : { model: f.model }),
-    ...(f.tools === undefined ? {} : { tools: Object.freeze(f.tools) }),
-    ...(f.disallowedTools === undefined ? {} : { disallowedTools: Object.freeze(f.disallowedTools) }),
+    ...(tools === undefined ? {} : { tools: Object.freeze(tools) }),
+    ...(disallowedTools === undefined ? {} : { disallowedTools: Object.freeze(disallowedTools) }),
     ...(f.maxTurns === undefined ? {} : { maxTurns: f.maxTurns }),
     ...(f.priority === undefined ? {} : { priority: f.priority }),
     ...(f.color === undefined ? {} : { color: f.color }),

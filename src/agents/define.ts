@@ -17,7 +17,7 @@ export interface AgentInput {
   readonly maxTurns?: number;
   readonly priority?: AgentPriority;
   readonly color?: string;
-  readonly hooks?: { readonly pre?: string; readonly post?: string };
+  readonly hooks?: { readonly pre?: string | readonly string[]; readonly post?: string | readonly string[] };
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Recorded as `source` (default `"code"`). */
   readonly source?: string;

@@ -22,7 +22,15 @@ export class HookFailedError extends TaskforceError {
   readonly exitCode: number | null;
   readonly timedOut: boolean;
   readonly stderr: string;
-  constructor(args: { agent: string; source: string; hook: HookKind; outcome: HookOutcome; timeoutMs: number }) {
+  constructor(args: {
+    agent: string;
+    source: string;
+    hook: HookKind;
+    outcome: HookOutcome;
+    timeoutMs: number;
+    /** 1-based position and count, when the hook is a list of commands. */
+    step?: { index: number; of: number };
+  }) {
     const { outcome } = args;
     const why = outcome.timedOut
       ? `timed out after ${args.timeoutMs} ms`
@@ -30,7 +38,8 @@ export class HookFailedError extends TaskforceError {
         ? 'did not run'
         : `exited with code ${outcome.exitCode}`;
     const detail = outcome.stderr.trim() ? `: ${outcome.stderr.trim().slice(-500)}` : '';
-    super('HOOK_FAILED', `${args.hook} hook of agent "${args.agent}" (${args.source}) ${why}${detail}`);
+    const which = args.step ? ` (command ${args.step.index} of ${args.step.of})` : '';
+    super('HOOK_FAILED', `${args.hook} hook${which} of agent "${args.agent}" (${args.source}) ${why}${detail}`);
     this.agent = args.agent;
     this.hook = args.hook;
     this.exitCode = outcome.exitCode;
@@ -70,10 +79,13 @@ const MAX_CAPTURE = 16 * 1024;
  *
  * Exit code, stdout and stderr are reported as a `hook.ran` event. A hook that exits non-zero, times
  * out or cannot start throws `HookFailedError`: a hook is a gate, and a failed gate stops the run.
+ * A hook given as a list runs each command the same way, in order, one `hook.ran` event each, and
+ * stops at the first that fails (the rest do not run); each command gets the same stdin.
  */
 export async function runHook(deps: HookDeps, agent: AgentDefinition, hook: HookKind, input: HookInput): Promise<void> {
-  const command = agent.hooks?.[hook];
-  if (command === undefined || command.trim() === '') return;
+  const given = agent.hooks?.[hook];
+  const commands = (typeof given === 'string' ? [given] : (given ?? [])).filter((c) => c.trim() !== '');
+  if (commands.length === 0) return;
   if (!deps.limits.allowHooks) {
     deps.events.emit({
       type: 'hook.skipped',
@@ -85,11 +97,20 @@ export async function runHook(deps: HookDeps, agent: AgentDefinition, hook: Hook
   }
   if (input.signal?.aborted) throw new AbortedError(`aborted before the ${hook} hook of agent "${agent.name}"`);
   const env = hookEnvironment(process.env, { agent: agent.name, hook, ...(input.taskId !== undefined ? { taskId: input.taskId } : {}) });
-  const outcome = await runShell(command, { env, stdin: input.stdin, timeoutMs: deps.limits.hookTimeoutMs, clock: deps.clock, ...(input.signal ? { signal: input.signal } : {}) });
-  deps.events.emit({ type: 'hook.ran', agent: agent.name, hook, ...outcome });
-  if (input.signal?.aborted) throw new AbortedError(`aborted during the ${hook} hook of agent "${agent.name}"`);
-  if (outcome.exitCode !== 0 || outcome.timedOut)
-    throw new HookFailedError({ agent: agent.name, source: agent.source, hook, outcome, timeoutMs: deps.limits.hookTimeoutMs });
+  for (const [i, command] of commands.entries()) {
+    const outcome = await runShell(command, { env, stdin: input.stdin, timeoutMs: deps.limits.hookTimeoutMs, clock: deps.clock, ...(input.signal ? { signal: input.signal } : {}) });
+    deps.events.emit({ type: 'hook.ran', agent: agent.name, hook, ...outcome });
+    if (input.signal?.aborted) throw new AbortedError(`aborted during the ${hook} hook of agent "${agent.name}"`);
+    if (outcome.exitCode !== 0 || outcome.timedOut)
+      throw new HookFailedError({
+        agent: agent.name,
+        source: agent.source,
+        hook,
+        outcome,
+        timeoutMs: deps.limits.hookTimeoutMs,
+        ...(typeof given === 'string' ? {} : { step: { index: i + 1, of: commands.length } }),
+      });
+  }
 }
 
 const PASSED_THROUGH = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TZ'];

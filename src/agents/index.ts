@@ -8,7 +8,8 @@ export {
 } from './errors.js';
 export type { AgentWarning } from './build.js';
 export { parseAgentMarkdown, type ParsedAgentFile } from './parse-file.js';
-export { loadAgents, type LoadAgentsOptions, type LoadAgentsResult } from './load.js';
+export { loadAgents, type AgentLoadProblem, type LoadAgentsOptions, type LoadAgentsResult } from './load.js';
+export { withBuiltins, type AgentOverride } from './override.js';
 export { defineAgent, type AgentInput } from './define.js';
 export { createAgentRegistry } from './registry.js';
 export { builtinAgents } from './builtin.js';

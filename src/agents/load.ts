@@ -4,7 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigError, TaskforceError } from '../errors/taskforce-error.js';
 import type { AgentDefinition } from './types.js';
 import type { AgentWarning } from './build.js';
-import { AgentLoadError, DuplicateAgentError } from './errors.js';
+import { AgentDefinitionError, AgentLoadError, DuplicateAgentError } from './errors.js';
 import { parseAgentMarkdown, type ParsedAgentFile } from './parse-file.js';
 
 /** Options of `loadAgents`. */
@@ -13,6 +13,28 @@ export interface LoadAgentsOptions {
   readonly concurrency?: number;
   /** Called for each warning as well as returning it (e.g. to log as you go). */
   readonly onWarning?: (warning: AgentWarning) => void;
+  /**
+   * Fail on any invalid file (the error of each, collected as below) instead of skipping it and
+   * reporting it in `problems`. Default false.
+   */
+  readonly strict?: boolean;
+  /** Called for each invalid file skipped (lenient mode) as well as returning it. */
+  readonly onProblem?: (problem: AgentLoadProblem) => void;
+}
+
+/** An agent file skipped because it is invalid: where, which field, and why. */
+export interface AgentLoadProblem {
+  readonly file: string;
+  /** 1-based line of the problem, if known. */
+  readonly line?: number;
+  /** Dotted path of the offending field (`priority`, `hooks.pre.1`), if one is at fault. */
+  readonly field?: string;
+  /** The problem alone, without the location prefix. */
+  readonly problem: string;
+  /** The complete one-line message, `file:line: field "x": problem`. */
+  readonly message: string;
+  /** The error strict mode would throw for this file. */
+  readonly error: AgentDefinitionError;
 }
 
 /** What `loadAgents` found. */
@@ -21,6 +43,8 @@ export interface LoadAgentsResult {
   readonly agents: readonly AgentDefinition[];
   /** Files skipped and other non-fatal findings, in path order. */
   readonly warnings: readonly AgentWarning[];
+  /** Invalid files skipped, in path order (always empty in strict mode, which throws instead). */
+  readonly problems: readonly AgentLoadProblem[];
 }
 
 /**
@@ -28,13 +52,16 @@ export interface LoadAgentsResult {
  * `node_modules` are skipped), reading files in parallel. A path to a single `.md` file works too.
  *
  * Files without frontmatter are skipped with a `NO_FRONTMATTER` warning (README.md quietly).
- * Invalid files and duplicate names are all collected, then thrown: one problem as itself
- * (`AgentDefinitionError` or `DuplicateAgentError`), several as an `AgentLoadError` listing each.
- * A missing directory is a `ConfigError`.
+ * An invalid file is skipped and reported in `problems` (file, line, field, reason), so one odd file
+ * does not block a folder; with `strict: true` invalid files fail the load instead.
+ * Errors are collected, then thrown: one as itself (`AgentDefinitionError` or
+ * `DuplicateAgentError`), several as an `AgentLoadError` listing each. Two files defining one name
+ * are always an error (which one was meant is not for us to guess). A missing directory is a
+ * `ConfigError`.
  *
  * @example
- * const { agents, warnings } = await loadAgents(['.claude/agents', 'agents']);
- * for (const w of warnings) console.warn(w.message);
+ * const { agents, warnings, problems } = await loadAgents(['.claude/agents', 'agents']);
+ * for (const p of problems) console.warn(`skipped ${p.message}`);
  * const registry = createAgentRegistry(agents);
  */
 export async function loadAgents(dirs: string | readonly string[], options: LoadAgentsOptions = {}): Promise<LoadAgentsResult> {
@@ -60,10 +87,16 @@ export async function loadAgents(dirs: string | readonly string[], options: Load
   const agents: AgentDefinition[] = [];
   const warnings: AgentWarning[] = [];
   const errors: TaskforceError[] = [];
+  const problems: AgentLoadProblem[] = [];
   const firstByName = new Map<string, { file: string; line?: number }>();
   outcomes.forEach((outcome, i) => {
     if (TaskforceError.isInstance(outcome)) {
-      errors.push(outcome);
+      if (options.strict === true || !(outcome instanceof AgentDefinitionError)) errors.push(outcome);
+      else {
+        const problem = problemOf(outcome);
+        problems.push(problem);
+        options.onProblem?.(problem);
+      }
       return;
     }
     for (const w of outcome.warnings) {
@@ -84,7 +117,18 @@ export async function loadAgents(dirs: string | readonly string[], options: Load
 
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new AgentLoadError(errors);
-  return { agents, warnings };
+  return { agents, warnings, problems };
+}
+
+function problemOf(error: AgentDefinitionError): AgentLoadProblem {
+  return {
+    file: error.file,
+    ...(error.line === undefined ? {} : { line: error.line }),
+    ...(error.field === undefined ? {} : { field: error.field }),
+    problem: error.problem,
+    message: error.message,
+    error,
+  };
 }
 
 /** Every `.md` file under `root`, sorted, so the result does not depend on directory listing order. */

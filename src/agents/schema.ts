@@ -62,15 +62,37 @@ export function splitCommaList(text: string): string[] {
 }
 
 /** A list of names, written as a YAML list or as one comma-separated string. */
-const nameList = z.preprocess(
+export const nameList = z.preprocess(
   (value) => (typeof value === 'string' ? splitCommaList(value) : value),
   z.array(singleLine('a name'), { error: expected('a list or a comma-separated string') }),
 );
 
+/**
+ * One hook: a shell command string, or a list of them (claude-flow writes `pre:` as a list), run in
+ * order. A string stays a string; a list becomes a frozen list of trimmed commands.
+ */
+const hookCommands = z.unknown().transform((value, ctx): string | readonly string[] => {
+  if (typeof value === 'string') {
+    const command = value.trim();
+    if (command === '') ctx.addIssue({ code: 'custom', message: 'must not be empty', input: value });
+    return command;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one command', input: value });
+    value.forEach((item, i) => {
+      if (typeof item !== 'string') ctx.addIssue({ code: 'custom', path: [i], message: `expected a shell command string, got ${describeValue(item)}`, input: item });
+      else if (item.trim() === '') ctx.addIssue({ code: 'custom', path: [i], message: 'must not be empty', input: item });
+    });
+    return Object.freeze(value.map((item) => (typeof item === 'string' ? item.trim() : '')));
+  }
+  ctx.addIssue({ code: 'custom', message: `expected a shell command string or a list of them, got ${describeValue(value)}`, input: value });
+  return z.NEVER;
+});
+
 const hooksSchema = z.object(
   {
-    pre: nonEmptyText('a shell command string').optional(),
-    post: nonEmptyText('a shell command string').optional(),
+    pre: hookCommands.optional(),
+    post: hookCommands.optional(),
   },
   { error: expected('a mapping with "pre" and/or "post"') },
 );

@@ -24,8 +24,11 @@ export interface AgentDefinition {
   readonly maxTurns?: number;
   readonly priority?: AgentPriority;
   readonly color?: string;
-  /** Shell commands from the file. Never run unless the runtime allows hooks. */
-  readonly hooks?: { readonly pre?: string; readonly post?: string };
+  /**
+   * Shell commands from the file: one command, or a list run in order (stopping at the first that
+   * fails). Never run unless the runtime allows hooks.
+   */
+  readonly hooks?: { readonly pre?: string | readonly string[]; readonly post?: string | readonly string[] };
   /** Unknown frontmatter fields, kept as they were. */
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Where it came from: a file path, or `"code"` for `defineAgent`. */

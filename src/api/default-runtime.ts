@@ -1,5 +1,6 @@
 import { delimiter } from 'node:path';
 import { ConfigError } from '../errors/taskforce-error.js';
+import { modelFromEnvironment } from '../model/model-from-env.js';
 import { MODEL_SETUP_HELP } from '../model/spec.js';
 import { createRuntime, type ManagedRuntime, type RuntimeConfig } from '../runtime/runtime.js';
 
@@ -8,19 +9,22 @@ import { createRuntime, type ManagedRuntime, type RuntimeConfig } from '../runti
  *
  * | variable                   | meaning                                                     |
  * | -------------------------- | ----------------------------------------------------------- |
- * | `TASKFORCE_MODEL`          | model spec, e.g. `anthropic:claude-haiku-4-5` (required)    |
+ * | `TASKFORCE_MODEL`          | model spec, e.g. `anthropic:claude-haiku-4-5`               |
+ * | `ANTHROPIC_API_KEY`        | without `TASKFORCE_MODEL`: `anthropic:claude-haiku-4-5`      |
+ * | `OPENAI_API_KEY`           | without either above: `openai:gpt-5-mini`                   |
  * | `TASKFORCE_AGENTS_DIR`     | agent folders, separated by `:` (`;` on Windows)            |
  * | `TASKFORCE_CONCURRENCY`    | `limits.concurrency`                                        |
  * | `TASKFORCE_MAX_COST_USD`   | `budgets.maxCostUsd`                                        |
  * | `TASKFORCE_ALLOW_HOOKS`    | `true` / `1` to run agent hooks                             |
  *
- * Provider keys and base URLs are read by the SDKs (`ANTHROPIC_API_KEY`, `OPENAI_BASE_URL`, ...).
+ * The model is chosen as the CLI chooses it (`modelFromEnvironment`): a bare API key picks that
+ * provider's default model. Provider keys and base URLs are read by the SDKs (`OPENAI_BASE_URL`, ...).
  */
 export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv): RuntimeConfig {
-  const model = env.TASKFORCE_MODEL?.trim();
+  const model = modelFromEnvironment(env);
   if (!model)
     throw new ConfigError(
-      'Task() without a runtime needs TASKFORCE_MODEL in the environment (e.g. "anthropic:claude-haiku-4-5"), ' +
+      'Task() without a runtime needs TASKFORCE_MODEL (e.g. "anthropic:claude-haiku-4-5"), ANTHROPIC_API_KEY or OPENAI_API_KEY in the environment, ' +
         `or pass { runtime } / use createTaskforce(config).task().\n${MODEL_SETUP_HELP}`,
     );
   const dirs = env.TASKFORCE_AGENTS_DIR?.split(delimiter).filter((d) => d.trim() !== '');

@@ -48,7 +48,7 @@ export interface TaskResult {
  * `maxDepth`), counted in the same agent cap, charged to the same budget, stopped by the same signal.
  *
  * Without `options.runtime` it uses the process's default runtime, created on first use from the
- * environment (`TASKFORCE_MODEL`, see `runtimeConfigFromEnv`).
+ * environment (`TASKFORCE_MODEL`, or a bare `ANTHROPIC_API_KEY` / `OPENAI_API_KEY` as in the CLI; see `runtimeConfigFromEnv`).
  *
  * @param description A short label for the job (events, traces).
  * @param prompt What the agent must do, self-contained.

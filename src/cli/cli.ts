@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { ErrorCode } from '../errors/codes.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
+import { packagePath } from '../util/package-root.js';
 import { UsageError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { println, type CliIo } from './io.js';
@@ -18,8 +20,9 @@ Commands:
   demo                         the example goal end to end; offline on scripted replies without a key
   serve-metrics --trace FILE   serve a trace's Prometheus metrics on 127.0.0.1 (run: --metrics-port)
   view <trace.jsonl>           one self-contained HTML page of a run from its trace (tree, timeline, costs)
+  mcp                          serve task, orchestrate, plan, list_agents to agent harnesses over MCP
 
-Run "taskforce <command> --help" for a command's options.
+Run "taskforce <command> --help" for a command's options; "taskforce --version" prints the version.
 
 Models: set TASKFORCE_MODEL (e.g. anthropic:claude-haiku-4-5), or just ANTHROPIC_API_KEY or
 OPENAI_API_KEY; OPENAI_BASE_URL points at any OpenAI-compatible server. --model overrides.
@@ -39,6 +42,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   'serve-metrics': async () => (await import('./commands/serve-metrics.js')).serveMetricsCommand,
   view: async () => (await import('./commands/view.js')).viewCommand,
+  mcp: async () => (await import('./commands/mcp.js')).mcpCommand,
 };
 
 /** Errors the user fixes by changing the command line, a file or the environment: exit 2. */
@@ -54,6 +58,7 @@ const CONFIGURATION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AGENT_UNKNOWN',
   'AGENT_LOAD_FAILED',
   'AGENT_DEFINITION_INVALID',
+  'AGENT_DUPLICATE_NAME',
   'PLAN_FILE_INVALID',
   // A plan file that breaks the plan rules (a cycle, an unknown dependency): see isConfigurationError.
   'PLAN_INVALID',
@@ -83,6 +88,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     println(io.stdout, MAIN_HELP);
     return EXIT.OK;
   }
+  if (name === '--version' || name === '-v') {
+    println(io.stdout, packageVersion());
+    return EXIT.OK;
+  }
   const load = COMMANDS[name];
   if (!load) {
     println(io.stderr, `taskforce: unknown command "${name}"\n\n${MAIN_HELP}`);
@@ -93,6 +102,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (error) {
     return reportError(name, error, io);
   }
+}
+
+/** The version in our package.json, read when asked so that no other command pays for it. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 function reportError(command: string, error: unknown, io: CliIo): ExitCode {

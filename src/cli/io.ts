@@ -7,6 +7,9 @@ export interface CliStream {
   readonly isTTY?: boolean;
   readonly columns?: number;
   readonly rows?: number;
+  /** A terminal's `'resize'` event (process.stderr emits it): the live view redraws at the new size. */
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
 }
 
 /** Everything a command touches outside itself, so tests can run the CLI in-process too. */

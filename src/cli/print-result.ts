@@ -1,6 +1,7 @@
 import type { Provenance } from '../eval/model-source.js';
 import type { LineageTree, RunNode, RunResult, StoppedBy, TaskNode } from '../orchestrate/types.js';
 import { headline, summarizeDecision, truncate } from './live/decision-summary.js';
+import { NO_COLOURS, type Colours } from './colour.js';
 import { fit, formatInt, formatMs, formatTokens, formatUsd } from './format.js';
 
 /** Task id → the ids of the tasks whose results it received, per run (from the lineage). */
@@ -17,21 +18,21 @@ export function inputsFromLineage(lineage: LineageTree): InputsOf {
  * The final run tree: every task with status, agents, decision and spend, what it was built on,
  * sub-runs nested, then the synthesis (and which tasks it cites) and the refine rounds.
  */
-export function formatRunTree(node: RunNode, inputsOf: InputsOf = () => [], level = 0): string[] {
+export function formatRunTree(node: RunNode, inputsOf: InputsOf = () => [], level = 0, colours: Colours = NO_COLOURS): string[] {
   const pad = '  '.repeat(level);
   const planned = node.planned === 'user' ? 'plan from file' : 'planned';
   const head =
     level === 0
       ? `${pad}run ${node.runId} (${planned}, ${node.tasks.length} task(s)) ${formatTokens(node.usage.subtree.tokens)} ${formatUsd(node.usage.subtree.costUsd)}`
       : `${pad}sub-run ${node.runId} at depth ${node.depth} (${node.tasks.length} task(s)): "${truncate(headline(node.goal), 60)}"`;
-  const lines = [head];
+  const lines = [colours.bold(head)];
   for (const task of node.tasks) {
-    lines.push(`${pad}  ${taskLine(task)}`);
+    lines.push(`${pad}  ${taskLine(task, colours)}`);
     const inputs = inputsOf(node.runId, task.id);
     if (inputs.length > 0) lines.push(`${pad}      built on ${inputs.join(', ')}`);
     if (task.reason) lines.push(`${pad}      ${truncate(task.reason, 100)}`);
     if (task.error) lines.push(`${pad}      error: ${truncate(task.error.message, 100)}`);
-    for (const sub of task.subRuns) lines.push(...formatRunTree(sub, inputsOf, level + 2));
+    for (const sub of task.subRuns) lines.push(...formatRunTree(sub, inputsOf, level + 2, colours));
   }
   if (node.synthesis) {
     const cited = [...new Set(node.synthesis.citations.flatMap((c) => c.taskIds))];
@@ -48,10 +49,12 @@ export function formatRunTree(node: RunNode, inputsOf: InputsOf = () => [], leve
   return lines;
 }
 
-function taskLine(task: TaskNode): string {
+function taskLine(task: TaskNode, colours: Colours): string {
   const decision = task.decision ? summarizeDecision(task.decision.strategy, task.decision) : task.mode === 'sub-run' ? 'decomposed: sub-run below' : '';
+  const [mark, paint] = task.status === 'completed' ? ['✓', colours.green] : task.status === 'failed' ? ['✗', colours.red] : ['-', colours.dim];
   return [
-    fit(`${task.status === 'completed' ? '✓' : task.status === 'failed' ? '✗' : '-'} ${task.id}`, 20),
+    // The mark is painted after the column is measured, so colour codes never count as width.
+    `${paint(mark)}${fit(` ${task.id}`, 19)}`,
     fit(task.status, 10),
     fit(task.agents.join(',') || '—', 22),
     fit(decision, 60),
@@ -115,6 +118,8 @@ export interface FormatRunOptions {
   readonly interrupted?: boolean;
   /** Where the replies came from, to explain a cost of $0. */
   readonly provenance?: Provenance;
+  /** Colours for headings and status marks (`colourFor(io.stdout, io.env)`); default none. */
+  readonly colours?: Colours;
 }
 
 /** Answer, run tree and metrics, as printed on stdout by `run` and `demo`. */
@@ -122,16 +127,17 @@ export function formatRunResult(result: RunResult<unknown>, options: FormatRunOp
   const output = typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2);
   const partial = result.stoppedBy ? ` (PARTIAL — ${describeStop(result.stoppedBy, options)})` : '';
   const unsynthesized = result.stoppedBy && !result.tree.synthesis && output.trim() !== '';
+  const colours = options.colours ?? NO_COLOURS;
   return [
-    `=== Answer${partial} ===`,
+    colours.bold(`=== Answer${partial} ===`),
     '',
     ...(unsynthesized ? ['(the run stopped before synthesis: these are the results of the tasks that finished)', ''] : []),
     output.trim() === '' ? '(no answer: nothing finished before the run stopped)' : output.trim(),
     '',
-    '=== Run tree ===',
-    ...formatRunTree(result.tree, inputsFromLineage(result.lineage)),
+    colours.bold('=== Run tree ==='),
+    ...formatRunTree(result.tree, inputsFromLineage(result.lineage), 0, colours),
     '',
-    '=== Metrics ===',
+    colours.bold('=== Metrics ==='),
     ...formatMetrics(result, options),
     ...(options.notice ? [`replies      ${options.notice}`] : []),
     '',

@@ -38,22 +38,8 @@ export interface ResolvedModelSource {
   readonly notice: string;
 }
 
-/** Default models when only an API key is set. */
-export const DEFAULT_MODEL_FOR_KEY = Object.freeze({
-  ANTHROPIC_API_KEY: 'anthropic:claude-haiku-4-5',
-  OPENAI_API_KEY: 'openai:gpt-5-mini',
-});
-
-/**
- * The model a command uses when none was named on it: `TASKFORCE_MODEL`, else a default model for
- * whichever API key is set (`ANTHROPIC_API_KEY`, then `OPENAI_API_KEY`); `undefined` when none is.
- */
-export function modelFromEnvironment(env: ModelEnv): string | undefined {
-  const named = env.TASKFORCE_MODEL?.trim();
-  if (named) return named;
-  for (const [key, spec] of Object.entries(DEFAULT_MODEL_FOR_KEY)) if (env[key]?.trim()) return spec;
-  return undefined;
-}
+// One resolution for the CLI and bare `Task()`: it lives in the model layer, re-exported here for eval users.
+export { DEFAULT_MODEL_FOR_KEY, modelFromEnvironment } from '../model/model-from-env.js';
 
 /**
  * Resolves a model source against the environment. File paths are relative to `baseDir`. A spec is

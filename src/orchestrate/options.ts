@@ -21,10 +21,10 @@ import { checkRefineOptions, type RefineOptions } from './refine.js';
  */
 export type OrchestrateRuntimeSettings = Pick<
   RuntimeConfig,
-  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'builtinAgents' | 'tools' | 'toolGrants' | 'approveToolCall' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath'
+  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'strictAgents' | 'builtinAgents' | 'tools' | 'toolGrants' | 'approveToolCall' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath'
 >;
 
-const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'builtinAgents', 'tools', 'toolGrants', 'approveToolCall', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath'] as const;
+const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'strictAgents', 'builtinAgents', 'tools', 'toolGrants', 'approveToolCall', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath'] as const;
 
 /** Options of one run. Everything is optional. */
 export interface OrchestrateRunOptions<T = string> {

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { builtinAgents as loadBuiltinAgents } from '../agents/builtin.js';
 import { loadAgents } from '../agents/load.js';
 import { createMatcher, type AgentMatcher } from '../agents/matcher.js';
+import { withBuiltins } from '../agents/override.js';
 import { createAgentRegistry } from '../agents/registry.js';
 import type { ApproveToolCall, ToolAccess } from '../agents/tool-selection.js';
 import type { AgentDefinition, AgentRegistry } from '../agents/types.js';
@@ -41,9 +42,17 @@ export interface RuntimeConfig {
   readonly modelOptions?: RuntimeModelOptions;
   /** Agents defined in code, or a ready registry (used as is: then `agentsDir` and `builtinAgents` must be absent). */
   readonly agents?: readonly AgentDefinition[] | AgentRegistry;
-  /** Folders (or `.md` files) of agent definitions to load. */
+  /**
+   * Folders (or `.md` files) of agent definitions to load. An invalid file is skipped with a `log`
+   * warning naming its file, line and field, unless `strictAgents` is set.
+   */
   readonly agentsDir?: string | readonly string[];
-  /** Include the built-in agent library (default true). Your agents replace built-ins of the same name. */
+  /** Fail (with the file's `AgentDefinitionError`) on any invalid file in `agentsDir`. Default false. */
+  readonly strictAgents?: boolean;
+  /**
+   * Include the built-in agent library (default true). Your agents replace built-ins of the same name,
+   * each with a `log` info event naming both sources.
+   */
   readonly builtinAgents?: boolean;
   readonly tools?: readonly Tool[];
   /**
@@ -256,16 +265,18 @@ async function resolveAgents(config: RuntimeConfig, events: EventBus): Promise<A
   const own: AgentDefinition[] = [];
   if (config.agentsDir !== undefined) {
     const loaded = await loadAgents(config.agentsDir, {
+      strict: config.strictAgents === true,
       onWarning: (warning) => events.emit({ type: 'log', level: 'warn', message: warning.message }),
+      onProblem: (problem) => events.emit({ type: 'log', level: 'warn', message: `skipped invalid agent file ${problem.message}` }),
     });
     own.push(...loaded.agents);
   }
   own.push(...((config.agents as readonly AgentDefinition[] | undefined) ?? []));
   // Duplicates among your own agents are errors (the registry names both sources); a built-in of the
-  // same name is replaced, as project agents override user agents in Claude Code.
-  const ownNames = new Set(own.map((agent) => agent.name));
-  const builtins = config.builtinAgents === false ? [] : (await loadBuiltinAgents()).filter((agent) => !ownNames.has(agent.name));
-  return createAgentRegistry([...builtins, ...own]);
+  // same name is replaced, as project agents override user agents in Claude Code, and the log says so.
+  const merged = withBuiltins(own, config.builtinAgents === false ? [] : await loadBuiltinAgents());
+  for (const override of merged.overrides) events.emit({ type: 'log', level: 'info', message: override.message });
+  return createAgentRegistry(merged.agents);
 }
 
 /**

@@ -22,7 +22,7 @@ async function validAgents(): Promise<{ byName: Map<string, AgentDefinition>; wa
 }
 
 async function loadError(path: string): Promise<AgentDefinitionError> {
-  const error = await loadAgents(path).then(
+  const error = await loadAgents(path, { strict: true }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -214,7 +214,7 @@ describe('loadAgents on files people already have', () => {
   });
 });
 
-describe('loadAgents on broken files', () => {
+describe('loadAgents on broken files, strict', () => {
   const cases: [file: string, line: number, field: string | undefined, problem: RegExp][] = [
     ['bad-priority.md', 4, 'priority', /^expected one of low\|medium\|high\|critical, got "urgent"$/],
     ['missing-name.md', 1, 'name', /^is required$/],
@@ -225,7 +225,7 @@ describe('loadAgents on broken files', () => {
     ['bad-max-turns.md', 5, 'maxTurns', /^expected a positive integer, got 0$/],
     ['bad-tools-type.md', 4, 'tools', /^expected a list or a comma-separated string, got a mapping$/],
     ['bad-tool-item.md', 7, 'tools.2', /^expected a name, got 42$/],
-    ['bad-hook.md', 6, 'hooks.post', /^expected a shell command string, got a list$/],
+    ['bad-hook.md', 8, 'hooks.post.1', /^expected a shell command string, got a mapping$/],
     ['not-a-mapping.md', 1, undefined, /^frontmatter must be a mapping of fields .*, got a list$/],
     ['duplicate-key.md', 4, 'name', /^invalid YAML: Map keys must be unique$/],
     ['multiline-name.md', 3, 'name', /^must be a single line$/],
@@ -249,7 +249,7 @@ describe('loadAgents on broken files', () => {
   });
 
   it('collects every broken file of a folder into one AgentLoadError, in path order', async () => {
-    const error = await loadAgents(BROKEN).then(
+    const error = await loadAgents(BROKEN, { strict: true }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -258,6 +258,15 @@ describe('loadAgents on broken files', () => {
     expect(load.code).toBe('AGENT_LOAD_FAILED');
     expect(load.errors.map((e) => (e as AgentDefinitionError).file)).toEqual(cases.map((c) => join(BROKEN, c[0])).sort());
     expect(load.message).toContain(`${join(BROKEN, 'bad-priority.md')}:4: field "priority"`);
+  });
+
+  it('without strict, skips every broken file of a folder and reports each with its line and field', async () => {
+    const { agents, problems } = await loadAgents(BROKEN);
+    expect(agents).toEqual([]);
+    expect(problems.map((p) => [p.file, p.line, p.field])).toEqual(
+      cases.map(([file, line, field]) => [join(BROKEN, file), line, field]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(problems.every((p) => p.message === p.error.message && p.error instanceof AgentDefinitionError)).toBe(true);
   });
 
   it('names both files (and their name lines) when two agents share a name', async () => {

@@ -27,6 +27,7 @@ export const LAYERS = [
   'src/orchestrate',
   'src/api',
   'src/eval',
+  'src/mcp',
   'src/cli',
   'src/testing',
   'src/index.ts',

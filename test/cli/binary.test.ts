@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, requireBuiltCli, ROOT, runBuiltCli, startBuiltCli } from './cli-process.js';
+import { cleanEnv, CLI, requireBuiltCli, ROOT, runBuiltCli, startBuiltCli } from './cli-process.js';
 
 // The only CLI tests that spawn a process: each is about the process itself — the built bin, exit
 // codes as a shell sees them, a real SIGINT, plain node's module loader. Every other CLI test runs
@@ -70,5 +72,57 @@ describe('Ctrl-C (SIGINT) to the built binary', { timeout: 120_000 }, () => {
     expect(stdout).toMatch(/✓ facts\s+completed\s+researcher/);
     expect(stdout).toMatch(/- summary\s+cancelled/);
     expect(stdout).toMatch(/tasks\s+1 completed, 1 cancelled/);
+  });
+});
+
+/**
+ * The exit status of a process as a shell reports it in `$?`: its code, or 128 + the signal's number
+ * when a signal ended it (npm re-raises a signal that ended its child, and so may end by it).
+ */
+function shellStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? constants.signals[signal] : 0);
+}
+
+/** `npx --no-install taskforce ...args` from the repository, in a process group of its own. */
+function startNpx(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
+  const child = spawn('npx', ['--no-install', 'taskforce', ...args], { cwd: ROOT, env: cleanEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let onStderr = () => {};
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), onStderr()));
+  const done = new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ status: shellStatus(code, signal), stdout, stderr }));
+  });
+  const waitFor = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      onStderr = () => pattern.test(stderr) && resolve();
+      onStderr();
+    });
+  return { child, done, waitFor };
+}
+
+describe('exit codes through npx (npm exec runs the bin below a shell and npm)', { timeout: 120_000 }, () => {
+  it('passes on 0 for --version and 2 for a usage error', async () => {
+    const version = await startNpx(['--version']).done;
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const usage = await startNpx(['run', '--bogus', 'goal']).done;
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("'--bogus'");
+  });
+
+  it('passes on 130 after the partial result when Ctrl-C reaches the whole process group', async () => {
+    // A terminal sends Ctrl-C's SIGINT to every process in the foreground group: npm, its shell and
+    // the CLI. The CLI cancels, prints the partial result and exits 130 itself (main.ts).
+    const npx = startNpx(['run', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'Say something about owls'], { TASKFORCE_TEST_HOLD: 'summary' });
+    await npx.waitFor(/task summary started/);
+    process.kill(-npx.child.pid!, 'SIGINT');
+    const { status, stdout, stderr } = await npx.done;
+    expect(stderr).toContain('Ctrl-C: cancelling the run');
+    expect(stdout).toContain('=== Answer (PARTIAL — cancelled with Ctrl-C) ===');
+    expect(stdout).toMatch(/tasks\s+1 completed, 1 cancelled/);
+    expect(status).toBe(130);
   });
 });

@@ -17,11 +17,15 @@ export function requireBuiltCli(): void {
     throw new Error(`${CLI} is missing: the CLI tests run the built CLI. Run \`npm run build\` first (\`npm test\` does, in its pretest step).`);
 }
 
-/** The process environment without anything that configures a model, so tests never reach a provider by accident. */
+/**
+ * The process environment without anything that configures a model (so tests never reach a provider
+ * by accident) or colour.
+ */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
-    if (!/^(TASKFORCE_|ANTHROPIC_|OPENAI_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
+    // Colour settings too: a test that wants colour (or none) says so, whatever the shell running vitest has set.
+    if (!/^(TASKFORCE_|ANTHROPIC_|OPENAI_)/.test(key) && !['NODE_OPTIONS', 'FORCE_COLOR', 'NO_COLOR'].includes(key)) env[key] = value;
   return { ...env, ...extra };
 }
 

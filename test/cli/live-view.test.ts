@@ -9,7 +9,8 @@ function screenOf(written: string): string[] {
   const screen: string[] = [''];
   let row = 0;
   let col = 0;
-  const tokens = written.replace(/\x1b\[\?25[hl]/g, '').split(/(\x1b\[\d*[AJ]|\r|\n)/);
+  // Colours (SGR codes) take no room on the screen.
+  const tokens = written.replace(/\x1b\[\?25[hl]|\x1b\[\d+m/g, '').split(/(\x1b\[\d*[AJ]|\r|\n)/);
   for (const token of tokens) {
     if (token === '') continue;
     const csi = /^\x1b\[(\d*)([AJ])$/.exec(token);

@@ -4,7 +4,7 @@ import { Task } from '../../src/api/task.js';
 import { useAimock } from '../support/aimock.js';
 
 const server = useAimock();
-const ENV_KEYS = ['TASKFORCE_MODEL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'TASKFORCE_CONCURRENCY'] as const;
+const ENV_KEYS = ['TASKFORCE_MODEL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'TASKFORCE_CONCURRENCY'] as const;
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 afterAll(async () => {
@@ -16,8 +16,8 @@ afterAll(async () => {
 });
 
 describe('bare Task() and the default runtime', () => {
-  it('without TASKFORCE_MODEL fails with a message saying how to configure one, and recovers once it is set', async () => {
-    delete process.env.TASKFORCE_MODEL;
+  it('without TASKFORCE_MODEL or an API key fails with a message saying how to configure one, and recovers once it is set', async () => {
+    for (const key of ENV_KEYS) delete process.env[key];
     await expect(Task('x', 'hello', 'researcher')).rejects.toThrow(/TASKFORCE_MODEL/);
 
     process.env.TASKFORCE_MODEL = 'openai:gpt-5-mini';
@@ -43,5 +43,23 @@ describe('bare Task() and the default runtime', () => {
     expect(() => runtimeConfigFromEnv({ TASKFORCE_MODEL: 'openai:x', TASKFORCE_CONCURRENCY: 'lots' })).toThrow(
       'TASKFORCE_CONCURRENCY must be a positive number, got "lots"',
     );
+  });
+
+  it('picks a provider default model from a bare API key, as the CLI does', () => {
+    expect(runtimeConfigFromEnv({ OPENAI_API_KEY: 'k' })).toMatchObject({ model: 'openai:gpt-5-mini' });
+    expect(runtimeConfigFromEnv({ ANTHROPIC_API_KEY: 'k' })).toMatchObject({ model: 'anthropic:claude-haiku-4-5' });
+    // TASKFORCE_MODEL still wins over a key.
+    expect(runtimeConfigFromEnv({ OPENAI_API_KEY: 'k', TASKFORCE_MODEL: 'openai:gpt-5' })).toMatchObject({ model: 'openai:gpt-5' });
+    expect(() => runtimeConfigFromEnv({})).toThrow(/TASKFORCE_MODEL.*ANTHROPIC_API_KEY or OPENAI_API_KEY/);
+  });
+
+  it('builds an openai model from OPENAI_API_KEY alone', async () => {
+    const { createRuntime } = await import('../../src/runtime/runtime.js');
+    const runtime = await createRuntime(runtimeConfigFromEnv({ OPENAI_API_KEY: 'k' }));
+    try {
+      expect(runtime.models.worker).toMatchObject({ provider: 'openai', modelId: 'gpt-5-mini' });
+    } finally {
+      await runtime.close();
+    }
   });
 });

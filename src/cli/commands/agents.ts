@@ -1,5 +1,6 @@
 import { builtinAgents } from '../../agents/builtin.js';
 import { loadAgents } from '../../agents/load.js';
+import { withBuiltins } from '../../agents/override.js';
 import { createAgentRegistry } from '../../agents/registry.js';
 import type { AgentDefinition, AgentRegistry } from '../../agents/types.js';
 import { booleanFlag, parseCommandArgs, requirePositionals, stringList, type FlagSpec } from '../args.js';
@@ -12,11 +13,13 @@ export const AGENTS_HELP = `Usage: taskforce agents list [options]
        taskforce agents show [options] <name>
 
 Lists the agents a run can use (the built-in library plus those in --agents folders; yours
-replace built-ins of the same name), or shows one agent's definition and system prompt.
+replace built-ins of the same name, with a note on stderr), or shows one agent's definition and
+system prompt. An invalid agent file is skipped with one line on stderr, unless --strict.
 Needs no model.
 
 Options:
   --agents DIR        also load agent definitions from DIR; repeatable
+  --strict            fail (exit 2) on any invalid agent file instead of skipping it
   --no-builtin        leave out the built-in agents
   --json              print JSON on stdout
   -h, --help          show this help
@@ -28,6 +31,7 @@ Examples:
 
 const FLAGS = {
   agents: { type: 'string', multiple: true },
+  strict: { type: 'boolean' },
   'no-builtin': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const satisfies FlagSpec;
@@ -39,7 +43,7 @@ export async function agentsCommand(args: readonly string[], io: CliIo): Promise
   const [sub, ...rest] = parsed.positionals;
   if (sub === undefined) throw new UsageError('missing subcommand: list or show', AGENTS_HELP);
   const json = booleanFlag(parsed, 'json');
-  const registry = await registryOf(stringList(parsed, 'agents'), !booleanFlag(parsed, 'no-builtin'), io);
+  const registry = await registryOf(stringList(parsed, 'agents'), { builtin: !booleanFlag(parsed, 'no-builtin'), strict: booleanFlag(parsed, 'strict') }, io);
   if (sub === 'list') {
     if (rest.length > 0) throw new UsageError(`"agents list" takes no argument, got ${JSON.stringify(rest[0])}`, AGENTS_HELP);
     const agents = registry.list();
@@ -64,11 +68,24 @@ export async function agentsCommand(args: readonly string[], io: CliIo): Promise
   throw new UsageError(`unknown subcommand "${sub}": use list or show`, AGENTS_HELP);
 }
 
-async function registryOf(dirs: readonly string[], builtin: boolean, io: CliIo): Promise<AgentRegistry> {
-  const own = dirs.length > 0 ? (await loadAgents(dirs.map((dir) => cliPath(io, dir)), { onWarning: (w) => println(io.stderr, `warning: ${w.message}`) })).agents : [];
-  const names = new Set(own.map((a) => a.name));
-  const builtins = builtin ? (await builtinAgents()).filter((a) => !names.has(a.name)) : [];
-  return createAgentRegistry([...builtins, ...own]);
+async function registryOf(dirs: readonly string[], options: { builtin: boolean; strict: boolean }, io: CliIo): Promise<AgentRegistry> {
+  const own =
+    dirs.length > 0
+      ? (
+          await loadAgents(
+            dirs.map((dir) => cliPath(io, dir)),
+            {
+              strict: options.strict,
+              onWarning: (w) => println(io.stderr, `warning: ${w.message}`),
+              // One line per skipped file, so a folder's problems can be read (or grepped) at a glance.
+              onProblem: (p) => println(io.stderr, `skipped: ${p.message.replace(/\s*\n\s*/g, ' ')}`),
+            },
+          )
+        ).agents
+      : [];
+  const merged = withBuiltins(own, options.builtin ? await builtinAgents() : []);
+  for (const override of merged.overrides) println(io.stderr, `note: ${override.message}`);
+  return createAgentRegistry(merged.agents);
 }
 
 function summary(agent: AgentDefinition): Record<string, unknown> {

@@ -15,13 +15,14 @@ parallel, and the critical path.
 Options:
 ${MODEL_FLAGS_HELP}
   --agents DIR        also load agent definitions from DIR; repeatable
+  --strict            fail (exit 2) on any invalid agent file instead of skipping it
   --json              print only the task tree as JSON on stdout
   -h, --help          show this help
 
 Example:
   taskforce plan "Write a launch plan for a neighbourhood tool library"`;
 
-const FLAGS = { ...MODEL_FLAGS, agents: { type: 'string', multiple: true }, json: { type: 'boolean' } } as const satisfies FlagSpec;
+const FLAGS = { ...MODEL_FLAGS, agents: { type: 'string', multiple: true }, strict: { type: 'boolean' }, json: { type: 'boolean' } } as const satisfies FlagSpec;
 
 /** `taskforce plan`. */
 export async function planCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -30,7 +31,7 @@ export async function planCommand(args: readonly string[], io: CliIo): Promise<E
   const [goal] = requirePositionals(parsed, ['goal'], PLAN_HELP) as [string];
   const json = booleanFlag(parsed, 'json');
   const model = await resolveCliModel('plan', parsed, io, PLAN_HELP);
-  const tree = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json, runtime: { signal: io.interrupt } }, (taskforce) =>
+  const tree = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json, runtime: { signal: io.interrupt, strictAgents: booleanFlag(parsed, 'strict') } }, (taskforce) =>
     taskforce.plan(goal),
   );
   if (json) println(io.stdout, JSON.stringify(tree, null, 2));

@@ -9,6 +9,7 @@ import type { OrchestrateRunOptions } from '../../orchestrate/options.js';
 import type { Runtime } from '../../runtime/runtime-types.js';
 import { orchestrateStream } from '../../api/stream.js';
 import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, stringList, type FlagSpec, type ParsedArgs } from '../args.js';
+import { colourFor } from '../colour.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { cliPath, println, type CliIo } from '../io.js';
@@ -31,6 +32,7 @@ Options:
   --concurrency N     tasks in flight at once (default 8)
 ${MODEL_FLAGS_HELP}
   --agents DIR        also load agent definitions (markdown) from DIR; repeatable
+  --strict            fail (exit 2) on any invalid agent file instead of skipping it
   --plan FILE         run this plan (JSON or YAML) instead of asking the planner; the goal
                       argument may then be left out
   --trace FILE        write every event as JSON lines to FILE
@@ -58,6 +60,7 @@ export const RUN_FLAGS = {
   concurrency: { type: 'string' },
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
+  strict: { type: 'boolean' },
   plan: { type: 'string' },
   trace: { type: 'string' },
   'metrics-port': { type: 'string' },
@@ -76,6 +79,8 @@ export interface OrchestrateCommand {
   readonly refine?: RefineOptions;
   readonly concurrency?: number;
   readonly agentsDirs: readonly string[];
+  /** `--strict`: an invalid agent file fails the command instead of being skipped. */
+  readonly strictAgents?: boolean;
   readonly plan?: TaskTree;
   readonly tracePath?: string;
   /** `--metrics-port`: serve Prometheus metrics on this loopback port while the run lasts. */
@@ -120,6 +125,7 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
     json,
     ...(stream ? { stream } : {}),
     agentsDirs: stringList(parsed, 'agents'),
+    ...(booleanFlag(parsed, 'strict') ? { strictAgents: true } : {}),
     ...(strategy !== undefined ? { strategy } : {}),
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
@@ -138,6 +144,7 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
 export async function executeOrchestration(command: OrchestrateCommand, io: CliIo): Promise<ExitCode> {
   const runtime = {
     ...(command.seed !== undefined ? { seed: command.seed } : {}),
+    ...(command.strictAgents === true ? { strictAgents: true } : {}),
     limits: {
       ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
@@ -169,7 +176,15 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
   });
   if (command.stream) println(io.stdout, safeJsonStringify({ type: 'result', ...runResultJson(result, command.model) }));
   else if (command.json) println(io.stdout, JSON.stringify(runResultJson(result, command.model), null, 2));
-  else io.stdout.write(formatRunResult(result, { notice: command.model.notice, provenance: command.model.provenance, interrupted: io.interrupt.aborted }));
+  else
+    io.stdout.write(
+      formatRunResult(result, {
+        notice: command.model.notice,
+        provenance: command.model.provenance,
+        interrupted: io.interrupt.aborted,
+        colours: colourFor(io.stdout, io.env),
+      }),
+    );
   if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;
   return result.stoppedBy ? EXIT.FAILED : EXIT.OK;
 }

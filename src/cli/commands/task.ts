@@ -14,6 +14,7 @@ under the runtime's limits. Prints the agent's answer and its usage.
 Options:
 ${MODEL_FLAGS_HELP}
   --agents DIR        also load agent definitions from DIR; repeatable
+  --strict            fail (exit 2) on any invalid agent file instead of skipping it
   --max-steps N       at most N model calls in the agent's loop
   --json              print only the result as JSON on stdout
   -h, --help          show this help
@@ -24,6 +25,7 @@ Example:
 const FLAGS = {
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
+  strict: { type: 'boolean' },
   'max-steps': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies FlagSpec;
@@ -36,7 +38,7 @@ export async function taskCommand(args: readonly string[], io: CliIo): Promise<E
   const maxSteps = numberFlag(parsed, 'max-steps', TASK_HELP, { integer: true, min: 1 });
   const json = booleanFlag(parsed, 'json');
   const model = await resolveCliModel('task', parsed, io, TASK_HELP);
-  const result = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json }, (taskforce) =>
+  const result = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json, runtime: { strictAgents: booleanFlag(parsed, 'strict') } }, (taskforce) =>
     taskforce.task(truncate(prompt, 60), prompt, agentType, { signal: io.interrupt, ...(maxSteps !== undefined ? { maxSteps } : {}) }),
   );
   if (json) {

@@ -73,6 +73,44 @@ describe('ttyView', () => {
   });
 });
 
+describe('ttyView on a resize', () => {
+  const decided = (taskId: string, at: number): TaskforceEvent => ({
+    type: 'strategy.decision',
+    at,
+    runId: 'r1',
+    taskId,
+    strategy: 'direct',
+    decision: { summary: 'best match researcher (score 0.93) over writer, analyst and critic, after a long deliberation' },
+  } as unknown as TaskforceEvent);
+
+  it('lays the tree out again at the new width and moves up over the rows the old drawing takes now', () => {
+    const clock = manualClock();
+    const out: string[] = [];
+    const view = ttyView({ write: (t) => out.push(t) }, { width: 159, clock, intervalMs: 0 });
+    view.update(RUN_STARTED);
+    view.update(started('a', 1));
+    view.update(decided('a', 2));
+    const wide = out.at(-1)!.replace(/^\r\x1b\[\d+A\x1b\[0J/, '').split('\n').slice(0, -1);
+    const rowsAt80 = wide.reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / 80)), 0);
+    view.resize!(79);
+    const frame = out.at(-1)!;
+    expect(frame.startsWith(`\r\x1b[${rowsAt80}A\x1b[0J`)).toBe(true);
+    const lines = frame.replace(/^\r\x1b\[\d+A\x1b\[0J/, '').split('\n').slice(0, -1);
+    expect(lines.every((line) => line.length <= 79)).toBe(true);
+  });
+
+  it('does nothing after finish', () => {
+    const clock = manualClock();
+    const out: string[] = [];
+    const view = ttyView({ write: (t) => out.push(t) }, { width: 80, clock, intervalMs: 0 });
+    view.update(RUN_STARTED);
+    view.finish();
+    const written = out.length;
+    view.resize!(60);
+    expect(out).toHaveLength(written);
+  });
+});
+
 describe('plainView', () => {
   it('prints one line per notable event and nothing for model calls', () => {
     const out: string[] = [];

@@ -1,5 +1,6 @@
 import type { TaskforceEvent } from '../../events/types.js';
 import type { Clock } from '../../util/clock.js';
+import { stripColour, type Colours } from '../colour.js';
 import { plainLine } from './plain-lines.js';
 import { renderLive } from './render.js';
 import { applyEvent, EMPTY_LIVE_STATE, type LiveState } from './state.js';
@@ -14,6 +15,8 @@ export interface LiveView {
   message(text: string): void;
   /** Draws the final state and releases the terminal (cursor shown again). */
   finish(): void;
+  /** The terminal changed size: lay the view out again for `width` (and `height`) and redraw it. */
+  resize?(width: number, height?: number): void;
   readonly state: LiveState;
 }
 
@@ -38,11 +41,17 @@ export function ttyView(
     readonly height?: number;
     readonly clock: Clock;
     readonly intervalMs?: number;
+    /** Colours for status marks and headings; default none. */
+    readonly colours?: Colours;
   },
 ): LiveView {
   const interval = options.intervalMs ?? 100;
   let state = EMPTY_LIVE_STATE;
+  let width = options.width;
+  let height = options.height;
   let drawnLines = 0;
+  /** The width on screen of each line of the last drawing, to count its rows again after a resize. */
+  let drawnWidths: number[] = [];
   let lastDrawAt: number | undefined;
   let pending: AbortController | undefined;
   let finished = false;
@@ -50,14 +59,16 @@ export function ttyView(
   const draw = (before = '') => {
     pending = undefined;
     const lines = renderLive(state, {
-      width: options.width,
+      width,
       now: options.clock.now(),
       // One row is left for the cursor, and the rows `before` takes scroll the frame up.
-      ...(options.height !== undefined ? { height: Math.max(3, options.height - 1 - rowsOf(before)) } : {}),
+      ...(height !== undefined ? { height: Math.max(3, height - 1 - rowsOf(before)) } : {}),
+      ...(options.colours ? { colours: options.colours } : {}),
     });
     const up = drawnLines > 0 ? `\r\x1b[${drawnLines}A` : HIDE_CURSOR;
     output.write(`${up}${CLEAR_TO_END}${before}${lines.join('\n')}\n`);
     drawnLines = lines.length;
+    drawnWidths = lines.map((line) => stripColour(line).length);
     lastDrawAt = options.clock.now();
   };
   const schedule = () => {
@@ -90,6 +101,18 @@ export function ttyView(
       draw();
       finished = true;
       output.write(SHOW_CURSOR);
+    },
+    resize(newWidth, newHeight) {
+      if (finished) return;
+      width = newWidth;
+      height = newHeight;
+      // A terminal that reflows its text on a resize wraps the last drawing's longer lines: move up
+      // over the rows they take now, so the redraw starts where the drawing starts.
+      // `viewFor` draws one column narrower than the terminal (see there), hence `+ 1`.
+      const columns = newWidth + 1;
+      if (drawnLines > 0) drawnLines = drawnWidths.reduce((rows, w) => rows + Math.max(1, Math.ceil(w / columns)), 0);
+      pending?.abort();
+      if (drawnLines > 0) draw();
     },
     get state() {
       return state;
