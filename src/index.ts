@@ -84,6 +84,10 @@ export {
   anthropicProvider,
   openaiProvider,
   langchainProvider,
+  aiSdkProvider,
+  isAiSdkModel,
+  toSchemaAdapter,
+  SUPPORTED_SCHEMAS,
   DEFAULT_PRICES,
   costOf,
   createUsageMeter,
@@ -112,6 +116,12 @@ export {
   type AnthropicProviderOptions,
   type OpenAIProviderOptions,
   type LangChainProviderOptions,
+  type AiSdkLanguageModel,
+  type AiSdkProviderOptions,
+  type SchemaInput,
+  type SchemaOutput,
+  type SchemaAdapter,
+  type StandardSchemaLike,
   type ModelPrice,
   type PriceTable,
   type UsageMeter,
@@ -174,6 +184,15 @@ export {
   type ToolCallApproval,
 } from './agents/index.js';
 export { defineTool, type Tool, type ToolContext, type ToolDefinition } from './tools/index.js';
+export { claudeCodeTools, CLAUDE_CODE_TOOL_NAMES, WorkspaceToolError, type ClaudeCodeToolsOptions } from './tools/claude-code/index.js';
+export {
+  connectMcpServers,
+  parseMcpServers,
+  loadMcpConfig,
+  McpServerConfig,
+  type McpServers,
+  type McpConnections,
+} from './mcp-client/index.js';
 
 // Planning.
 export {
@@ -416,6 +435,7 @@ export { createMcpServer, serveMcpHttp, type McpServerOptions, type McpHttpEndpo
 export {
   defineSuite,
   loadSuite,
+  suiteFromSpec,
   runSuite,
   reportMarkdown,
   ALL_STRATEGIES,

@@ -31,7 +31,7 @@ export interface Taskforce {
  *
  * @example
  * ```ts
- * import { createTaskforce } from 'taskforce';
+ * import { createTaskforce } from 'taskforce-agents';
  *
  * const tf = await createTaskforce({ model: 'openai:gpt-4o-mini', limits: { concurrency: 4 } });
  * const { output } = await tf.task('summarise', 'Summarise this changelog: ...', 'writer');

@@ -56,7 +56,7 @@ export interface TaskResult {
  *
  * @example
  * ```ts
- * import { Task } from 'taskforce';
+ * import { Task } from 'taskforce-agents';
  *
  * // TASKFORCE_MODEL=anthropic:claude-haiku-4-5 (and ANTHROPIC_API_KEY) in the environment
  * const [a, b] = await Promise.all([

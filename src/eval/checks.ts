@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isSchemaInput, toSchemaAdapter } from '../model/schema-adapter.js';
 import { extractJson } from '../model/structured.js';
-import type { CheckContext, CheckSpec, ZodLike } from './types.js';
+import type { CheckContext, CheckSpec } from './types.js';
 
 /** One check's outcome. */
 export interface CheckResult {
@@ -52,11 +53,13 @@ export async function runCheck(check: CheckSpec, output: string, context: CheckC
         } catch (error) {
           return result(false, `output is not JSON (${(error as Error).message})`);
         }
-        const schema: ZodLike = isZod(check.schema) ? check.schema : z.fromJSONSchema(check.schema as Parameters<typeof z.fromJSONSchema>[0]);
-        const parsed = schema.safeParse(value);
-        if (parsed.success) return result(true, 'output matches the schema');
-        const issues = (parsed.error?.issues ?? []).map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
-        return result(false, `schema mismatch: ${issues.slice(0, 3).join('; ')}`);
+        // A zod 4 / zod 3 / Standard Schema goes through the one schema adapter; plain data is JSON Schema.
+        const schema = isSchemaInput(check.schema)
+          ? toSchemaAdapter(check.schema, 'json-schema check')
+          : toSchemaAdapter(z.fromJSONSchema(check.schema as Parameters<typeof z.fromJSONSchema>[0]), 'json-schema check');
+        const parsed = await schema.parse(value);
+        if (parsed.ok) return result(true, 'output matches the schema');
+        return result(false, `schema mismatch: ${parsed.issues.slice(0, 3).join('; ')}`);
       }
       case 'custom': {
         const verdict = await check.fn(output, context);
@@ -75,10 +78,6 @@ export async function runCheck(check: CheckSpec, output: string, context: CheckC
   } catch (error) {
     return result(false, `the check could not run: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function isZod(schema: unknown): schema is ZodLike {
-  return typeof (schema as ZodLike | null)?.safeParse === 'function';
 }
 
 function defaultName(check: CheckSpec): string {

@@ -1,6 +1,6 @@
 export { defineSuite, SuiteSpec, CaseSpec, CheckSpec, TaskCallSpec, ModelSourceInput } from './types.js';
 export type { LoadedSuite, CheckContext, CustomCheckFn, CustomCheckResult, ZodLike } from './types.js';
-export { loadSuite } from './load-suite.js';
+export { loadSuite, suiteFromSpec } from './load-suite.js';
 export { runSuite, sourceOf, ALL_STRATEGIES, type RunSuiteOptions } from './runner.js';
 export type { CaseResult } from './case-result.js';
 export { runCheck, type CheckResult, type JudgeFn } from './checks.js';

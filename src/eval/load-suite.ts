@@ -56,6 +56,21 @@ export async function loadSuite(path: string, baseDir: string = process.cwd()): 
   return { spec: parsed.data as LoadedSuite['spec'], file, baseDir: dirname(file) };
 }
 
+/**
+ * A suite declared in code (`defineSuite({...})`) as the `LoadedSuite` `runSuite` takes: validated like
+ * a suite file, with relative paths (scripted replies, cassettes) resolved against `baseDir`.
+ * `runSuite` calls it itself when given a spec, so `runSuite(defineSuite({...}))` works.
+ */
+export function suiteFromSpec(spec: unknown, baseDir: string = process.cwd()): LoadedSuite {
+  const name = typeof (spec as { name?: unknown } | null)?.name === 'string' ? (spec as { name: string }).name : '(unnamed)';
+  const shown = `defineSuite("${name}")`;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new EvalSuiteError(shown, `a suite must be an object ({ name, cases, ... }) or what loadSuite returns, got ${spec === null ? 'null' : typeof spec}`);
+  const parsed = SuiteSpec.safeParse(spec);
+  if (!parsed.success) throw new EvalSuiteError(shown, describeIssues(parsed.error, () => undefined));
+  return { spec: parsed.data as LoadedSuite['spec'], file: shown, baseDir: resolve(baseDir) };
+}
+
 async function importSuite(file: string, shown: string, ext: string): Promise<unknown> {
   let module: Record<string, unknown>;
   try {

@@ -14,7 +14,8 @@ import { runCheck, type CheckResult, type JudgeFn } from './checks.js';
 import { EvalSuiteError } from './errors.js';
 import { resolveModelSource, type ModelSource, type Provenance, type ResolvedModelSource } from './model-source.js';
 import { summarizeReport, type EvalReport } from './report.js';
-import type { CaseSpec, LoadedSuite, ModelSourceInput } from './types.js';
+import { suiteFromSpec } from './load-suite.js';
+import type { CaseSpec, LoadedSuite, ModelSourceInput, SuiteSpec } from './types.js';
 
 /** Every strategy `--strategy all` runs when the suite names none. */
 export const ALL_STRATEGIES: readonly string[] = ['direct', ...STRATEGY_NAMES];
@@ -36,6 +37,8 @@ export interface RunSuiteOptions {
   readonly onCase?: (result: CaseResult) => void;
   /** Receives every event of every case's run (e.g. a metrics or tracing listener). */
   readonly onEvent?: (event: TaskforceEvent) => void;
+  /** Folder that relative paths of a suite given as a spec (`defineSuite`) resolve against; default the working directory. */
+  readonly baseDir?: string;
 }
 
 /**
@@ -48,9 +51,14 @@ export interface RunSuiteOptions {
  * const suite = await loadSuite('evals/launch-plan.yaml');
  * const report = await runSuite(suite, { strategy: 'all' });
  * console.log(report.passRate, report.ok);
+ *
+ * // or a suite declared in code
+ * await runSuite(defineSuite({ name: 'smoke', model: { replies: ['Paris'] }, cases: [...] }));
  * ```
  */
-export async function runSuite(suite: LoadedSuite, options: RunSuiteOptions = {}): Promise<EvalReport> {
+export async function runSuite(given: LoadedSuite | SuiteSpec, options: RunSuiteOptions = {}): Promise<EvalReport> {
+  // A spec straight from defineSuite() (no `spec`/`baseDir` wrapper) is validated and wrapped here.
+  const suite = isLoadedSuite(given) ? given : suiteFromSpec(given, options.baseDir);
   const clock = options.clock ?? systemClock();
   const env = options.env ?? process.env;
   const limit = pLimit(options.concurrency ?? suite.spec.concurrency ?? 4);
@@ -65,6 +73,11 @@ export async function runSuite(suite: LoadedSuite, options: RunSuiteOptions = {}
     ),
   );
   return summarizeReport(suite, results);
+}
+
+function isLoadedSuite(value: LoadedSuite | SuiteSpec): value is LoadedSuite {
+  const candidate = value as Partial<LoadedSuite> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.spec === 'object' && typeof candidate.baseDir === 'string';
 }
 
 function strategiesFor(spec: CaseSpec, suite: LoadedSuite, asked: string | undefined): string[] {

@@ -153,7 +153,7 @@ export interface LoadedSuite {
  *
  * @example
  * ```ts
- * import { defineSuite } from 'taskforce';
+ * import { defineSuite } from 'taskforce-agents';
  *
  * export default defineSuite({
  *   name: 'smoke',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { importOptional } from '../util/import-optional.js';
 
 /** A Streamable HTTP MCP endpoint on loopback. */
 export interface McpHttpEndpoint {
@@ -19,7 +20,7 @@ export interface McpHttpEndpoint {
  * loopback are refused (DNS rebinding protection).
  */
 export async function serveMcpHttp(newServer: () => Promise<McpServer>, port: number): Promise<McpHttpEndpoint> {
-  const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+  const { StreamableHTTPServerTransport } = await importOptional('@modelcontextprotocol/sdk', 'the MCP server', () => import('@modelcontextprotocol/sdk/server/streamableHttp.js'));
   type Transport = InstanceType<typeof StreamableHTTPServerTransport>;
   const sessions = new Map<string, Transport>();
   let bound = port;

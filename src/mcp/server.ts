@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { importOptional } from '../util/import-optional.js';
 import { z } from 'zod';
 import type { Taskforce } from '../api/create-taskforce.js';
 import type { TaskResult } from '../api/task.js';
@@ -64,7 +65,7 @@ export const PlanToolInput = {
  * ```
  */
 export async function createMcpServer(taskforce: Taskforce, options: McpServerOptions = {}): Promise<McpServer> {
-  const { McpServer: Server } = await import('@modelcontextprotocol/sdk/server/mcp.js');
+  const { McpServer: Server } = await importOptional('@modelcontextprotocol/sdk', 'the MCP server', () => import('@modelcontextprotocol/sdk/server/mcp.js'));
   const server = new Server({ name: options.name ?? 'taskforce', version: options.version ?? '0.0.0' }, { capabilities: { tools: {} } });
   const ended = (tool: string, outcome: string) => options.onCallEnd?.(tool, outcome);
 

@@ -11,6 +11,7 @@ import { anthropicProvider } from './providers/anthropic.js';
 import { langchainProvider } from './providers/langchain.js';
 import { openaiProvider } from './providers/openai.js';
 import { withResilience, type BreakerRegistry, type ResilienceOptions } from './resilience/index.js';
+import { aiSdkProvider, isAiSdkModel, type AiSdkLanguageModel } from './providers/ai-sdk.js';
 import { scriptedModel } from './scripted.js';
 import { resolveModelSpec, type ModelEnv, type ModelSpec, type ResolvedModelSpec } from './spec.js';
 import type { CallTags, Model, ProviderModel } from './types.js';
@@ -52,8 +53,15 @@ export interface CreateModelOptions {
  * @example
  * // A local OpenAI-compatible server
  * const local = createModel({ provider: 'openai', model: 'llama3.2', baseURL: 'http://localhost:11434/v1' });
+ *
+ * @example
+ * // Any Vercel AI SDK language model (v2 or v3 spec)
+ * import { createOpenAI } from '@ai-sdk/openai';
+ * const viaAiSdk = createModel(createOpenAI({ apiKey }).chat('gpt-4o-mini'));
  */
-export function createModel(spec?: ModelSpec, options: CreateModelOptions = {}): Model {
+export function createModel(spec?: ModelSpec, options?: CreateModelOptions): Model;
+export function createModel(model: AiSdkLanguageModel, options?: CreateModelOptions): Model;
+export function createModel(spec?: ModelSpec | AiSdkLanguageModel, options: CreateModelOptions = {}): Model {
   const clock = options.clock ?? systemClock();
   // A replayed call never reaches the provider, so replay needs no API key.
   const resolved = resolveModelSpec(spec, options.env ?? process.env, { requireApiKey: options.cassette?.mode !== 'replay' });
@@ -76,6 +84,7 @@ export function createModel(spec?: ModelSpec, options: CreateModelOptions = {}):
 
 /** The bare provider adapter for a resolved spec (no cassette, resilience or pricing). */
 export function providerFor(spec: ResolvedModelSpec, clock: Clock = systemClock()): ProviderModel {
+  if (isAiSdkModel(spec.provider)) return aiSdkProvider(spec.provider, { clock });
   if (typeof spec.provider === 'object') return spec.provider;
   switch (spec.provider) {
     case 'anthropic':

@@ -20,6 +20,8 @@ export { DEFAULT_PRICES, costOf, findPrice } from './pricing.js';
 export type { ModelPrice, PriceTable } from './pricing.js';
 export { countTokens, estimateInputTokens } from './tokens.js';
 export { extractJson, formatIssues, jsonSchemaOf } from './structured.js';
+export { isSchemaInput, SUPPORTED_SCHEMAS, toSchemaAdapter, zod3ToJsonSchema } from './schema-adapter.js';
+export type { ParseOutcome, SchemaAdapter, SchemaInput, SchemaOutput, StandardSchemaLike, Zod3Like } from './schema-adapter.js';
 export * from './types.js';
 export * from './providers/index.js';
 export * from './resilience/index.js';

@@ -1,5 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ConfigError } from '../errors/taskforce-error.js';
+import { isAiSdkModel, type AiSdkLanguageModel } from './providers/ai-sdk.js';
 import type { ScriptedModelOptions } from './scripted.js';
 import type { ProviderModel } from './types.js';
 
@@ -43,9 +44,9 @@ export interface ScriptedModelConfig extends ScriptedModelOptions {
   readonly provider: 'scripted';
 }
 
-/** A custom adapter implementing `ProviderModel`. */
+/** A custom adapter implementing `ProviderModel`, or a Vercel AI SDK language model (wrapped by `aiSdkProvider`). */
 export interface CustomModelConfig {
-  readonly provider: ProviderModel;
+  readonly provider: ProviderModel | AiSdkLanguageModel;
 }
 
 /**
@@ -119,11 +120,20 @@ export function parseModelSpec(text: string, source = 'model spec'): { provider:
  * `ConfigError` that explains every way to configure a model. A missing API key names its variable
  * (unless `options.requireApiKey` is false).
  */
-export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv, options: ResolveModelSpecOptions = {}): ResolvedModelSpec {
+export function resolveModelSpec(spec: ModelSpec | AiSdkLanguageModel | undefined, env: ModelEnv, options: ResolveModelSpecOptions = {}): ResolvedModelSpec {
   const given = spec ?? modelFromEnv(env);
   const fallbackKey = options.requireApiKey === false ? REPLAY_PLACEHOLDER_KEY : undefined;
+  // A Vercel AI SDK model, given bare or as `{ provider: model }`: wrapped in its adapter.
+  if (isAiSdkModel(given)) return { provider: given };
+  if (typeof given !== 'string' && (typeof given !== 'object' || given === null))
+    throw new ConfigError(`model spec ${describeValue(given)} is not a model.\n${SUPPORTED_MODELS}`);
   const config = typeof given === 'string' ? parseModelSpec(given, spec === undefined ? 'TASKFORCE_MODEL' : 'model spec') : given;
-  if (typeof config.provider === 'object') return config as CustomModelConfig;
+  if (isAiSdkModel(config.provider)) return { provider: config.provider };
+  if (typeof config.provider === 'object') {
+    if (!isProviderModel(config.provider))
+      throw new ConfigError(`model spec's provider ${describeValue(config.provider)} is not a model.\n${SUPPORTED_MODELS}`);
+    return config as ResolvedModelSpec;
+  }
   switch (config.provider) {
     case 'anthropic': {
       const c = config as AnthropicModelConfig;
@@ -150,9 +160,37 @@ export function resolveModelSpec(spec: ModelSpec | undefined, env: ModelEnv, opt
     default:
       throw new ConfigError(
         `unknown model provider ${JSON.stringify((config as { provider: unknown }).provider)}: ` +
-          `use "anthropic", "openai", "langchain", "scripted" or a ProviderModel object.\n${MODEL_SETUP_HELP}`,
+          `use "anthropic", "openai", "langchain", "scripted" or a ProviderModel object.\n${SUPPORTED_MODELS}\n${MODEL_SETUP_HELP}`,
       );
   }
+}
+
+/** What a model may be given as, for errors about something that is none of them. */
+const SUPPORTED_MODELS = [
+  'Supported models:',
+  '  a spec string "anthropic:<model>" or "openai:<model>";',
+  "  a config object { provider: 'anthropic' | 'openai' | 'langchain' | 'scripted', ... };",
+  '  a Vercel AI SDK language model (specificationVersion "v2" or "v3", e.g. createOpenAI(...).chat(id)), bare or as { provider: model };',
+  '  a ProviderModel object (provider, modelId, doGenerate, doStream) as { provider: adapter };',
+  '  or, where a runtime takes a model, a Taskforce Model (generate, stream, generateObject).',
+].join('\n');
+
+function isProviderModel(value: unknown): value is ProviderModel {
+  const candidate = value as Partial<ProviderModel> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.doGenerate === 'function' &&
+    typeof candidate.doStream === 'function' &&
+    typeof candidate.provider === 'string'
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  const keys = Object.keys(value).slice(0, 6);
+  const name = (value as object).constructor?.name;
+  return `(${name && name !== 'Object' ? `${name} ` : ''}object with keys ${keys.length ? keys.join(', ') : 'none'})`;
 }
 
 function modelFromEnv(env: ModelEnv): string {

@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { issueMessage } from '../util/zod-issues.js';
 import { RefusalError, StructuredOutputError, TruncatedOutputError } from '../errors/output-errors.js';
 import type { EventBus } from '../events/bus.js';
+import { toSchemaAdapter, type SchemaInput } from './schema-adapter.js';
 import type { CallTags, GenerateObjectRequest, GenerateObjectResult, GenerateRequest, GenerateResult, JsonSchema, Message, ResponseFormat } from './types.js';
 import { addUsage, requestMessages, ZERO_USAGE } from './types.js';
 
-/** JSON Schema for a zod schema, in the draft the providers accept. */
-export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  const out = z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any' }) as JsonSchema;
-  delete out.$schema;
-  return out;
+/**
+ * JSON Schema for a user schema (zod 4, zod 3 or Standard Schema, see `toSchemaAdapter`), in the draft
+ * the providers accept. Anything else is a `ConfigError` saying what is supported.
+ */
+export function jsonSchemaOf(schema: SchemaInput | z.ZodType, where?: string): JsonSchema {
+  return toSchemaAdapter(schema, where).jsonSchema;
 }
 
 /** Formats zod issues as `path: message`, the form fed back to the model and put in errors. */
@@ -35,7 +37,7 @@ export function extractJson(text: string): unknown {
 type Generate = (request: GenerateRequest & { responseFormat: ResponseFormat }) => Promise<GenerateResult>;
 
 /**
- * Asks for JSON matching `schema` through the provider's native mode, validates it with zod and, when
+ * Asks for JSON matching `schema` through the provider's native mode, validates it with the schema (zod 4, zod 3 or Standard Schema) and, when
  * invalid, re-asks with the problems (bounded). Refusals and cut output are errors, never parsed.
  */
 export async function generateObjectWith<T>(
@@ -44,10 +46,11 @@ export async function generateObjectWith<T>(
   context: { provider: string; events?: EventBus; callId: string; tags?: CallTags },
 ): Promise<GenerateObjectResult<T>> {
   const schemaName = request.schemaName ?? 'result';
+  const schema = toSchemaAdapter<T>(request.schema, `generateObject schema "${schemaName}"`);
   const responseFormat: ResponseFormat = {
     type: 'json',
     name: schemaName,
-    schema: jsonSchemaOf(request.schema),
+    schema: schema.jsonSchema,
     ...(request.schemaDescription ? { description: request.schemaDescription } : {}),
   };
   const maxRepairs = request.maxRepairs ?? 2;
@@ -73,9 +76,9 @@ export async function generateObjectWith<T>(
       parsed = undefined;
     }
     if (parsed !== undefined) {
-      const checked = request.schema.safeParse(parsed);
-      if (checked.success) return { object: checked.data, usage, costUsd, repairs: attempt, raw };
-      issues = formatIssues(checked.error);
+      const checked = await schema.parse(parsed);
+      if (checked.ok) return { object: checked.value, usage, costUsd, repairs: attempt, raw };
+      issues = checked.issues;
     }
     if (attempt < maxRepairs) {
       context.events?.emit({ type: 'model.repair', callId: context.callId, attempt: attempt + 1, issues, ...context.tags });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { SchemaInput } from './schema-adapter.js';
 
 /** A JSON Schema object (as produced by zod v4's `z.toJSONSchema`). */
 export type JsonSchema = Record<string, unknown>;
@@ -133,9 +133,9 @@ export interface ProviderModel {
   doStream(request: ProviderRequest): AsyncIterable<ProviderStreamPart>;
 }
 
-/** A `generate` request plus the zod schema the reply must match. */
+/** A `generate` request plus the schema the reply must match (zod 4, zod 3 or a Standard Schema validator). */
 export interface GenerateObjectRequest<T> extends GenerateRequest {
-  readonly schema: z.ZodType<T>;
+  readonly schema: SchemaInput<T>;
   /** Name of the schema as the model sees it; default `"result"`. */
   readonly schemaName?: string;
   readonly schemaDescription?: string;

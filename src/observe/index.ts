@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { createTaskforce } from 'taskforce';
- * import { createMetrics, openTelemetryListener, serveMetrics } from 'taskforce/observe';
+ * import { createTaskforce } from 'taskforce-agents';
+ * import { createMetrics, openTelemetryListener, serveMetrics } from 'taskforce-agents/observe';
  *
  * const metrics = createMetrics();
  * const traces = openTelemetryListener();

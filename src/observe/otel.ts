@@ -44,7 +44,7 @@ const key = (...parts: readonly (string | undefined)[]): string => parts.map((p)
  *
  * @example
  * ```ts
- * import { orchestrate, openTelemetryListener } from 'taskforce';
+ * import { orchestrate, openTelemetryListener } from 'taskforce-agents';
  *
  * const result = await orchestrate('Compare three e-bike motors', {
  *   model: 'anthropic:claude-haiku-4-5',

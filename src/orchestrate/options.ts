@@ -12,6 +12,7 @@ import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
 import type { Strategy } from '../../strategies/strategy.js';
 import { direct } from '../../strategies/direct.js';
 import type { PlannerSettings } from './orchestration.js';
+import type { SchemaInput } from '../model/schema-adapter.js';
 import { checkRefineOptions, type RefineOptions } from './refine.js';
 
 /**
@@ -21,10 +22,10 @@ import { checkRefineOptions, type RefineOptions } from './refine.js';
  */
 export type OrchestrateRuntimeSettings = Pick<
   RuntimeConfig,
-  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'strictAgents' | 'builtinAgents' | 'tools' | 'toolGrants' | 'approveToolCall' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath'
+  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'strictAgents' | 'builtinAgents' | 'tools' | 'mcpServers' | 'toolGrants' | 'approveToolCall' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath'
 >;
 
-const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'strictAgents', 'builtinAgents', 'tools', 'toolGrants', 'approveToolCall', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath'] as const;
+const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'strictAgents', 'builtinAgents', 'tools', 'mcpServers', 'toolGrants', 'approveToolCall', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath'] as const;
 
 /** Options of one run. Everything is optional. */
 export interface OrchestrateRunOptions<T = string> {
@@ -40,8 +41,8 @@ export interface OrchestrateRunOptions<T = string> {
   readonly signal?: AbortSignal;
   /** A plan to run instead of asking the planner: a `TaskTree`, or a plan object (validated here). */
   readonly plan?: TaskTree | PlanSpecInput;
-  /** The final answer is a JSON value matching this schema (synthesis re-asks until it does). */
-  readonly outputSchema?: z.ZodType<T>;
+  /** The final answer is a JSON value matching this schema: zod 4, zod 3 or Standard Schema (synthesis re-asks until it does). */
+  readonly outputSchema?: SchemaInput<T>;
   /** Criteria a judge checks the final answer against. */
   readonly rubric?: string;
   /** Throw `SynthesisError` when no synthesis attempt passes its checks, instead of returning the best one. */

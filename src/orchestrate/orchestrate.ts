@@ -22,7 +22,7 @@ import type { RunResult, StoppedBy } from './types.js';
  *
  * @example
  * ```ts
- * import { orchestrate } from 'taskforce';
+ * import { orchestrate } from 'taskforce-agents';
  *
  * const result = await orchestrate('Compare three e-bike motors for a city commuter', {
  *   model: 'anthropic:claude-haiku-4-5',

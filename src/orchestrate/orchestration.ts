@@ -10,6 +10,7 @@ import type { RecursionGuard } from './guard.js';
 import type { CallLog } from '../runtime/call-log.js';
 import type { RunLineage } from './lineage.js';
 import type { RefineOptions } from './refine.js';
+import type { SchemaInput } from '../model/schema-adapter.js';
 import type { RunNode, TaskMode } from './types.js';
 
 /** Planner settings a run passes through (limits, re-asks, template). */
@@ -63,7 +64,7 @@ export interface RunRequest {
 
 /** The top-level run's synthesis settings. */
 export interface FinalStage {
-  readonly outputSchema?: z.ZodType<unknown>;
+  readonly outputSchema?: SchemaInput<unknown>;
   readonly rubric?: string;
   readonly strict?: boolean;
   readonly refine?: RefineOptions;

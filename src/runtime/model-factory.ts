@@ -1,5 +1,6 @@
 import type { EventBus } from '../events/bus.js';
 import { createModel, type CreateModelOptions } from '../model/create-model.js';
+import { isAiSdkModel } from '../model/providers/ai-sdk.js';
 import type { BreakerRegistry } from '../model/resilience/breaker.js';
 import { resolveModelSpec, type ModelSpec } from '../model/spec.js';
 import type { Clock } from '../util/clock.js';
@@ -20,8 +21,9 @@ export function modelFactory(
 ): ModelFactory<ModelSpec> {
   const env = options.env ?? process.env;
   return {
-    create: (spec) => createModel(spec, { ...options, ...deps }),
+    create: (spec) => (isAiSdkModel(spec) ? createModel(spec, { ...options, ...deps }) : createModel(spec, { ...options, ...deps })),
     withModelId(spec, modelId) {
+      if (isAiSdkModel(spec)) return undefined;
       // Resolving applies the environment defaults (TASKFORCE_MODEL, base URL, key), so the sibling
       // reaches the same endpoint with the same key as the model it derives from.
       const resolved = resolveModelSpec(spec, env, { requireApiKey: options.cassette?.mode !== 'replay' });

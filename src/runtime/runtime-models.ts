@@ -1,6 +1,7 @@
 import type { AgentDefinition } from '../agents/types.js';
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { EventBus } from '../events/bus.js';
+import type { AiSdkLanguageModel } from '../model/providers/ai-sdk.js';
 import type { Model } from '../model/types.js';
 import type { BudgetTracker } from './budget.js';
 import { chainModel } from './model-chain.js';
@@ -16,15 +17,18 @@ export const CLAUDE_MODEL_ALIASES: Readonly<Record<string, string>> = Object.fre
   haiku: 'claude-haiku-5-5',
 });
 
-/** How a model is named in configuration: a ready `Model`, or a spec (`"openai:gpt-4o-mini"`) / config for `createModel`. */
-export type ModelInput<Config> = Model | string | Config;
+/**
+ * How a model is named in configuration: a ready `Model`, a spec (`"openai:gpt-4o-mini"`) / config for
+ * `createModel`, or a Vercel AI SDK language model (wrapped by `createModel`).
+ */
+export type ModelInput<Config> = Model | string | Config | AiSdkLanguageModel;
 
 /** Builds models from specs; the runtime passes `createModel` bound to its clock, events and random. */
 export interface ModelFactory<Config> {
   /** `undefined` = the environment's default model (`TASKFORCE_MODEL`). */
-  create(input: string | Config | undefined): Model;
+  create(input: string | Config | AiSdkLanguageModel | undefined): Model;
   /** An Anthropic spec with `input`'s connection settings and another model id; undefined for other providers. */
-  withModelId(input: string | Config | undefined, modelId: string): Config | undefined;
+  withModelId(input: string | Config | AiSdkLanguageModel | undefined, modelId: string): Config | undefined;
 }
 
 export interface RuntimeModelsConfig<Config> {

@@ -11,6 +11,9 @@ import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
 import type { TaskforceEvent } from '../events/types.js';
 import type { Tool } from '../tools/types.js';
+import { withClaudeCodeTools, type ClaudeCodeToolsOptions } from '../tools/claude-code/index.js';
+import { parseMcpServers, type McpServers } from '../mcp-client/config.js';
+import { connectMcpServers } from '../mcp-client/connect.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { randomIds, sequentialIds, type IdGenerator } from '../util/ids.js';
 import { seededRandom, systemRandom, type Random } from '../util/random.js';
@@ -55,6 +58,22 @@ export interface RuntimeConfig {
    */
   readonly builtinAgents?: boolean;
   readonly tools?: readonly Tool[];
+  /**
+   * Adds Claude Code's built-in tools (`Read`, `Write`, `Edit`, `Glob`, `Grep`, `Bash`, `WebFetch`),
+   * confined to `root`, so agent files written for Claude Code run with the tools they declare. Your
+   * `tools` of the same names win. `Write`, `Edit` and `Bash` are side-effecting: an agent gets them
+   * when its own `tools` list names them (or through `toolGrants`), never by default.
+   */
+  readonly workspace?: ClaudeCodeToolsOptions;
+  /**
+   * MCP servers whose tools agents may use, as harnesses write them in `.mcp.json`:
+   * `{ github: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'], env: {...} } }` or
+   * `{ docs: { type: 'http', url: 'https://…/mcp' } }`. The runtime connects on creation and adds each
+   * server's tools as `mcp__<server>__<tool>`; they are side-effecting (granted by an agent's `tools`
+   * list or `toolGrants`) unless the server marks them `readOnlyHint`. `close()` closes the clients. A
+   * server that cannot start is a `ConfigError` naming it and its command.
+   */
+  readonly mcpServers?: McpServers;
   /**
    * Side-effecting tools (`sideEffects: true`) granted to agents by name, on top of what each agent's
    * own `tools` list grants: `{ writer: ['save_file'] }`. An agent with no `tools` list (every built-in)
@@ -116,7 +135,7 @@ export const DEFAULT_LIMITS: RuntimeLimits = Object.freeze({
  *
  * @example
  * ```ts
- * import { createRuntime } from 'taskforce';
+ * import { createRuntime } from 'taskforce-agents';
  *
  * const runtime = await createRuntime({
  *   model: 'anthropic:claude-haiku-4-5',
@@ -138,9 +157,17 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
   });
   if (config.onEvent) events.on(config.onEvent);
 
-  const tools = toolMap(config.tools ?? []);
-  const agents = await resolveAgents(config, events);
-  const toolAccess = resolveToolAccess(config, tools, agents);
+  const mcp = config.mcpServers !== undefined ? await connectMcpServers(parseMcpServers(config.mcpServers)) : undefined;
+  let tools: ReadonlyMap<string, Tool>, agents: AgentRegistry, toolAccess: ToolAccess;
+  try {
+    tools = toolMap([...withClaudeCodeTools(config.tools ?? [], config.workspace), ...(mcp?.tools ?? [])]);
+    agents = await resolveAgents(config, events);
+    toolAccess = resolveToolAccess(config, tools, agents);
+  } catch (error) {
+    // The servers' processes must not outlive a runtime that was never returned.
+    await mcp?.close();
+    throw error;
+  }
   const budget = createBudgetTracker(config.budgets ?? {}, { clock, events });
   // One registry per runtime: its models share a breaker per endpoint; two runtimes never share one.
   const breakers = createBreakerRegistry();
@@ -165,7 +192,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     if (!controller.signal.aborted) controller.abort(reason ?? new AbortedError('the runtime was closed'));
     budget.dispose();
     work.close();
-    await store.flush();
+    await Promise.all([store.flush(), mcp?.close()]);
   };
   if (callerSignal) {
     if (callerSignal.aborted) void close(callerSignal.reason);

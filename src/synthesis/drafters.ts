@@ -4,6 +4,7 @@ import type { Message, Model, Usage } from '../model/types.js';
 import { ZERO_USAGE } from '../model/types.js';
 import { generateWithText } from '../model/stream-text.js';
 import { citationProblems, findCitations } from './citations.js';
+import { asZodSchema, type SchemaInput } from '../model/schema-adapter.js';
 import type { Citation, SynthesisCheck, SynthesizeOptions } from './types.js';
 
 /** A check's outcome within one attempt (the attempt number is added when attempts are gathered). */
@@ -68,8 +69,9 @@ export function textDrafter(model: Model, taskIds: readonly string[], options: S
  * A JSON reply `{ answer, citations }` through the model's structured mode. Repairs are ours, not
  * `generateObject`'s (`maxRepairs: 0`), so schema issues count as attempts and reach the events.
  */
-export function objectDrafter<T>(model: Model, schema: z.ZodType<T>, taskIds: readonly string[], options: SynthesizeOptions<T>): Drafter<T> {
-  const envelope = z.object({ answer: schema, citations: z.array(CitationReply) });
+export function objectDrafter<T>(model: Model, schema: SchemaInput<T>, taskIds: readonly string[], options: SynthesizeOptions<T>): Drafter<T> {
+  // A zod 3 or Standard Schema answer is wrapped as zod 4 (its JSON Schema kept) to sit in the envelope.
+  const envelope = z.object({ answer: asZodSchema(schema, 'outputSchema'), citations: z.array(CitationReply) });
   const known = new Set(taskIds);
   return async (messages) => {
     try {

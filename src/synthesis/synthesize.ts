@@ -9,6 +9,7 @@ import { SynthesisError } from './errors.js';
 import { judgeAnswer, verdictProblems } from './judge.js';
 import { feedbackMessage, objectFormat, renderSources, textFormat } from './prompt.js';
 import { fillTemplate, readPromptTemplate } from '../util/prompt-template.js';
+import type { SchemaInput } from '../model/schema-adapter.js';
 import type { SynthesisResult, SynthesisSource, SynthesizeOptions } from './types.js';
 
 interface Attempt<T> extends Draft<T> {
@@ -37,7 +38,7 @@ interface Attempt<T> extends Draft<T> {
  * });
  */
 export function synthesize(options: SynthesizeOptions<string> & { readonly outputSchema?: undefined }): Promise<SynthesisResult<string>>;
-export function synthesize<T>(options: SynthesizeOptions<T> & { readonly outputSchema: z.ZodType<T> }): Promise<SynthesisResult<T>>;
+export function synthesize<T>(options: SynthesizeOptions<T> & { readonly outputSchema: SchemaInput<T> }): Promise<SynthesisResult<T>>;
 export async function synthesize<T>(options: SynthesizeOptions<T>): Promise<SynthesisResult<T | string>> {
   const maxAttempts = validateOptions(options);
   const { goal, results, model, outputSchema, rubric, signal } = options;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
+import type { SchemaInput } from '../model/schema-adapter.js';
 import type { Model, Usage } from '../model/types.js';
 
 /** One child result to merge: a finished task's output and who produced it. */
@@ -51,7 +52,7 @@ export interface SynthesizeOptions<T = string> {
   /** Where `synthesis.attempt` events go. */
   readonly events?: EventBus;
   /** When given, the answer is a JSON value validated by this schema, and `output` is the parsed value. */
-  readonly outputSchema?: z.ZodType<T>;
+  readonly outputSchema?: SchemaInput<T>;
   /** Criteria a judge model checks the answer against (pass/fail with reasons). */
   readonly rubric?: string;
   /** The judge for `rubric`; defaults to `model`. */

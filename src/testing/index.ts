@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { createTaskforce } from 'taskforce';
- * import { scriptedModel, modelFromProvider, manualClock } from 'taskforce/testing';
+ * import { createTaskforce } from 'taskforce-agents';
+ * import { scriptedModel, modelFromProvider, manualClock } from 'taskforce-agents/testing';
  *
  * const model = modelFromProvider(scriptedModel({ replies: ['4'] }));
  * const tf = await createTaskforce({ model, seed: 1, clock: manualClock() });

@@ -1,18 +1,22 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors/taskforce-error.js';
+import { asZodSchema, toSchemaAdapter, type SchemaInput, type SchemaOutput } from '../model/schema-adapter.js';
 import { jsonSchemaOf } from '../model/structured.js';
 import type { ToolSpec } from '../model/types.js';
 import type { Tool, ToolContext } from './types.js';
 
-/** What `defineTool` takes: a name the model calls, a description, a zod input schema, the function. */
-export interface ToolDefinition<Schema extends z.ZodType, Output> {
+/**
+ * What `defineTool` takes: a name the model calls, a description, an input schema (zod 4, zod 3 or a
+ * Standard Schema validator that gives a JSON Schema), the function.
+ */
+export interface ToolDefinition<Schema extends SchemaInput, Output> {
   /** 1–64 characters of `[A-Za-z0-9_-]`, the set both Anthropic and OpenAI accept. */
   readonly name: string;
   /** Tells the model when and how to use the tool. */
   readonly description: string;
   readonly input: Schema;
   /** Receives the input already validated by `input`, and a signal that fires on timeout or abort. */
-  execute(input: z.output<Schema>, context: ToolContext): Promise<Output> | Output;
+  execute(input: SchemaOutput<Schema>, context: ToolContext): Promise<Output> | Output;
   /** Per-call timeout in ms; default is the runtime's `limits.toolTimeoutMs`. */
   readonly timeoutMs?: number;
   /**
@@ -33,7 +37,7 @@ const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * @example
  * ```ts
  * import { z } from 'zod';
- * import { defineTool } from 'taskforce';
+ * import { defineTool } from 'taskforce-agents';
  *
  * const add = defineTool({
  *   name: 'add',
@@ -52,9 +56,9 @@ const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * });
  * ```
  */
-export function defineTool<Schema extends z.ZodType, Output>(
+export function defineTool<Schema extends SchemaInput, Output>(
   definition: ToolDefinition<Schema, Output>,
-): Tool<z.output<Schema>, Output> {
+): Tool<SchemaOutput<Schema>, Output> {
   if (!TOOL_NAME.test(definition.name))
     throw new ConfigError(
       `tool name ${JSON.stringify(definition.name)} is invalid: use 1-64 characters of letters, digits, "_" or "-"`,
@@ -65,13 +69,15 @@ export function defineTool<Schema extends z.ZodType, Output>(
   if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0))
     throw new ConfigError(`tool "${definition.name}": timeoutMs must be a positive number, got ${definition.timeoutMs}`);
   // Fails here, at definition time, rather than at the first model call, if the schema cannot be sent.
-  const schema = jsonSchemaOf(definition.input);
+  const where = `tool "${definition.name}" input`;
+  const schema = toSchemaAdapter(definition.input, where).jsonSchema;
   if (schema.type !== 'object')
-    throw new ConfigError(`tool "${definition.name}": input must be a zod object schema (providers require an object)`);
+    throw new ConfigError(`tool "${definition.name}": input must be a zod object schema, or an object schema of zod 3 or a Standard Schema library (providers require an object)`);
   return {
     name: definition.name,
     description: definition.description,
-    input: definition.input as z.ZodType<z.output<Schema>>,
+    // The tool loop validates with zod 4; a zod 3 or Standard Schema is wrapped, its own validation inside.
+    input: asZodSchema(definition.input as SchemaInput<SchemaOutput<Schema>>, where) as z.ZodType<SchemaOutput<Schema>>,
     inputSchema: schema,
     execute: definition.execute,
     ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),

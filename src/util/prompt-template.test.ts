@@ -22,6 +22,6 @@ describe('prompt templates', () => {
 
   it('reads shipped templates with or without the .md suffix, and names a missing one', () => {
     expect(readPromptTemplate('planner')).toBe(readPromptTemplate('planner.md'));
-    expect(() => readPromptTemplate('no-such-template')).toThrow(/cannot read prompt template "no-such-template" at .*prompts/);
+    expect(() => readPromptTemplate('no-such-template')).toThrow(/cannot read prompt template "no-such-template": prompts\/no-such-template.md does not exist/);
   });
 });

@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors/taskforce-error.js';
-import { packagePath } from './package-root.js';
+import { EMBEDDED_PROMPTS } from './embedded-assets.generated.js';
 
 /**
- * Reads a prompt template shipped in the package's `prompts/` folder (`name` with or without `.md`).
- * Read on each call, so nothing is cached in the module and edited templates take effect at once.
+ * A prompt template shipped in the package's `prompts/` folder (`name` with or without `.md`).
+ * The templates are embedded at build time (`scripts/embed-assets.mjs`), so they are found however the
+ * package is installed or bundled.
  */
 export function readPromptTemplate(name: string): string {
-  const path = packagePath('prompts', name.endsWith('.md') ? name : `${name}.md`);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read prompt template "${name}" at ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  const file = name.endsWith('.md') ? name : `${name}.md`;
+  const template = EMBEDDED_PROMPTS[file];
+  if (template === undefined)
+    throw new ConfigError(`cannot read prompt template "${name}": prompts/${file} does not exist (known: ${Object.keys(EMBEDDED_PROMPTS).join(', ')})`);
+  return template;
 }
 
 /**

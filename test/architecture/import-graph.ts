@@ -18,6 +18,7 @@ export const LAYERS = [
   'src/model',
   'src/convergence',
   'src/tools',
+  'src/mcp-client',
   'src/agents',
   'src/plan',
   'src/synthesis',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './import-graph.js';
 
 /** The package's entry points, as `package.json` `exports` names them, and their source files. */
-const ENTRY_POINTS = { taskforce: 'src/index.ts', 'taskforce/testing': 'src/testing/index.ts', 'taskforce/observe': 'src/observe/index.ts' } as const;
+const ENTRY_POINTS = { 'taskforce-agents': 'src/index.ts', 'taskforce-agents/testing': 'src/testing/index.ts', 'taskforce-agents/observe': 'src/observe/index.ts' } as const;
 const REPORT = join(ROOT, 'api', 'taskforce.api.md');
 
 /** Every name an entry point exports, as `value name` or `type name`, sorted. */

@@ -46,9 +46,9 @@ describe('againstSource', () => {
 
   it('points the public entry points at the source and relative paths at the repository root', () => {
     const code = [
-      "import { Task } from 'taskforce';",
-      "import type { RunNode } from 'taskforce';",
-      "import { scriptedModel } from 'taskforce/testing';",
+      "import { Task } from 'taskforce-agents';",
+      "import type { RunNode } from 'taskforce-agents';",
+      "import { scriptedModel } from 'taskforce-agents/testing';",
       "import { replies } from './examples/demo/replies.mjs';",
       "import { z } from 'zod';",
       "const fs = await import('node:fs');",
@@ -66,7 +66,7 @@ describe('againstSource', () => {
   });
 
   it('refuses imports of internal paths, which move', () => {
-    expect(() => againstSource("import { x } from 'taskforce/dist/src/run/task.js';", entry)).toThrow(/only 'taskforce', 'taskforce\/testing' and 'taskforce\/observe'/);
+    expect(() => againstSource("import { x } from 'taskforce-agents/dist/src/run/task.js';", entry)).toThrow(/only 'taskforce-agents', 'taskforce-agents\/testing' and 'taskforce-agents\/observe'/);
     expect(() => againstSource("import { x } from './src/agents/loop.js';", entry)).toThrow(/src\/ is internal/);
     expect(() => againstSource("import { tally } from './strategies/tally.js';", entry)).toThrow(/strategies\/ is internal/);
   });

@@ -121,18 +121,18 @@ export interface SourceEntryPoints {
 export function againstSource(code: string, entry: SourceEntryPoints): string {
   const internal = [resolve(entry.root, 'src'), resolve(entry.root, 'strategies')];
   const target = (specifier: string): string => {
-    if (specifier === 'taskforce') return entry.index;
-    if (specifier === 'taskforce/testing') return entry.testing;
-    if (specifier === 'taskforce/observe' && entry.observe) return entry.observe;
-    if (specifier.startsWith('taskforce/')) {
-      throw new Error(`examples may import only 'taskforce', 'taskforce/testing' and 'taskforce/observe', not '${specifier}'`);
+    if (specifier === 'taskforce-agents') return entry.index;
+    if (specifier === 'taskforce-agents/testing') return entry.testing;
+    if (specifier === 'taskforce-agents/observe' && entry.observe) return entry.observe;
+    if (specifier.startsWith('taskforce-agents/')) {
+      throw new Error(`examples may import only 'taskforce-agents', 'taskforce-agents/testing' and 'taskforce-agents/observe', not '${specifier}'`);
     }
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) return specifier;
     const path = resolve(entry.root, specifier);
     for (const dir of internal) {
       const inside = relative(dir, path);
       if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
-        throw new Error(`examples may import only 'taskforce' and 'taskforce/testing', not '${specifier}' (${dir.split(sep).pop()}/ is internal)`);
+        throw new Error(`examples may import only 'taskforce-agents' and 'taskforce-agents/testing', not '${specifier}' (${dir.split(sep).pop()}/ is internal)`);
       }
     }
     return path;

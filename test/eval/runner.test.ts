@@ -121,8 +121,11 @@ describe('runSuite', () => {
     const running = runSuite(suite, { clock, concurrency: 2 });
     let done = false;
     void running.finally(() => (done = true));
-    // Time moves only when told: step from one pending sleep to the next until the suite is done.
-    while (!done) if (!(await clock.runNext())) await new Promise((resolve) => setImmediate(resolve));
+    // Time moves only when told: let every case reach its sleep, then step to the next deadline.
+    while (!done) {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (!done) await clock.runNext();
+    }
     const report = await running;
     expect(report.results.map((r) => [r.case, r.latencyMs])).toEqual([
       ['slow', 250],

@@ -3,6 +3,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { println, type CliIo } from '../io.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { withTaskforce } from '../session.js';
+import { importOptional } from '../../util/import-optional.js';
 
 export const MCP_HELP = `Usage: taskforce mcp [options]
 
@@ -42,7 +43,7 @@ export async function mcpCommand(args: readonly string[], io: CliIo): Promise<Ex
       await endpoint.close();
       return;
     }
-    const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+    const { StdioServerTransport } = await importOptional('@modelcontextprotocol/sdk', 'the MCP server', () => import('@modelcontextprotocol/sdk/server/stdio.js'));
     const server = await newServer();
     const transport = new StdioServerTransport();
     // The transport does not notice stdin ending: the harness closing the pipe ends the server.

@@ -33,6 +33,11 @@ Options:
 ${MODEL_FLAGS_HELP}
   --agents DIR        also load agent definitions (markdown) from DIR; repeatable
   --strict            fail (exit 2) on any invalid agent file instead of skipping it
+  --mcp-config FILE   give agents the tools of the MCP servers in FILE (.mcp.json format),
+                      named mcp__<server>__<tool>
+  --workspace DIR     give agents Claude Code's tools (Read, Write, Edit, Glob, Grep, Bash,
+                      WebFetch) confined to DIR; Write, Edit and Bash only to agents whose
+                      tools list names them
   --plan FILE         run this plan (JSON or YAML) instead of asking the planner; the goal
                       argument may then be left out
   --trace FILE        write every event as JSON lines to FILE
@@ -61,6 +66,8 @@ export const RUN_FLAGS = {
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
   strict: { type: 'boolean' },
+  'mcp-config': { type: 'string' },
+  workspace: { type: 'string' },
   plan: { type: 'string' },
   trace: { type: 'string' },
   'metrics-port': { type: 'string' },
@@ -81,6 +88,10 @@ export interface OrchestrateCommand {
   readonly agentsDirs: readonly string[];
   /** `--strict`: an invalid agent file fails the command instead of being skipped. */
   readonly strictAgents?: boolean;
+  /** `--mcp-config FILE`: the MCP servers (`.mcp.json`) whose tools agents may use. */
+  readonly mcpConfig?: string;
+  /** `--workspace DIR`: Claude Code's built-in tools, confined to DIR. */
+  readonly workspace?: string;
   readonly plan?: TaskTree;
   readonly tracePath?: string;
   /** `--metrics-port`: serve Prometheus metrics on this loopback port while the run lasts. */
@@ -117,6 +128,8 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
   if (strategy !== undefined && !ALL_STRATEGIES.includes(strategy))
     throw new UsageError(`unknown strategy "${strategy}": use ${ALL_STRATEGIES.join(', ')}`, usage);
   const tracePath = stringFlag(parsed, 'trace');
+  const mcpConfig = stringFlag(parsed, 'mcp-config');
+  const workspace = stringFlag(parsed, 'workspace');
   const metricsPort = numberFlag(parsed, 'metrics-port', usage, { integer: true, min: 0, max: 65535 });
   const json = booleanFlag(parsed, 'json');
   const stream = booleanFlag(parsed, 'stream');
@@ -126,6 +139,8 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
     ...(stream ? { stream } : {}),
     agentsDirs: stringList(parsed, 'agents'),
     ...(booleanFlag(parsed, 'strict') ? { strictAgents: true } : {}),
+    ...(mcpConfig !== undefined ? { mcpConfig } : {}),
+    ...(workspace !== undefined ? { workspace } : {}),
     ...(strategy !== undefined ? { strategy } : {}),
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
@@ -150,7 +165,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
     },
   };
-  const result = await withTaskforce(io, { model: command.model, agentsDirs: command.agentsDirs, json: command.json, runtime }, async (taskforce, view) => {
+  const result = await withTaskforce(io, { model: command.model, agentsDirs: command.agentsDirs, ...(command.mcpConfig !== undefined ? { mcpConfig: command.mcpConfig } : {}), ...(command.workspace !== undefined ? { workspace: command.workspace } : {}), json: command.json, runtime }, async (taskforce, view) => {
     // First, so a port that cannot be bound fails the command before anything else is opened.
     const metrics = command.metricsPort !== undefined ? await startCliMetrics(io, command.metricsPort) : undefined;
     metrics?.attach(taskforce.runtime.events);

@@ -1,4 +1,4 @@
-import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, stringList, type FlagSpec } from '../args.js';
+import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, stringFlag, stringList, type FlagSpec } from '../args.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatInt, formatMs, formatUsd } from '../format.js';
 import { truncate } from '../live/decision-summary.js';
@@ -15,6 +15,11 @@ Options:
 ${MODEL_FLAGS_HELP}
   --agents DIR        also load agent definitions from DIR; repeatable
   --strict            fail (exit 2) on any invalid agent file instead of skipping it
+  --mcp-config FILE   give agents the tools of the MCP servers in FILE (.mcp.json format),
+                      named mcp__<server>__<tool>
+  --workspace DIR     give agents Claude Code's tools (Read, Write, Edit, Glob, Grep, Bash,
+                      WebFetch) confined to DIR; Write, Edit and Bash only to agents whose
+                      tools list names them
   --max-steps N       at most N model calls in the agent's loop
   --json              print only the result as JSON on stdout
   -h, --help          show this help
@@ -26,6 +31,8 @@ const FLAGS = {
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
   strict: { type: 'boolean' },
+  'mcp-config': { type: 'string' },
+  workspace: { type: 'string' },
   'max-steps': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies FlagSpec;
@@ -38,7 +45,9 @@ export async function taskCommand(args: readonly string[], io: CliIo): Promise<E
   const maxSteps = numberFlag(parsed, 'max-steps', TASK_HELP, { integer: true, min: 1 });
   const json = booleanFlag(parsed, 'json');
   const model = await resolveCliModel('task', parsed, io, TASK_HELP);
-  const result = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json, runtime: { strictAgents: booleanFlag(parsed, 'strict') } }, (taskforce) =>
+  const mcpConfig = stringFlag(parsed, 'mcp-config');
+  const workspace = stringFlag(parsed, 'workspace');
+  const result = await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), ...(mcpConfig !== undefined ? { mcpConfig } : {}), ...(workspace !== undefined ? { workspace } : {}), json, runtime: { strictAgents: booleanFlag(parsed, 'strict') } }, (taskforce) =>
     taskforce.task(truncate(prompt, 60), prompt, agentType, { signal: io.interrupt, ...(maxSteps !== undefined ? { maxSteps } : {}) }),
   );
   if (json) {

@@ -3,6 +3,8 @@ export type { AnthropicProviderOptions } from './anthropic.js';
 export { openaiProvider } from './openai.js';
 export type { OpenAIProviderOptions } from './openai.js';
 export { langchainProvider } from './langchain.js';
+export { aiSdkProvider, isAiSdkModel } from './ai-sdk.js';
+export type { AiSdkLanguageModel, AiSdkProviderOptions } from './ai-sdk.js';
 export type { LangChainProviderOptions } from './langchain.js';
 export { mapSdkError } from './errors.js';
 export { parseDuration, retryAfterMsFromHeaders } from './retry-after.js';
