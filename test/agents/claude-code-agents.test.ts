@@ -18,7 +18,7 @@ import { createRuntime } from '../../src/runtime/runtime.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 
 const AGENTS_DIR = fileURLToPath(new URL('../fixtures/claude-code-agents/', import.meta.url));
-const BUGGY = 'export function total(items: number[]): number {\n  // TODO: off by one\n  let sum = 1;\n  for (const item of items) sum += item;\n  return sum;\n}\n';
+const BUGGY = 'export function total(items: number[]): number {\n  // NOTE: off by one\n  let sum = 1;\n  for (const item of items) sum += item;\n  return sum;\n}\n';
 
 let root: string;
 beforeEach(async () => {
@@ -38,7 +38,7 @@ const agentOf = (request: ProviderRequest) => /^You are an? ([\w ]+)\./.exec(req
 const SCRIPTS: Record<string, (results: number) => ReturnType<ScriptFn>> = {
   'code reviewer': (n) =>
     [
-      { toolCalls: [{ name: 'Grep', input: { pattern: 'TODO', output_mode: 'content', '-n': true } }] },
+      { toolCalls: [{ name: 'Grep', input: { pattern: 'NOTE', output_mode: 'content', '-n': true } }] },
       { toolCalls: [{ name: 'Read', input: { file_path: 'src/total.ts', offset: 2, limit: 2 } }] },
       'src/total.ts line 3: sum starts at 1, so every total is one too high.',
     ][n]!,
@@ -92,8 +92,8 @@ describe('Claude Code agent files with a workspace', () => {
     expect(result.output).toMatch(/one too high/);
     const last = callsOf('code-reviewer').at(-1)!;
     expect(toolResults(last)).toEqual([
-      { tool: 'Grep', content: `${root}/src/total.ts:2:  // TODO: off by one`, isError: false },
-      { tool: 'Read', content: '     2\t  // TODO: off by one\n     3\t  let sum = 1;', isError: false },
+      { tool: 'Grep', content: `${root}/src/total.ts:2:  // NOTE: off by one`, isError: false },
+      { tool: 'Read', content: '     2\t  // NOTE: off by one\n     3\t  let sum = 1;', isError: false },
     ]);
   });
 
