@@ -115,6 +115,10 @@ export async function createMcpServer(taskforce: Taskforce, options: McpServerOp
           ...(input.concurrency !== undefined ? { concurrency: input.concurrency } : {}),
         });
         await sent;
+        // The SDK's client handles a notification a microtask late but a response at once: a last
+        // notification read in the same chunk as the response would find its handler gone. Answering on
+        // a later turn of the event loop lets the notifications go out on their own first.
+        await new Promise((resolve) => setImmediate(resolve));
         ended('orchestrate', result.stoppedBy ? result.stoppedBy.kind : 'ok');
         const summary = runSummary(result);
         return { content: [{ type: 'text', text: String(result.output) }], structuredContent: summary };
