@@ -86,7 +86,7 @@ describe('taskforce mcp over stdio, with the SDK\'s own client', () => {
         expect.stringMatching(/^task summary started/),
       ]),
     );
-    expect(messages.slice(4).every((m) => /^task summary completed/.test(m ?? ""))).toBe(true);
+    expect(messages.slice(4).every((m) => /^task summary completed/.test(m ?? ''))).toBe(true);
     // MCP requires progress to grow with every notification.
     for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
     const summary = result.structuredContent as { usage: { inputTokens: number }; costUsd: number; metrics: { modelCalls: number }; tasks: { id: string; status: string }[]; stoppedBy?: unknown };
