@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { cliPath, println, type CliIo } from '../io.js';
 import { METRICS_PORT_HELP, startCliMetrics } from '../metrics-port.js';
+import { AGENT_SOURCES_HELP } from '../agent-sources-help.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { formatRunResult } from '../print-result.js';
 import { withTaskforce } from '../session.js';
@@ -31,13 +32,7 @@ Options:
   --refine N          critique → revise the answer for at most N rounds, until it converges
   --concurrency N     tasks in flight at once (default 8)
 ${MODEL_FLAGS_HELP}
-  --agents DIR        also load agent definitions (markdown) from DIR; repeatable
-  --strict            fail (exit 2) on any invalid agent file instead of skipping it
-  --mcp-config FILE   give agents the tools of the MCP servers in FILE (.mcp.json format),
-                      named mcp__<server>__<tool>
-  --workspace DIR     give agents Claude Code's tools (Read, Write, Edit, Glob, Grep, Bash,
-                      WebFetch) confined to DIR; Write, Edit and Bash only to agents whose
-                      tools list names them
+${AGENT_SOURCES_HELP}
   --plan FILE         run this plan (JSON or YAML) instead of asking the planner; the goal
                       argument may then be left out
   --trace FILE        write every event as JSON lines to FILE

@@ -3,6 +3,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatInt, formatMs, formatUsd } from '../format.js';
 import { truncate } from '../live/decision-summary.js';
 import { println, type CliIo } from '../io.js';
+import { AGENT_SOURCES_HELP } from '../agent-sources-help.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { withTaskforce } from '../session.js';
 
@@ -13,13 +14,7 @@ under the runtime's limits. Prints the agent's answer and its usage.
 
 Options:
 ${MODEL_FLAGS_HELP}
-  --agents DIR        also load agent definitions from DIR; repeatable
-  --strict            fail (exit 2) on any invalid agent file instead of skipping it
-  --mcp-config FILE   give agents the tools of the MCP servers in FILE (.mcp.json format),
-                      named mcp__<server>__<tool>
-  --workspace DIR     give agents Claude Code's tools (Read, Write, Edit, Glob, Grep, Bash,
-                      WebFetch) confined to DIR; Write, Edit and Bash only to agents whose
-                      tools list names them
+${AGENT_SOURCES_HELP}
   --max-steps N       at most N model calls in the agent's loop
   --json              print only the result as JSON on stdout
   -h, --help          show this help

@@ -236,19 +236,7 @@ export function buildRunView(events: readonly TaskforceEvent[]): RunView {
         break;
       }
       case 'model.call.started':
-        calls.set(event.callId, {
-          callId: event.callId,
-          ...(runId !== undefined ? { runId } : {}),
-          ...(event.taskId !== undefined ? { taskId: event.taskId } : {}),
-          ...(event.agent !== undefined ? { agent: event.agent } : {}),
-          provider: event.provider,
-          model: event.model,
-          status: 'running',
-          startedAt: event.at,
-          inputTokens: 0,
-          outputTokens: 0,
-          costUsd: 0,
-        });
+        calls.set(event.callId, callDraft(event, runId, event.at));
         break;
       case 'model.call.finished':
       case 'model.call.failed': {
@@ -256,19 +244,7 @@ export function buildRunView(events: readonly TaskforceEvent[]): RunView {
           calls.get(event.callId) ??
           // A call whose start is not in the trace: place it by its duration when the event has one.
           (() => {
-            const draft: CallDraft = {
-              callId: event.callId,
-              ...(runId !== undefined ? { runId } : {}),
-              ...(event.taskId !== undefined ? { taskId: event.taskId } : {}),
-              ...(event.agent !== undefined ? { agent: event.agent } : {}),
-              provider: event.provider,
-              model: event.model,
-              status: 'running',
-              startedAt: event.type === 'model.call.finished' ? event.at - event.durationMs : event.at,
-              inputTokens: 0,
-              outputTokens: 0,
-              costUsd: 0,
-            };
+            const draft = callDraft(event, runId, event.type === 'model.call.finished' ? event.at - event.durationMs : event.at);
             calls.set(event.callId, draft);
             return draft;
           })();
@@ -365,4 +341,25 @@ export function assignLanes(intervals: readonly { readonly start: number; readon
     lanes[i] = lane;
   }
   return lanes;
+}
+
+/** A model call as the view starts it, from whichever of its events comes first. */
+function callDraft(
+  event: { readonly callId: string; readonly taskId?: string; readonly agent?: string; readonly provider: string; readonly model: string },
+  runId: string | undefined,
+  startedAt: number,
+): CallDraft {
+  return {
+    callId: event.callId,
+    ...(runId !== undefined ? { runId } : {}),
+    ...(event.taskId !== undefined ? { taskId: event.taskId } : {}),
+    ...(event.agent !== undefined ? { agent: event.agent } : {}),
+    provider: event.provider,
+    model: event.model,
+    status: 'running',
+    startedAt,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+  };
 }
