@@ -3,6 +3,7 @@
  * Benchmarks measure and print; they never fail on a number (the machines are shared and noisy).
  */
 import { main as agentsLoad } from './agents-load.js';
+import { main as durable } from './durable.js';
 import { main as matcher } from './matcher.js';
 import { main as scheduler } from './scheduler.js';
 import { main as users } from './users/index.js';
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['matcher: capability matching latency', matcher],
   ['scheduler: overhead, makespan efficiency, memory', scheduler],
   ['strategies: each strategy against its baseline (seeded, 500 seeds)', async () => (await import('./strategies.js')).main()],
+  ['durable: journal appends and the cost of journaling a run (issue 14)', durable],
   ['users: Task(), orchestrate(), plans, start-up and the CLI, cold processes on dist/ (issue 13)', users],
 ];
 

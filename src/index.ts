@@ -49,6 +49,8 @@ export {
   type TaskMode,
   type UsageRollup,
   type LineageTree,
+  type CompensationOutcome,
+  type DurableInfo,
 } from './orchestrate/index.js';
 export {
   RunLineage,
@@ -71,9 +73,49 @@ export type { Runtime, RuntimeLimits, RuntimeModels, RoleModels } from './runtim
 export { CLAUDE_MODEL_ALIASES, type ModelInput } from './runtime/runtime-models.js';
 export { createBudgetTracker, type Budgets, type BudgetTracker, type BudgetUsage } from './runtime/budget.js';
 export type { NodeUsage } from './runtime/call-log.js';
-export type { Store } from './runtime/store.js';
-export { memoryStore } from './runtime/memory-store.js';
-export { fileStore, StoreCorruptError, StoreReadError, StoreWriteError, type FileStore, type FileStoreOptions } from './runtime/file-store.js';
+export type { Store } from './store/kv-store.js';
+export { memoryStore } from './store/memory-store.js';
+export { fileStore, StoreCorruptError, StoreReadError, StoreWriteError, type FileStore, type FileStoreOptions } from './store/file-store.js';
+
+// Durable runs: the run store, resume, approvals, dead letters.
+export {
+  openRunStore,
+  defaultRunStorePath,
+  memoryRunStore,
+  openSqliteRunStore,
+  RunNotFoundError,
+  RunExistsError,
+  StoreClosedError,
+  StoreSchemaError,
+  StoreUnavailableError,
+  type OpenRunStoreOptions,
+  type SqliteRunStoreOptions,
+  type RunStore,
+  type RunRecord,
+  type RunStatus,
+  type RunUpdate,
+  type NewRun,
+  type Lease,
+  type LeaseResult,
+  type JournalAppend,
+  type JournalEntry,
+  type DeadLetter,
+} from './store/index.js';
+export { resumeRun } from './api/resume.js';
+export {
+  decideApproval,
+  pendingApprovals,
+  markForRetry,
+  RunLeasedError,
+  ApprovalNotPendingError,
+  TaskFailedEarlierError,
+  DeadLetterNotFoundError,
+  RunNotResumableError,
+  type ApprovalPolicy,
+  type ApprovalDecision,
+  type DecisionRecord,
+  type RequestRecord,
+} from './durable/index.js';
 
 // Models: providers behind one interface, resilience, record/replay, usage.
 export {
@@ -410,6 +452,10 @@ export {
   isStop,
   stopKind,
   RecursionCapError,
+  ApprovalPendingError,
+  ApprovalRejectedError,
+  isApprovalPending,
+  type ApprovalSubject,
   type ErrorCode,
   type StopKind,
 } from './errors/index.js';

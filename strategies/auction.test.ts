@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../src/runtime/memory-store.js';
+import { memoryStore } from '../src/store/memory-store.js';
 import { auction } from './auction.js';
 import { AuctionNoSaleError } from './errors.js';
 import { reputationStore } from './reputation.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelApiError } from '../src/errors/model-errors.js';
-import { memoryStore } from '../src/runtime/memory-store.js';
+import { memoryStore } from '../src/store/memory-store.js';
 import { consensus } from './consensus.js';
 import { NoCandidatesError, StrategyOptionError } from './errors.js';
 import { reputationStore } from './reputation.js';

@@ -4,7 +4,7 @@ import type { Model } from '../src/model/types.js';
 import type { TaskSpec } from '../src/plan/types.js';
 import { StrategyValueError } from './errors.js';
 import type { CoordinationContext } from './strategy.js';
-import type { Store } from '../src/runtime/store.js';
+import type { Store } from '../src/store/kv-store.js';
 import { renderPrompt, type PromptOverrides } from './prompts.js';
 
 /** A task's outcome for one agent: true/1 success, false/0 failure, or a grade in between. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../src/runtime/memory-store.js';
+import { memoryStore } from '../src/store/memory-store.js';
 import { StoreDataError } from './errors.js';
 import { accuracy, LAPLACE_PRIOR, logOddsWeight, NO_RECORD, priorFor, reputationStore, withOutcome } from './reputation.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentPriority } from '../src/agents/types.js';
-import type { Store } from '../src/runtime/store.js';
+import type { Store } from '../src/store/kv-store.js';
 import { ANY_KIND, normaliseCapability } from './common.js';
 import { StoreDataError } from './errors.js';
 import { reportedScore, type OutcomeRecorder } from './outcome.js';

@@ -2,7 +2,7 @@ import type { AgentDefinition, AgentMatch, AgentRunResult } from '../src/agents/
 import type { EventBus } from '../src/events/bus.js';
 import type { Model } from '../src/model/types.js';
 import type { TaskSpec } from '../src/plan/types.js';
-import type { Store } from '../src/runtime/store.js';
+import type { Store } from '../src/store/kv-store.js';
 import type { Clock } from '../src/util/clock.js';
 import type { Random } from '../src/util/random.js';
 

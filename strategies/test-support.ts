@@ -11,10 +11,10 @@ import { scriptedModel, type ScriptFn, type ScriptedModel } from '../src/model/s
 import type { ProviderRequest } from '../src/model/types.js';
 import { TaskSpec, type TaskSpecInput } from '../src/plan/types.js';
 import { createBudgetTracker } from '../src/runtime/budget.js';
-import { memoryStore } from '../src/runtime/memory-store.js';
+import { memoryStore } from '../src/store/memory-store.js';
 import { createWorkContext } from '../src/runtime/work-scope.js';
 import type { Runtime } from '../src/runtime/runtime-types.js';
-import type { Store } from '../src/runtime/store.js';
+import type { Store } from '../src/store/kv-store.js';
 import type { CoordinationContext } from './strategy.js';
 import { manualClock } from '../src/util/clock.js';
 import { sequentialIds } from '../src/util/ids.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Store } from '../src/runtime/store.js';
+import type { Store } from '../src/store/kv-store.js';
 import { StoreDataError } from './errors.js';
 import { NO_TRAIL, type Trail, type Trails } from './pheromone.js';
 

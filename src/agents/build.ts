@@ -144,6 +144,7 @@ export function buildAgent(
     ...(f.maxTurns === undefined ? {} : { maxTurns: f.maxTurns }),
     ...(f.priority === undefined ? {} : { priority: f.priority }),
     ...(f.color === undefined ? {} : { color: f.color }),
+    ...(f.approval === undefined || f.approval === false ? {} : { approval: f.approval }),
     ...(f.hooks === undefined || (f.hooks.pre === undefined && f.hooks.post === undefined)
       ? {}
       : { hooks: Object.freeze({ ...f.hooks }) }),

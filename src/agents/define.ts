@@ -18,6 +18,7 @@ export interface AgentInput {
   readonly priority?: AgentPriority;
   readonly color?: string;
   readonly hooks?: { readonly pre?: string | readonly string[]; readonly post?: string | readonly string[] };
+  readonly approval?: boolean | { readonly timeoutMs?: number; readonly default?: 'approve' | 'reject' };
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Recorded as `source` (default `"code"`). */
   readonly source?: string;

@@ -8,7 +8,7 @@ import type { Clock } from '../util/clock.js';
 import { generateWithText } from '../model/stream-text.js';
 import { linkSignals } from '../util/signals.js';
 import { toolSpecOf } from '../tools/define-tool.js';
-import { executeToolCall, type ToolCallOutcome } from '../tools/execute-tool.js';
+import { executeToolCall, type ToolCallJournal, type ToolCallOutcome } from '../tools/execute-tool.js';
 import { approvalFor, toolsForAgent, type ToolAccess } from './tool-selection.js';
 import { renderDataBlocks } from '../util/data-blocks.js';
 import { runHook } from './hooks.js';
@@ -66,6 +66,8 @@ export interface RunAgentOptions {
    * belongs to (1-based): the last step's text is the agent's answer.
    */
   readonly onText?: (text: string, step: number) => void;
+  /** A durable run's tool-call journal: calls an earlier process completed are not run again. */
+  readonly toolJournal?: ToolCallJournal;
 }
 
 /**
@@ -168,18 +170,21 @@ async function runSteps(runtime: AgentEnvironment, agent: AgentDefinition, promp
     // the leak Node warns about past 10, so a large batch gets a signal of its own that allows it.
     const batch = linkSignals([signal], { manyListeners: result.toolCalls.length >= MANY_TOOL_CALLS });
     const outcomes = await Promise.all(
-      result.toolCalls.map((call) =>
-        executeToolCall(call, {
-          tools,
-          withheld,
-          ...(approve ? { approve } : {}),
-          defaultTimeoutMs: runtime.limits.toolTimeoutMs,
-          clock: runtime.clock,
-          signal: batch.signal,
-          events: runtime.events,
-          ...tags,
-        }),
-      ),
+      result.toolCalls.map((call) => {
+        const execute = (idempotencyKey?: string) =>
+          executeToolCall(call, {
+            tools,
+            withheld,
+            ...(approve ? { approve } : {}),
+            defaultTimeoutMs: runtime.limits.toolTimeoutMs,
+            clock: runtime.clock,
+            signal: batch.signal,
+            events: runtime.events,
+            ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+            ...tags,
+          });
+        return options.toolJournal ? options.toolJournal.run(call, agent.name, execute) : execute();
+      }),
     ).finally(batch.release);
     steps.push(stepOf(index, result, outcomes, result.modelId));
     messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });

@@ -15,6 +15,7 @@ export const KNOWN_AGENT_FIELDS = [
   'priority',
   'color',
   'hooks',
+  'approval',
 ] as const;
 
 const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly AgentPriority[];
@@ -122,6 +123,20 @@ export const AgentFields = z.object({
     .optional(),
   color: singleLine('a color name').optional(),
   hooks: hooksSchema.optional(),
+  // `approval: true` (or `required`): each task this agent takes waits for a person's go-ahead in a durable run.
+  approval: z
+    .union(
+      [
+        z.boolean(),
+        z.literal('required').transform(() => true as const),
+        z.strictObject({
+          timeoutMs: z.number().int().positive().optional(),
+          default: z.enum(['approve', 'reject']).optional(),
+        }),
+      ],
+      { error: expected('true, false, "required" or { timeoutMs, default: approve|reject }') },
+    )
+    .optional(),
   systemPrompt: z.string({ error: expected('a string') }),
 });
 /** The validated known fields, as `AgentFields` outputs them. */

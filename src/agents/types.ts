@@ -29,6 +29,11 @@ export interface AgentDefinition {
    * fails). Never run unless the runtime allows hooks.
    */
   readonly hooks?: { readonly pre?: string | readonly string[]; readonly post?: string | readonly string[] };
+  /**
+   * In a durable run, a task this agent is about to work on waits for a person's approval
+   * (`taskforce approve`); with `timeoutMs`, `default` (reject unless set) applies after that long.
+   */
+  readonly approval?: boolean | { readonly timeoutMs?: number; readonly default?: 'approve' | 'reject' };
   /** Unknown frontmatter fields, kept as they were. */
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Where it came from: a file path, or `"code"` for `defineAgent`. */

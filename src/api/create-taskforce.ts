@@ -4,6 +4,7 @@ import { runTask, type TaskOptions, type TaskResult } from './task.js';
 import { planGoal, type PlanGoalOptions } from '../plan/planner.js';
 import type { TaskTree } from '../plan/types.js';
 import { runOrchestration } from '../orchestrate/orchestrate.js';
+import { resumeWith } from './resume.js';
 import type { OrchestrateRunOptions } from '../orchestrate/options.js';
 import type { RunResult } from '../orchestrate/types.js';
 
@@ -20,6 +21,8 @@ export interface Taskforce {
   task(description: string, prompt: string, agentType: string, options?: TaskforceTaskOptions): Promise<TaskResult>;
   /** `orchestrate()` on this runtime: only per-run options (the runtime's settings are fixed). */
   orchestrate<T = string>(goal: string, options?: OrchestrateRunOptions<T>): Promise<RunResult<T>>;
+  /** `resumeRun()` on this runtime: continues a durable run where it stopped. */
+  resume<T = string>(runId: string, options?: OrchestrateRunOptions<T>): Promise<RunResult<T>>;
   /** Plans `goal` with the runtime's planner model and agents: the validated, analysed `TaskTree`, nothing run. */
   plan(goal: string, options?: PlanGoalOptions): Promise<TaskTree>;
   /** Closes the runtime: work in flight stops with `AbortedError`, new work is refused. */
@@ -49,6 +52,11 @@ export async function createTaskforce(config: RuntimeConfig | { readonly runtime
     runtime,
     task: (description, prompt, agentType, options) => runTask(runtime, description, prompt, agentType, options),
     orchestrate: (goal, options) => runOrchestration(runtime, goal, options),
+    resume: <T>(runId: string, options: OrchestrateRunOptions<T> = {}) =>
+      resumeWith<T, OrchestrateRunOptions<T>>((goal, o) => runOrchestration<T>(runtime, goal, o), runId, {
+        ...(runtime.runStore ? { durable: runtime.runStore } : {}),
+        ...options,
+      }),
     plan: (goal, options) => planGoal(goal, { model: runtime.models.planner, agents: runtime.agents.list(), events: runtime.events, signal: runtime.signal }, options),
     close: (reason) => runtime.close(reason),
   };

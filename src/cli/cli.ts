@@ -22,13 +22,20 @@ Commands:
   view <trace.jsonl>           one self-contained HTML page of a run from its trace (tree, timeline, costs)
   mcp                          serve task, orchestrate, plan, list_agents to agent harnesses over MCP
 
+Journaled runs (every run is journaled in .taskforce/taskforce.db, or --db / TASKFORCE_DB):
+  resume <run-id>              continue a run where it stopped, without redoing finished work
+  runs list | show <run-id>    the journaled runs; one run's status, approvals, dead letters
+  approve <run-id> <task>      approve a task waiting for approval, then resume the run
+  reject <run-id> <task>       reject it (the task fails), then resume the run
+  dlq list | show | retry      tasks that failed for good; retry one and resume its run
+
 Run "taskforce <command> --help" for a command's options; "taskforce --version" prints the version.
 
 Models: set TASKFORCE_MODEL (e.g. anthropic:claude-haiku-4-5), or just ANTHROPIC_API_KEY or
 OPENAI_API_KEY; OPENAI_BASE_URL points at any OpenAI-compatible server. --model overrides.
 
 Exit codes: 0 ok, 1 run failed (or eval below threshold), 2 usage/configuration error,
-130 cancelled with Ctrl-C.`;
+3 run waiting for approval, 130 cancelled with Ctrl-C.`;
 
 type Command = (args: readonly string[], io: CliIo) => Promise<ExitCode>;
 
@@ -43,6 +50,11 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   'serve-metrics': async () => (await import('./commands/serve-metrics.js')).serveMetricsCommand,
   view: async () => (await import('./commands/view.js')).viewCommand,
   mcp: async () => (await import('./commands/mcp.js')).mcpCommand,
+  resume: async () => (await import('./commands/resume.js')).resumeCommand,
+  runs: async () => (await import('./commands/runs.js')).runsCommand,
+  approve: async () => (await import('./commands/approve.js')).approveCommand,
+  reject: async () => (await import('./commands/approve.js')).rejectCommand,
+  dlq: async () => (await import('./commands/dlq.js')).dlqCommand,
 };
 
 /** Errors the user fixes by changing the command line, a file or the environment: exit 2. */
@@ -60,6 +72,13 @@ const CONFIGURATION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AGENT_DEFINITION_INVALID',
   'AGENT_DUPLICATE_NAME',
   'PLAN_FILE_INVALID',
+  // The run store: an unknown run or dead letter, nothing pending to decide, a store that cannot be opened.
+  'RUN_NOT_FOUND',
+  'RUN_NOT_RESUMABLE',
+  'DEAD_LETTER_NOT_FOUND',
+  'APPROVAL_NOT_PENDING',
+  'STORE_UNAVAILABLE',
+  'STORE_SCHEMA_UNSUPPORTED',
   // A plan file that breaks the plan rules (a cycle, an unknown dependency): see isConfigurationError.
   'PLAN_INVALID',
 ]);

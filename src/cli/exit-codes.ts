@@ -9,6 +9,11 @@ export const EXIT = Object.freeze({
   FAILED: 1,
   /** Bad usage or configuration: unknown command or flag, missing argument, no model configured, unreadable file. */
   USAGE: 2,
+  /**
+   * A journaled run stopped to wait for a person's decision (a task with `approval`): nothing failed;
+   * `taskforce approve` / `reject` decide, and the run goes on.
+   */
+  WAITING: 3,
   /** Cancelled with Ctrl-C (SIGINT); the partial result was printed. */
   CANCELLED: 130,
 });

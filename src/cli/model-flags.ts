@@ -29,6 +29,14 @@ export class NoModelError extends TaskforceError {
 
 /** The model source the flags name, else the environment's, else undefined. */
 export function modelSourceOf(parsed: ParsedArgs, env: NodeJS.ProcessEnv, usage: string): ModelSource | undefined {
+  const fromFlags = modelSourceFromFlags(parsed, usage);
+  if (fromFlags) return fromFlags;
+  const fromEnv = modelFromEnvironment(env);
+  return fromEnv !== undefined ? { kind: 'spec', spec: fromEnv } : undefined;
+}
+
+/** The model source `--model`, `--scripted` or `--cassette` names (at most one of them), else undefined. */
+export function modelSourceFromFlags(parsed: ParsedArgs, usage: string): ModelSource | undefined {
   const given = (['model', 'scripted', 'cassette'] as const).filter((name) => stringFlag(parsed, name) !== undefined);
   if (given.length > 1) throw new UsageError(`use only one of ${given.map((n) => `--${n}`).join(', ')}`, usage);
   const spec = stringFlag(parsed, 'model');
@@ -37,13 +45,16 @@ export function modelSourceOf(parsed: ParsedArgs, env: NodeJS.ProcessEnv, usage:
   if (scripted !== undefined) return { kind: 'scripted', path: scripted };
   const cassette = stringFlag(parsed, 'cassette');
   if (cassette !== undefined) return { kind: 'cassette', path: cassette };
-  const fromEnv = modelFromEnvironment(env);
-  return fromEnv !== undefined ? { kind: 'spec', spec: fromEnv } : undefined;
+  return undefined;
 }
 
 /** Resolves the model for `command`, or throws `NoModelError` with the setup guide. */
 export async function resolveCliModel(command: string, parsed: ParsedArgs, io: CliIo, usage: string): Promise<ResolvedModelSource> {
-  const source = modelSourceOf(parsed, io.env, usage);
+  return resolveCliModelSource(command, modelSourceOf(parsed, io.env, usage), io);
+}
+
+/** Resolves `source` (file paths relative to `io.cwd`), or throws `NoModelError` for `command` when there is none. */
+export async function resolveCliModelSource(command: string, source: ModelSource | undefined, io: CliIo): Promise<ResolvedModelSource> {
   if (!source) throw new NoModelError(command);
   return resolveModelSource(source, { env: io.env, baseDir: io.cwd });
 }

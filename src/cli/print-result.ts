@@ -107,6 +107,8 @@ export function describeStop(stop: StoppedBy, options: { readonly interrupted?: 
       return `${stop.cap} cap: ${stop.detail}`;
     case 'failure':
       return `failure of task ${stop.taskId}: ${stop.detail}`;
+    case 'waiting':
+      return stop.detail;
   }
 }
 

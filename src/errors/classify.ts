@@ -1,3 +1,4 @@
+import type { ApprovalPendingError } from './approval-errors.js';
 import type { BudgetExceededError } from './budget-errors.js';
 import { TaskforceError } from './taskforce-error.js';
 
@@ -36,4 +37,9 @@ export function stopKind(error: unknown, signal?: AbortSignal): StopKind | undef
 /** Whether an error is a stop (a budget reached or a cancellation) rather than a fault. */
 export function isStop(error: unknown, signal?: AbortSignal): boolean {
   return stopKind(error, signal) !== undefined;
+}
+
+/** Work is parked until someone approves it (`APPROVAL_PENDING`): neither a stop nor a fault. */
+export function isApprovalPending(error: unknown): error is ApprovalPendingError {
+  return TaskforceError.isInstance(error) && error.code === 'APPROVAL_PENDING';
 }

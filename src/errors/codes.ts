@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'MODEL_REFUSAL',
   'MODEL_OUTPUT_TRUNCATED',
   'MODEL_EMPTY_OUTPUT',
+  'APPROVAL_PENDING',
+  'APPROVAL_REJECTED',
   // src/events
   'TRACE_WRITE_ERROR',
   // src/model
@@ -40,10 +42,15 @@ export const ERROR_CODES = [
   'PLAN_FILE_INVALID',
   // src/synthesis
   'SYNTHESIS_FAILED',
-  // src/runtime
+  // src/store
   'STORE_CORRUPT',
   'STORE_READ_FAILED',
   'STORE_WRITE_FAILED',
+  'STORE_CLOSED',
+  'STORE_SCHEMA_UNSUPPORTED',
+  'STORE_UNAVAILABLE',
+  'RUN_NOT_FOUND',
+  'RUN_EXISTS',
   // strategies
   'UNKNOWN_STRATEGY',
   'STRATEGY_OPTION_INVALID',
@@ -54,6 +61,12 @@ export const ERROR_CODES = [
   // src/scheduler
   'INVALID_TASK_GRAPH',
   'TASK_TIMEOUT',
+  // src/durable
+  'RUN_LEASED',
+  'APPROVAL_NOT_PENDING',
+  'TASK_FAILED_EARLIER',
+  'DEAD_LETTER_NOT_FOUND',
+  'RUN_NOT_RESUMABLE',
   // src/orchestrate
   'LINEAGE_INVALID',
   'RECURSION_CAPPED',

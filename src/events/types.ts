@@ -10,7 +10,7 @@ export type TaskforceEvent =
   // run lifecycle
   | (Base<'run.started'> & { goal: string; depth: number; parentTaskId?: string })
   /** `stoppedBy`: the run ended early (a task failed, a budget or cap was reached, it was cancelled), as on its run node. */
-  | (Base<'run.completed'> & { durationMs: number; usage: Usage; costUsd: number; stoppedBy?: { kind: 'budget' | 'cancelled' | 'cap' | 'failure'; detail: string } })
+  | (Base<'run.completed'> & { durationMs: number; usage: Usage; costUsd: number; stoppedBy?: { kind: 'budget' | 'cancelled' | 'cap' | 'failure' | 'waiting'; detail: string } })
   | (Base<'run.failed'> & { error: string; code?: string })
   | (Base<'plan.created'> & { taskCount: number; droppedEdges: readonly [string, string][]; attempts: number })
   | (Base<'plan.invalid'> & { attempt: number; errors: readonly string[] })
@@ -22,6 +22,13 @@ export type TaskforceEvent =
   | (Base<'task.retried'> & { taskId: string; attempt: number; delayMs: number })
   | (Base<'task.skipped'> & { taskId: string; reason: string })
   | (Base<'task.cancelled'> & { taskId: string; reason: string })
+  /** The task's work needs a person's approval; it is parked until someone decides. */
+  | (Base<'task.waiting'> & { taskId: string; reason: string })
+  | (Base<'approval.requested'> & { taskId: string; path: string; subject: 'task' | 'agent' | 'tool'; name?: string; key: string })
+  | (Base<'approval.decided'> & { taskId: string; path: string; key: string; decision: 'approved' | 'rejected'; by: string; reason?: string })
+  | (Base<'compensation.started'> & { taskId: string; path: string })
+  | (Base<'compensation.completed'> & { taskId: string; path: string; status: 'completed' | 'failed'; error?: string })
+  | (Base<'journal.resumed'> & { completedTasks: number; journaledCalls: number })
   // agents
   | (Base<'agent.assigned'> & { taskId?: string; agent: string; strategy?: string; reason?: string })
   | (Base<'agent.completed'> & { taskId?: string; agent: string; steps: number; usage: Usage; costUsd: number })

@@ -4,6 +4,7 @@ import type { Tool } from '../tools/types.js';
 import { RecursionCapError } from '../errors/recursion-errors.js';
 import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
 import { spawnSubRun } from './sub-run.js';
+import { childPath } from '../durable/journal.js';
 
 /** Name of the tool agents delegate with. */
 export const DELEGATE_TOOL = 'delegate';
@@ -30,7 +31,9 @@ export function delegateTool(settings: RunSettings, level: RunLevel, runGoal: Ru
           return `Not run again: this goal was already worked on in this run (${earlier.runId}). Its result:\n\n${earlier.output}`;
         throw new RecursionCapError(admitted.refused);
       }
-      const child = await spawnSubRun(settings, level, runGoal, { taskId, goal, record, ticket: admitted.ticket, signal: context.signal });
+      record.delegations = (record.delegations ?? 0) + 1;
+      const path = childPath(level.path, `${taskId}@${record.delegations}`);
+      const child = await spawnSubRun(settings, level, runGoal, { taskId, path, goal, record, ticket: admitted.ticket, signal: context.signal });
       return child.node.output;
     },
   };

@@ -15,6 +15,8 @@ export type {
   TaskMode,
   TaskNode,
   UsageRollup,
+  CompensationOutcome,
+  DurableInfo,
 } from './types.js';
 export { refineAnswer, critiquePrompt, revisePrompt, NO_CHANGES, type RefineOptions, type RefineInput, type RefineOutcome } from './refine.js';
 export { createRecursionGuard, trajectoryHash, normalisePrompt, type RecursionGuard, type GuardSite, type Ticket } from './guard.js';

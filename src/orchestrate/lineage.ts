@@ -47,7 +47,7 @@ export const TaskLineage = z.object({
   runId: z.string().min(1),
   taskId: z.string().min(1),
   /** The task's final status, as the scheduler reported it. */
-  status: z.enum(['completed', 'failed', 'skipped', 'cancelled', 'not-run']).optional(),
+  status: z.enum(['completed', 'failed', 'skipped', 'cancelled', 'not-run', 'waiting']).optional(),
   agents: z.array(z.string()),
   modelCalls: z.array(ModelCallRecord),
   inputs: z.array(InputRecord),

@@ -15,7 +15,7 @@ export function runsOf(root: RunNode): RunNode[] {
 /** The totals of a finished tree. Usage is the root's subtree roll-up, so it counts every level once. */
 export function metricsOf(root: RunNode, extra: { readonly wallTimeMs: number; readonly agentsSpawned: number }): RunMetrics {
   const runs = runsOf(root);
-  const tasks: Record<TaskStatus, number> = { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0 };
+  const tasks: Record<TaskStatus, number> = { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0, waiting: 0 };
   for (const run of runs) for (const task of run.tasks) tasks[task.status] += 1;
   const total = root.usage.subtree;
   return {

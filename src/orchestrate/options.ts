@@ -6,6 +6,7 @@ import { buildTaskTree } from '../plan/tree.js';
 import { createStrategy, STRATEGY_NAMES, type StrategyConfig, type StrategyName } from '../../strategies/index.js';
 import { UnknownStrategyError } from '../../strategies/errors.js';
 import type { Budgets } from '../runtime/budget.js';
+import type { RunStore } from '../store/run-store.js';
 import type { RuntimeConfig } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
@@ -22,10 +23,10 @@ import { checkRefineOptions, type RefineOptions } from './refine.js';
  */
 export type OrchestrateRuntimeSettings = Pick<
   RuntimeConfig,
-  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'strictAgents' | 'builtinAgents' | 'tools' | 'mcpServers' | 'toolGrants' | 'approveToolCall' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath'
+  'model' | 'models' | 'modelOptions' | 'agents' | 'agentsDir' | 'strictAgents' | 'builtinAgents' | 'tools' | 'mcpServers' | 'toolGrants' | 'approveToolCall' | 'limits' | 'seed' | 'clock' | 'random' | 'ids' | 'store' | 'storePath' | 'runStore'
 >;
 
-const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'strictAgents', 'builtinAgents', 'tools', 'mcpServers', 'toolGrants', 'approveToolCall', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath'] as const;
+const RUNTIME_KEYS = ['model', 'models', 'modelOptions', 'agents', 'agentsDir', 'strictAgents', 'builtinAgents', 'tools', 'mcpServers', 'toolGrants', 'approveToolCall', 'limits', 'seed', 'clock', 'random', 'ids', 'store', 'storePath', 'runStore'] as const;
 
 /** Options of one run. Everything is optional. */
 export interface OrchestrateRunOptions<T = string> {
@@ -64,6 +65,23 @@ export interface OrchestrateRunOptions<T = string> {
   readonly beforeModelCall?: () => Promise<void>;
   /** Synthesis attempts and output tokens, for every level. */
   readonly synthesis?: { readonly maxAttempts?: number; readonly maxTokens?: number };
+  /**
+   * Journal the run so that it survives a crash: `true` for the default store (`TASKFORCE_DB`, else
+   * `.taskforce/taskforce.db`), a database path, or a `RunStore`. Resume with the same `runId`.
+   */
+  readonly durable?: boolean | string | RunStore;
+  /**
+   * The run's id. In a durable run, an id already in the store resumes that run: completed tasks are
+   * not run again and completed model calls are answered from the journal. Setting it makes the run
+   * durable unless `durable` is `false`. Default: a new id.
+   */
+  readonly runId?: string;
+  /**
+   * Plain JSON kept in a new durable run's record as `options.metadata`, for the caller's own use when it
+   * resumes the run (the CLI keeps its flags there: model source, agent folders, seed...). Ignored by the
+   * run itself, and by a resume (the record keeps what the run that created it stored).
+   */
+  readonly journalMetadata?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of `orchestrate`: one run's options, plus a runtime to reuse or the settings of a new one. */
@@ -118,9 +136,21 @@ export function checkRunOptions(
 
 function userPlan(plan: TaskTree | PlanSpecInput, runtime: Runtime): TaskTree {
   const agents = runtime.agents.list().map((a) => a.name);
-  if (!('analysis' in plan)) return buildTaskTree(plan, { knownAgents: agents });
-  for (const task of plan.tasks)
+  const tree = 'analysis' in plan ? plan : buildTaskTree(plan, { knownAgents: agents });
+  for (const task of tree.tasks) {
     if (task.agent !== undefined && !runtime.agents.has(task.agent))
       throw new ConfigError(`orchestrate: plan task "${task.id}" is pinned to agent "${task.agent}", which the runtime does not have (agents: ${agents.join(', ')})`);
-  return plan;
+    checkCompensation(task, runtime, agents);
+  }
+  return tree;
+}
+
+/** A compensation must name a tool or agent the runtime has: found out now, not when the run has already failed. */
+function checkCompensation(task: TaskTree['tasks'][number], runtime: Runtime, agents: readonly string[]): void {
+  const action = task.compensate;
+  if (!action) return;
+  if ('tool' in action && !runtime.tools.has(action.tool))
+    throw new ConfigError(`orchestrate: plan task "${task.id}" compensates with tool "${action.tool}", which the runtime does not have (tools: ${[...runtime.tools.keys()].join(', ') || 'none'})`);
+  if ('agent' in action && !runtime.agents.has(action.agent))
+    throw new ConfigError(`orchestrate: plan task "${task.id}" compensates with agent "${action.agent}", which the runtime does not have (agents: ${agents.join(', ')})`);
 }

@@ -5,6 +5,10 @@ import { runtimeSettingsOf, type OrchestrateOptions, type OrchestrateRunOptions 
 import { runGoal } from './run-goal.js';
 import { resolveRunSettings } from './run-settings.js';
 import type { RunResult, StoppedBy } from './types.js';
+import type { DurableRun } from '../durable/durable-run.js';
+import { errorMessage } from '../errors/error-info.js';
+import { compensate } from './compensate.js';
+import { openDurableSession, runStatusOf, wantsDurable } from './durable-session.js';
 
 /**
  * Turns one goal into a finished result: the planner breaks it into a task tree, the scheduler runs
@@ -52,11 +56,64 @@ export async function orchestrate<T = string>(goal: string, options: Orchestrate
 /** `orchestrate` on a runtime (what `createTaskforce(...).orchestrate()` calls). */
 export async function runOrchestration<T = string>(runtime: Runtime, goal: string, options: OrchestrateRunOptions<T> = {}): Promise<RunResult<T>> {
   const unsubscribe = options.onEvent ? runtime.events.on(options.onEvent) : undefined;
+  try {
+    const rootRunId = options.runId ?? runtime.ids.next('run');
+    if (!wantsDurable(options)) return await runOnce<T>(runtime, goal, rootRunId, options);
+    const session = await openDurableSession(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>);
+    try {
+      return await runDurably<T>(runtime, goal, session.run, options);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+/**
+ * One durable run in this process: a run its journal says completed is answered from the journal;
+ * any other continues where it stopped. The run record ends with the run's status, spend and counts.
+ */
+async function runDurably<T>(runtime: Runtime, goal: string, durable: DurableRun, options: OrchestrateRunOptions<T>): Promise<RunResult<T>> {
+  const { journal } = durable;
+  const finished = journal.entry('run.finished', '', RUN_FINISHED_KEY);
+  const retriedSince = finished && journal.all('task.retry').some((entry) => entry.seq > finished.seq);
+  if (finished && !retriedSince) {
+    await durable.end({ status: 'completed' });
+    const stored = finished.data as RunResult<T>;
+    const restoredTasks = journal.all('task.completed').length;
+    return { ...stored, durable: { runId: durable.runId, store: durable.store.location, resumed: true, restoredTasks, replayedCalls: 0 } };
+  }
+  if (durable.resumed) runtime.events.child(durable.runId).emit({ type: 'journal.resumed', completedTasks: journal.all('task.completed').length, journaledCalls: journal.all('model.call').length });
+  let result: RunResult<T> | undefined;
+  try {
+    result = await runOnce<T>(runtime, goal, durable.runId, options, durable);
+  } catch (error) {
+    await durable.end({ status: 'failed', detail: errorMessage(error) });
+    throw error;
+  }
+  const status = runStatusOf(result, false);
+  if (status === 'completed') await journal.append('run.finished', '', RUN_FINISHED_KEY, result);
+  const tasks = result.tree.tasks;
+  await durable.end({
+    status,
+    costUsd: result.metrics.costUsd,
+    tasksCompleted: tasks.filter((t) => t.status === 'completed').length,
+    tasksTotal: tasks.length,
+    ...(result.stoppedBy ? { detail: result.stoppedBy.detail } : {}),
+  });
+  return result;
+}
+
+/** The journal key of a run's final result. */
+const RUN_FINISHED_KEY = 'result';
+
+/** One run of the goal in this process, journaled when `durable` is given. */
+async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, options: OrchestrateRunOptions<T>, durable?: DurableRun): Promise<RunResult<T>> {
   let dispose: (() => void) | undefined;
   try {
     const startedAt = runtime.clock.now();
-    const rootRunId = runtime.ids.next('run');
-    const resolved = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>);
+    const resolved = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>, durable?.journal);
     dispose = resolved.dispose;
     const { settings, final, tree } = resolved;
     const { guard } = settings;
@@ -64,14 +121,18 @@ export async function runOrchestration<T = string>(runtime: Runtime, goal: strin
     const signal = AbortSignal.any([runtime.signal, settings.budget.signal, ...(options.signal ? [options.signal] : [])]);
     const outcome = await runGoal(settings, {
       runId: rootRunId,
+      path: '',
       goal,
       depth: 0,
       signal,
       ...(tree ? { tree } : {}),
       final,
     });
-    if (outcome.failure) throw outcome.failure.error;
+    const root = { runId: rootRunId, goal, events: runtime.events.child(rootRunId) };
     const { node } = outcome;
+    const failed = outcome.failure !== undefined || node.stoppedBy?.kind === 'failure' || node.tasks.some((t) => t.status === 'failed');
+    const compensations = failed || node.stoppedBy?.kind === 'cancelled' ? await compensate(settings, root) : [];
+    if (outcome.failure) throw outcome.failure.error;
     const capStop = guard.agentCapReached;
     const stoppedBy: StoppedBy | undefined = node.stoppedBy ?? (capStop ? { kind: 'cap', cap: 'maxAgents', detail: capStop.detail } : undefined);
     return {
@@ -81,9 +142,20 @@ export async function runOrchestration<T = string>(runtime: Runtime, goal: strin
       lineage: { rootRunId, runs: outcome.lineage },
       ...(stoppedBy ? { stoppedBy } : {}),
       caps: [...guard.caps],
+      ...(compensations.length > 0 ? { compensations } : {}),
+      ...(durable
+        ? {
+            durable: {
+              runId: durable.runId,
+              store: durable.store.location,
+              resumed: durable.resumed,
+              restoredTasks: settings.completions.filter((c) => c.restored).length,
+              replayedCalls: durable.journal.replayedCalls,
+            },
+          }
+        : {}),
     };
   } finally {
     dispose?.();
-    unsubscribe?.();
   }
 }

@@ -1,7 +1,8 @@
 import type { EventBus } from '../events/bus.js';
 import type { z } from 'zod';
 import type { PlanGoalOptions } from '../plan/planner.js';
-import type { TaskTree } from '../plan/types.js';
+import type { TaskSpec, TaskTree } from '../plan/types.js';
+import type { RunJournal } from '../durable/journal.js';
 import type { BudgetTracker } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
@@ -42,6 +43,23 @@ export interface RunSettings {
   readonly beforeModelCall?: () => Promise<void>;
   /** Whether agents get the `delegate` tool (false when the runtime has its own tool of that name). */
   readonly offerDelegate: boolean;
+  /** A durable run's journal: what earlier processes did is not done again, and what this one does is recorded. */
+  readonly journal?: RunJournal;
+  /** Tasks completed at any level, for compensation (saga): pushed as they complete. */
+  readonly completions: Completion[];
+}
+
+/** A task that completed, as compensation needs it. */
+export interface Completion {
+  /** The run level's path in the tree (`""` at the top). */
+  readonly path: string;
+  readonly runId: string;
+  readonly task: TaskSpec;
+  readonly output: string;
+  /** Completion order: the journal's `seq` in a durable run, a counter otherwise. */
+  readonly order: number;
+  /** Completed by an earlier process of a durable run (restored from its journal). */
+  readonly restored?: boolean;
 }
 
 /** Runs one run of the tree: passed down to the task executor, so sub-runs recurse without an import cycle. */
@@ -50,6 +68,8 @@ export type RunGoal = (request: RunRequest) => Promise<RunOutcome>;
 /** One run to execute. */
 export interface RunRequest {
   readonly runId: string;
+  /** The run's place in the tree, stable across processes: `""` at the top, the task ids down to it below. */
+  readonly path: string;
   readonly goal: string;
   readonly depth: number;
   readonly signal: AbortSignal;
@@ -73,6 +93,8 @@ export interface FinalStage {
 /** One level of the tree (the top-level run or a sub-run) while it executes; built once per run. */
 export interface RunLevel {
   readonly runId: string;
+  /** As in `RunRequest.path`. */
+  readonly path: string;
   readonly goal: string;
   readonly depth: number;
   readonly events: EventBus;
@@ -89,6 +111,12 @@ export interface RunLevel {
 /** What a task gathered while it ran (across attempts). */
 export interface TaskRecord {
   readonly log: CallLog;
+  /** The outputs of its dependencies, as the last attempt received them (for a dead letter). */
+  inputs?: Readonly<Record<string, string>>;
+  /** Tool calls made so far per agent, across attempts (a durable run numbers them for their journal keys). */
+  toolCalls?: Map<string, number>;
+  /** Delegated sub-runs started so far (their paths are numbered). */
+  delegations?: number;
   mode: TaskMode;
   decision?: { readonly strategy: string } & Record<string, unknown>;
   readonly subRuns: RunOutcome[];

@@ -1,11 +1,14 @@
 import { errorInfo } from '../errors/error-info.js';
+import { recordDeadLetters } from '../durable/dead-letters.js';
 import { planGoal } from '../plan/planner.js';
 import type { TaskTree } from '../plan/types.js';
 import { scheduleLineage } from './lineage.js';
 import { runTaskTree } from '../scheduler/scheduler.js';
-import type { ScheduleResult } from '../scheduler/types.js';
+import type { RetryPolicy, ScheduleResult } from '../scheduler/types.js';
+import { TaskforceError } from '../errors/taskforce-error.js';
 import type { SynthesisSource } from '../synthesis/types.js';
-import { addNodeUsage, createCallLog } from '../runtime/call-log.js';
+import { addNodeUsage, createCallLog, type LoggedCall } from '../runtime/call-log.js';
+import { restoreCalls } from './journaled-task.js';
 import type { RunSettings, RunLevel, RunOutcome, RunRequest } from './orchestration.js';
 import { joinSources, mergeResults, type Merged } from './merge.js';
 import { nodeScope } from './scope.js';
@@ -23,17 +26,23 @@ import type { RunNode, StoppedBy, TaskNode } from './types.js';
  */
 export async function runGoal(settings: RunSettings, request: RunRequest): Promise<RunOutcome> {
   const { runtime } = settings;
-  const { runId, goal, depth, signal } = request;
+  const { runId, goal, depth, signal, path } = request;
   const events = runtime.events.child(runId);
   const startedAt = runtime.clock.now();
   events.emit({ type: 'run.started', goal, depth, ...(request.parent ? { parentTaskId: request.parent.taskId } : {}) });
-  const level: RunLevel = { runId, goal, depth, events, signal, records: new Map(), inFlight: new Set() };
+  const level: RunLevel = { runId, path, goal, depth, events, signal, records: new Map(), inFlight: new Set() };
   const ownLog = createCallLog(`${runId}/run`);
   const scope = nodeScope(settings, level, { log: ownLog });
 
   let tree: TaskTree | undefined = request.tree;
   let stoppedBy: StoppedBy | undefined;
   let failure: { readonly error: unknown } | undefined;
+  // A durable run plans each level once: a resumed run takes the plan its first process accepted.
+  const accepted = tree ? undefined : settings.journal?.get<AcceptedPlan>('plan.accepted', path, PLAN_KEY);
+  if (accepted) {
+    tree = accepted.tree;
+    await restoreCalls(settings, ownLog, accepted.calls);
+  }
   if (!tree) {
     try {
       tree = await planGoal(
@@ -41,6 +50,7 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
         { model: scope.models.planner, agents: runtime.agents.list(), events, signal },
         { ...settings.planner, ...(request.plannerContext !== undefined ? { context: request.plannerContext } : {}) },
       );
+      await settings.journal?.append('plan.accepted', path, PLAN_KEY, { tree, calls: ownLog.records } satisfies AcceptedPlan);
     } catch (error) {
       stoppedBy = stopOf(error, signal);
       if (!stoppedBy) failure = { error };
@@ -51,7 +61,7 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     ? await runTaskTree(tree, taskExecutor(settings, level, (child) => runGoal(settings, child)), {
         concurrency: settings.concurrency,
         failurePolicy: settings.failurePolicy,
-        ...(settings.retry ? { retry: settings.retry } : {}),
+        ...(settings.retry ? { retry: finalFailuresAside(settings.retry) } : {}),
         signal,
         budget: settings.budget,
         events,
@@ -62,10 +72,12 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
   // Aborted attempts wind down promptly (they got the abort); their spend and sub-runs belong in the tree.
   while (level.inFlight.size > 0) await Promise.allSettled([...level.inFlight]);
   stoppedBy ??= stopOfSchedule(schedule?.stoppedBy, settings.guard);
+  if (settings.journal && tree && schedule) await recordDeadLetters(settings.journal, level, tree, schedule, (id) => level.records.get(id)?.inputs);
   const sources = tree && schedule ? sourcesOf(tree, schedule) : [];
 
-  // Merge what completed, unless a budget or cancellation already stopped the run (a model call would fail too).
-  const stopped = stoppedBy?.kind === 'budget' || stoppedBy?.kind === 'cancelled';
+  // Merge what completed, unless a budget or cancellation already stopped the run (a model call would
+  // fail too), or it waits for approval (it is merged when it has everything).
+  const stopped = stoppedBy?.kind === 'budget' || stoppedBy?.kind === 'cancelled' || stoppedBy?.kind === 'waiting';
   const merged: Merged = stopped
     ? { output: joinSources(sources) }
     : await mergeResults(settings, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
@@ -105,6 +117,27 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     ...(merged.value !== undefined && !failure ? { value: merged.value } : {}),
     ...(failure ? { failure } : {}),
   };
+}
+
+/** Failures no retry can change: a rejection, and a failure an earlier process of the run recorded. */
+const FINAL_FAILURES = new Set(['APPROVAL_REJECTED', 'TASK_FAILED_EARLIER']);
+
+function finalFailuresAside(retry: RetryPolicy): RetryPolicy {
+  const { retryOn } = retry;
+  return {
+    ...retry,
+    retryOn: (error, task, attempt) =>
+      !(TaskforceError.isInstance(error) && FINAL_FAILURES.has(error.code)) && (retryOn ? retryOn(error, task, attempt) : true),
+  };
+}
+
+/** The journal key of a level's accepted plan (one per path). */
+const PLAN_KEY = 'plan';
+
+/** A plan as journaled, with the planner calls that made it. */
+interface AcceptedPlan {
+  readonly tree: TaskTree;
+  readonly calls: readonly LoggedCall[];
 }
 
 function sourcesOf(tree: TaskTree, schedule: ScheduleResult<string>): SynthesisSource[] {
@@ -170,7 +203,7 @@ const EMPTY_ANALYSIS: TaskTree['analysis'] = {
 const EMPTY_SCHEDULE: ScheduleResult<string> = {
   status: 'completed',
   tasks: {},
-  counts: { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0 },
+  counts: { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0, waiting: 0 },
   startedAt: 0,
   endedAt: 0,
 };

@@ -1,6 +1,7 @@
 import { checkBudgets, createBudgetTracker } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { TaskTree } from '../plan/types.js';
+import type { RunJournal } from '../durable/journal.js';
 import { DELEGATE_TOOL } from './delegate-tool.js';
 import { createRecursionGuard } from './guard.js';
 import { checkRunOptions, resolveStrategy, type OrchestrateRunOptions } from './options.js';
@@ -25,7 +26,13 @@ export interface ResolvedRun {
  * runs) and resolves them into plain values: strategy, recursion guard, the runtime's and
  * the run's budget as one, limits, planner and synthesis settings.
  */
-export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: string, options: OrchestrateRunOptions<unknown>): ResolvedRun {
+export function resolveRunSettings(
+  runtime: Runtime,
+  goal: string,
+  rootRunId: string,
+  options: OrchestrateRunOptions<unknown>,
+  journal?: RunJournal,
+): ResolvedRun {
   const checked = checkRunOptions(goal, options, runtime);
   const strategy = resolveStrategy(options.strategy);
   // The run's budget sits inside the runtime's: a reservation must fit both, spend counts in both.
@@ -55,6 +62,8 @@ export function resolveRunSettings(runtime: Runtime, goal: string, rootRunId: st
     offerDelegate,
     workMayNest: runtime.tools.size > 0 || isOwnStrategy(options.strategy),
     ...(options.beforeModelCall ? { beforeModelCall: options.beforeModelCall } : {}),
+    ...(journal ? { journal } : {}),
+    completions: [],
   };
   const final: FinalStage = {
     ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),

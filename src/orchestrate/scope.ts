@@ -6,6 +6,8 @@ import { chainModel } from '../runtime/model-chain.js';
 import type { Runtime, RuntimeModels } from '../runtime/runtime-types.js';
 import type { Tool } from '../tools/types.js';
 import type { RunLevel, RunSettings } from './orchestration.js';
+import { childPath } from '../durable/journal.js';
+import { journaledModel } from '../durable/model-journal.js';
 
 /** What a scope changes about the runtime it views. */
 export interface Scope {
@@ -25,6 +27,8 @@ export interface Scope {
   readonly tools?: ReadonlyMap<string, Tool>;
   /** Awaited before each model call of the run (its pacing), if set. */
   readonly gate?: () => Promise<void>;
+  /** A durable run's journal link for this node's calls. */
+  readonly journal?: (model: Model) => Model;
 }
 
 /**
@@ -36,6 +40,7 @@ export function nodeScope(
   level: RunLevel,
   node: { readonly log: CallLog; readonly taskId?: string; readonly signal?: AbortSignal; readonly tools?: ReadonlyMap<string, Tool> },
 ): Runtime {
+  const { journal } = settings;
   return scopedRuntime(settings.runtime, {
     events: level.events,
     log: node.log,
@@ -45,8 +50,12 @@ export function nodeScope(
     signal: node.signal ?? level.signal,
     ...(node.tools ? { tools: node.tools } : {}),
     ...(settings.beforeModelCall ? { gate: settings.beforeModelCall } : {}),
+    ...(journal ? { journal: (model: Model) => journaledModel(model, journal, childPath(level.path, node.taskId ?? RUN_NODE)) } : {}),
   });
 }
+
+/** The journal path segment of a run level's own calls (planning, synthesis, refine), beside its tasks'. */
+const RUN_NODE = '.run';
 
 /**
  * A view of `base` for one node of the run tree: the same agents, store, clock, random and ids, but
@@ -63,6 +72,7 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
       log: scope.log,
       events: scope.events,
       ...(scope.gate ? { gate: scope.gate } : {}),
+      ...(scope.journal ? { journal: scope.journal } : {}),
     });
   const raw = base.models.base;
   // Built on first use: a task's scope usually needs only its agents' models, a run's only the planner
@@ -97,6 +107,7 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
     budget: scope.budget,
     limits: { ...base.limits, maxDepth: scope.maxDepth },
     store: base.store,
+    ...(base.runStore ? { runStore: base.runStore } : {}),
     slot: base.slot,
     signal: scope.signal,
     work: base.work,

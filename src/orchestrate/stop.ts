@@ -29,6 +29,8 @@ export function stopOfSchedule(cause: StopCause | undefined, guard: RecursionGua
       return { kind: 'budget', budget: cause.budget, detail: cause.detail };
     case 'cancelled':
       return { kind: 'cancelled', detail: cause.detail };
+    case 'waiting':
+      return { kind: 'waiting', taskIds: cause.taskIds, detail: cause.detail };
     case 'failure': {
       const cap = guard.agentCapReached;
       return cap ? { kind: 'cap', cap: 'maxAgents', detail: cap.detail } : { kind: 'failure', taskId: cause.taskId, detail: cause.detail };

@@ -1,4 +1,5 @@
 import { BudgetExceededError } from '../errors/budget-errors.js';
+import { ApprovalPendingError } from '../errors/approval-errors.js';
 import { AbortedError } from '../errors/taskforce-error.js';
 import type { TaskSpec } from '../plan/types.js';
 import { renderDataBlocks } from '../util/data-blocks.js';
@@ -29,16 +30,18 @@ export async function spawnSubRun(
   settings: RunSettings,
   level: RunLevel,
   runGoal: RunGoal,
-  admission: { readonly taskId: string; readonly goal: string; readonly record: TaskRecord; readonly ticket: Ticket; readonly signal: AbortSignal },
+  admission: { readonly taskId: string; readonly path: string; readonly goal: string; readonly record: TaskRecord; readonly ticket: Ticket; readonly signal: AbortSignal },
 ): Promise<RunOutcome> {
-  const { taskId, goal, record } = admission;
-  const runId = settings.runtime.ids.next('run');
+  const { taskId, goal, record, path } = admission;
+  // In a durable run a sub-run's id comes from its place in the tree, so a resumed run names it the same.
+  const runId = settings.journal ? `${settings.journal.runId}/${path}` : settings.runtime.ids.next('run');
   const depth = level.depth + 1;
   level.events.emit({ type: 'recursion.spawned', taskId, childRunId: runId, depth });
   let child: RunOutcome;
   try {
     child = await runGoal({
       runId,
+      path,
       goal,
       depth,
       signal: admission.signal,
@@ -59,6 +62,10 @@ export async function spawnSubRun(
   if (stop?.kind === 'budget') {
     admission.ticket.release();
     throw settings.budget.exceeded ?? settings.runtime.budget.exceeded ?? new BudgetExceededError(stop.budget, 0, 0);
+  }
+  if (stop?.kind === 'waiting') {
+    admission.ticket.release();
+    throw new ApprovalPendingError({ kind: 'task', path, taskId: stop.taskIds[0]!, key: `sub-run:${path}` });
   }
   if (stop?.kind === 'cancelled') {
     admission.ticket.release();

@@ -3,7 +3,12 @@ import type { AgentDefinition, AgentMatch, AgentRunResult } from '../agents/type
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { TaskSpec } from '../plan/types.js';
 import type { WorkScope } from '../runtime/work-scope.js';
-import type { TaskExecutor } from '../scheduler/types.js';
+import type { TaskExecutionContext, TaskExecutor } from '../scheduler/types.js';
+import { describeSubject, type ApprovalSubject } from '../errors/approval-errors.js';
+import { awaitApproval, type ApprovalPolicy } from '../durable/approvals.js';
+import { childPath } from '../durable/journal.js';
+import { toolCallJournal } from '../durable/tool-journal.js';
+import { journaledTask, recordCompletion } from './journaled-task.js';
 import { delegateTool, DELEGATE_TOOL } from './delegate-tool.js';
 import { createCallLog } from '../runtime/call-log.js';
 import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
@@ -26,10 +31,39 @@ export function taskExecutor(settings: RunSettings, level: RunLevel, runGoal: Ru
   };
 }
 
-/** One attempt at a task: a sub-run, or the strategy coordinating agents. */
+/**
+ * One attempt at a task. In a durable run, a task an earlier process completed is restored, not run;
+ * a task that needs approval waits for it; and a completed task is journaled before the scheduler
+ * hears of it, so its dependents never run on an output a crash could lose.
+ */
 function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): TaskExecutor<string> {
+  const work = workOf(settings, level, runGoal);
   return async (task, context) => {
     const record = recordOf(level, task.id);
+    const restored = await journaledTask(settings, level, task, record, context);
+    if (restored) return restored.output;
+    record.inputs = context.inputs;
+    if (task.approval) await approvalGate(settings, level, context.signal)({ kind: 'task', path: level.path, taskId: task.id, key: `task:${task.id}` }, task.approval);
+    const agents: string[] = [];
+    const output = await work(task, { ...context, reportAgent: (agent) => (agents.push(agent), context.reportAgent(agent)) }, record);
+    await recordCompletion(settings, level, task, record, output, agents);
+    return output;
+  };
+}
+
+/** Lets approved work through, in a durable run; anywhere else an approval cannot be waited for, so it is a `ConfigError`. */
+function approvalGate(settings: RunSettings, level: RunLevel, signal: AbortSignal) {
+  return async (subject: ApprovalSubject, policy: ApprovalPolicy): Promise<void> => {
+    if (policy === false) return;
+    if (!settings.journal)
+      throw new ConfigError(`${describeSubject(subject)} requires approval, which needs a durable run: pass \`durable: true\` (or a \`runId\`) to orchestrate`);
+    await awaitApproval(settings.journal, subject, policy, { clock: settings.runtime.clock, signal, events: level.events });
+  };
+}
+
+/** The work of one attempt: a sub-run, or the strategy coordinating agents. */
+function workOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal) {
+  return async (task: TaskSpec, context: TaskExecutionContext<string>, record: TaskRecord): Promise<string> => {
     const site = { runId: level.runId, taskId: task.id, depth: level.depth, events: level.events };
 
     if (task.decomposable) {
@@ -37,7 +71,7 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
       const admitted = settings.guard.admitSubRun(site, goal);
       if ('ticket' in admitted) {
         record.mode = 'sub-run';
-        const child = await spawnSubRun(settings, level, runGoal, { taskId: task.id, goal, record, ticket: admitted.ticket, signal: context.signal });
+        const child = await spawnSubRun(settings, level, runGoal, { taskId: task.id, path: childPath(level.path, task.id), goal, record, ticket: admitted.ticket, signal: context.signal });
         for (const t of child.node.tasks) for (const agent of t.agents) context.reportAgent(agent);
         return child.node.output;
       }
@@ -45,6 +79,14 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
     }
 
     const scope = nodeScope(settings, level, { log: record.log, taskId: task.id, signal: context.signal });
+    const toolJournal = settings.journal
+      ? toolCallJournal(settings.journal, { path: level.path, taskId: task.id }, (record.toolCalls ??= new Map()), {
+          tools: scope.tools,
+          clock: scope.clock,
+          signal: context.signal,
+          events: level.events,
+        })
+      : undefined;
     // A tool of the same name the caller registered wins (offerDelegate is false then).
     const delegates = level.depth < settings.maxDepth && settings.offerDelegate;
     const agentScope = delegates
@@ -85,9 +127,15 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
         if (admission.kind === 'reuse') return admission.result;
         level.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: settings.strategy.name });
         try {
+          if (agent.approval)
+            await approvalGate(settings, level, context.signal)(
+              { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
+              agent.approval,
+            );
           const result = await runAgent(agentScope, agent, prompt, {
             taskId: task.id,
             signal: context.signal,
+            ...(toolJournal ? { toolJournal } : {}),
             ...(options?.system !== undefined ? { system: options.system } : {}),
           });
           admission.ticket.done(result);

@@ -22,7 +22,9 @@ export type StoppedBy =
   | { readonly kind: 'budget'; readonly budget: BudgetKind; readonly detail: string }
   | { readonly kind: 'cancelled'; readonly detail: string }
   | { readonly kind: 'cap'; readonly cap: 'maxAgents'; readonly detail: string }
-  | { readonly kind: 'failure'; readonly taskId: string; readonly detail: string };
+  | { readonly kind: 'failure'; readonly taskId: string; readonly detail: string }
+  /** Tasks wait for a person's approval (a durable run; `taskforce approve`, then resume). */
+  | { readonly kind: 'waiting'; readonly taskIds: readonly string[]; readonly detail: string };
 
 /** How a task was worked on. */
 export type TaskMode =
@@ -125,6 +127,29 @@ export interface LineageTree {
 }
 
 /** What `orchestrate` returns. `T` is the output type (a string unless `outputSchema` is given). */
+/** One compensating action of a failed or cancelled run (saga). */
+export interface CompensationOutcome {
+  readonly taskId: string;
+  /** The task's run level (`""` at the top). */
+  readonly path: string;
+  readonly status: 'completed' | 'failed';
+  readonly output?: string;
+  readonly error?: string;
+}
+
+/** How a durable run went in this process. */
+export interface DurableInfo {
+  readonly runId: string;
+  /** Where the journal is (`memory`, a file path). */
+  readonly store: string;
+  /** Whether an earlier process had started the run. */
+  readonly resumed: boolean;
+  /** Tasks completed by earlier processes, restored without running. */
+  readonly restoredTasks: number;
+  /** Model calls answered from the journal instead of the provider. */
+  readonly replayedCalls: number;
+}
+
 export interface RunResult<T = string> {
   /**
    * The answer: the synthesized (and refined) output, or the schema-validated value. When the run was
@@ -138,4 +163,8 @@ export interface RunResult<T = string> {
   readonly stoppedBy?: StoppedBy;
   /** Every cap reached, at any level. */
   readonly caps: readonly CapReport[];
+  /** The compensations run because the run failed or was cancelled, newest completed task first. */
+  readonly compensations?: readonly CompensationOutcome[];
+  /** Set for a durable run. */
+  readonly durable?: DurableInfo;
 }

@@ -15,6 +15,23 @@ export const TaskSpec = z.object({
   decomposable: z.boolean().default(false).describe('Whether this task is big enough to be planned as its own sub-goal'),
   /** Optional pin to one agent by name. */
   agent: z.string().optional(),
+  /**
+   * User plans only (the planner never writes it): in a durable run the task waits for a person's
+   * approval before it starts; with `timeoutMs`, `default` (reject unless set) applies after that long.
+   */
+  approval: z
+    .union([z.boolean(), z.strictObject({ timeoutMs: z.number().int().positive().optional(), default: z.enum(['approve', 'reject']).optional() })])
+    .optional(),
+  /**
+   * User plans only: how to undo the task's effect if the run later fails or is cancelled (saga): a
+   * tool call (input default `{ taskId, output }`) or an agent task (given the task's output).
+   */
+  compensate: z
+    .union([
+      z.strictObject({ tool: z.string().min(1), input: z.unknown().optional() }),
+      z.strictObject({ agent: z.string().min(1), prompt: z.string().min(1) }),
+    ])
+    .optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 export type TaskSpecInput = z.input<typeof TaskSpec>;

@@ -18,6 +18,7 @@ import type { CallLog } from './call-log.js';
  *   budget   reserve the call's worst case before it (refused when it cannot fit), settle with its
  *            real usage after it; a generateObject is reserved attempt by attempt
  *   log      the call's usage and cost, logged to its node of the run tree
+ *   journal  a durable run's journal: a call an earlier process completed is answered from it
  *   ─── Model (createModel): events, pricing, structured output with repair
  *         └ resilience: retries, rate limits, circuit breaker, timeout
  *           └ cassette: record / replay
@@ -36,11 +37,13 @@ export interface ModelChain {
   readonly log?: CallLog;
   /** Where a budgeted `generateObject` reports its re-asks (`model.repair`). */
   readonly events?: EventBus;
+  /** The innermost link, if any: a durable run's journal, answering calls an earlier process made. */
+  readonly journal?: (model: Model) => Model;
 }
 
 /** `model` behind the links `chain` names, in the fixed order above. */
 export function chainModel(model: Model, chain: ModelChain): Model {
-  let wrapped = model;
+  let wrapped = chain.journal ? chain.journal(model) : model;
   if (chain.log) wrapped = withCallLog(wrapped, chain.log, chain.tags?.agent);
   if (chain.budget) wrapped = withBudget(wrapped, chain.budget, chain.events);
   if (chain.slot) wrapped = withSlot(wrapped, chain.slot);

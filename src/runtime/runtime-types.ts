@@ -8,7 +8,8 @@ import type { Clock } from '../util/clock.js';
 import type { IdGenerator } from '../util/ids.js';
 import type { Random } from '../util/random.js';
 import type { BudgetTracker } from './budget.js';
-import type { Store } from './store.js';
+import type { Store } from '../store/kv-store.js';
+import type { RunStore } from '../store/run-store.js';
 import type { WorkContext } from './work-scope.js';
 
 /** A model per role. */
@@ -66,6 +67,8 @@ export interface Runtime {
   readonly limits: RuntimeLimits;
   /** Durable store for reputations and pheromone trails (memory unless a path was configured). */
   readonly store: Store;
+  /** The run store durable runs on this runtime journal into by default (`RuntimeConfig.runStore`). */
+  readonly runStore?: RunStore;
   /** Runs `fn` in one of the runtime's `limits.concurrency` slots, shared by every task and Task() call. */
   slot<T>(fn: () => Promise<T>): Promise<T>;
   /** Aborts when the runtime is closed, its configured signal fires, or its budget's deadline passes. */

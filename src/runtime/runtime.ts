@@ -18,14 +18,16 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { randomIds, sequentialIds, type IdGenerator } from '../util/ids.js';
 import { seededRandom, systemRandom, type Random } from '../util/random.js';
 import { createBudgetTracker, type Budgets } from './budget.js';
-import { fileStore } from './file-store.js';
-import { memoryStore } from './memory-store.js';
+import { fileStore } from '../store/file-store.js';
+import { memoryStore } from '../store/memory-store.js';
 import { createRuntimeModels, type ModelInput } from './runtime-models.js';
 import { modelFactory, type RuntimeModelOptions } from './model-factory.js';
 import { createBreakerRegistry } from '../model/resilience/breaker.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { Runtime, RuntimeLimits } from './runtime-types.js';
-import type { Store } from './store.js';
+import type { Store } from '../store/kv-store.js';
+import type { RunStore } from '../store/run-store.js';
+import { openRunStore } from '../store/open-run-store.js';
 import { createWorkContext } from './work-scope.js';
 
 /** What `createRuntime` takes. Every field is optional. */
@@ -106,6 +108,12 @@ export interface RuntimeConfig {
    * strategies learn carries over to later runs. Ignored when `store` is given.
    */
   readonly storePath?: string;
+  /**
+   * The run store (a `RunStore`, or a database path opened here and closed with the runtime): durable
+   * runs on this runtime journal into it by default, and its `kv` is the runtime's `store` (unless
+   * `store` is given), so what the learning strategies learn is kept in the same database.
+   */
+  readonly runStore?: RunStore | string;
 }
 
 /** A runtime you created and may close. */
@@ -180,7 +188,9 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     events,
   });
 
-  const store = config.store ?? (config.storePath ? fileStore(config.storePath) : memoryStore());
+  const ownedRunStore = typeof config.runStore === 'string' ? await openRunStore({ path: config.runStore }) : undefined;
+  const runStore = ownedRunStore ?? (config.runStore as RunStore | undefined);
+  const store = config.store ?? runStore?.kv ?? (config.storePath ? fileStore(config.storePath) : memoryStore());
   const id = ids.next('runtime');
   const signal = limitsDeadline(controller.signal, budget.signal);
   const work = createWorkContext({ depth: -1, maxDepth: limits.maxDepth, budget, signal, runId: id, maxAgents: limits.maxAgents, events });
@@ -193,6 +203,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     budget.dispose();
     work.close();
     await Promise.all([store.flush(), mcp?.close()]);
+    await ownedRunStore?.close();
   };
   if (callerSignal) {
     if (callerSignal.aborted) void close(callerSignal.reason);
@@ -216,6 +227,7 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Managed
     budget,
     limits,
     store,
+    ...(runStore ? { runStore } : {}),
     slot,
     // Closing the runtime and its budget's deadline both stop its work.
     signal,

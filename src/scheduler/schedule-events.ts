@@ -53,6 +53,10 @@ export class ScheduleEvents {
     this.audience?.emit({ type: 'task.skipped', taskId, reason });
   }
 
+  taskParked(taskId: string, reason: string): void {
+    this.audience?.emit({ type: 'task.waiting', taskId, reason });
+  }
+
   taskCancelled(taskId: string, reason: string): void {
     this.audience?.emit({ type: 'task.cancelled', taskId, reason });
   }

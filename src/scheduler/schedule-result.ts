@@ -10,7 +10,7 @@ export function buildScheduleResult<O>(
   startedAt: number,
   endedAt: number,
 ): ScheduleResult<O> {
-  const counts: Record<TaskStatus, number> = { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0 };
+  const counts: Record<TaskStatus, number> = { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0, waiting: 0 };
   const outcomes: Record<string, TaskOutcome<O>> = {};
   const notRunReason = stoppedBy ? `schedule stopped: ${stoppedBy.detail}` : 'never became ready';
   for (let i = 0; i < tasks.length; i++) {
@@ -31,5 +31,6 @@ export function buildScheduleResult<O>(
 function overallStatus(stoppedBy: StopCause | undefined, counts: Record<TaskStatus, number>, total: number): ScheduleStatus {
   if (stoppedBy?.kind === 'cancelled') return 'cancelled';
   if (stoppedBy?.kind === 'budget') return 'budget-exceeded';
+  if (stoppedBy?.kind === 'waiting' && counts.failed === 0) return 'waiting';
   return counts.completed === total ? 'completed' : 'failed';
 }

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { isBudgetStop } from '../errors/classify.js';
+import { isApprovalPending, isBudgetStop } from '../errors/classify.js';
 import { errorMessage } from '../errors/error-info.js';
 import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
 import type { TaskPriority } from '../plan/types.js';
@@ -46,6 +46,8 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
   private inFlight = 0;
   private backingOff = 0;
   private stoppedBy: StopCause | undefined;
+  /** Tasks parked for approval, in the order they asked. */
+  private readonly parked: string[] = [];
   private finished = false;
   private readonly startTime: number;
   private readonly onCallerAbort = () => this.stopForAbort(this.options.signal?.reason);
@@ -179,6 +181,13 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
     if (!this.table.isCurrent(i, attempt)) return;
     this.releaseSlot(i);
     const task = this.graph.tasks[i]!;
+    if (isApprovalPending(error)) {
+      this.table.park(i, error.message, this.clock.now());
+      this.parked.push(task.id);
+      this.events.taskParked(task.id, error.message);
+      this.pump();
+      return;
+    }
     const { retry, failurePolicy } = this.options;
     const budgetError = isBudgetStop(error) ? error : undefined;
     const willRetry =
@@ -240,6 +249,8 @@ export class ScheduleRun<O> implements AttemptSettlements<O> {
 
   private finish(): void {
     this.finished = true;
+    if (this.parked.length > 0 && !this.stoppedBy)
+      this.stoppedBy = { kind: 'waiting', taskIds: [...this.parked], detail: `waiting for approval: ${this.parked.map((id) => `"${id}"`).join(', ')}` };
     this.options.signal?.removeEventListener('abort', this.onCallerAbort);
     this.budget?.signal.removeEventListener('abort', this.onDeadline);
     this.resolveResult(buildScheduleResult(this.graph.tasks, this.table, this.stoppedBy, this.startTime, this.clock.now()));

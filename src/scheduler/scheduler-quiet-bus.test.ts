@@ -39,7 +39,7 @@ describe('scheduler events when nobody listens', () => {
       ),
     );
 
-    expect(result.counts).toEqual({ completed: 2, failed: 1, skipped: 1, cancelled: 0, 'not-run': 0 });
+    expect(result.counts).toEqual({ completed: 2, failed: 1, skipped: 1, cancelled: 0, 'not-run': 0, waiting: 0 });
     expect(result.tasks.flaky?.attempts).toBe(2);
     expect(emitted()).toBe(0);
   });

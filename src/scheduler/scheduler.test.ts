@@ -67,7 +67,7 @@ describe('scheduleTaskTree: order and inputs', () => {
     expect(seen.a).toEqual({});
     expect(executor.startOf('d')).toBe(40); // after the slower of b (10→40) and c (10→20)
     expect(result.tasks.d).toMatchObject({ status: 'completed', output: 'out:d', attempts: 1, startedAt: 40, endedAt: 50 });
-    expect(result.counts).toEqual({ completed: 4, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0 });
+    expect(result.counts).toEqual({ completed: 4, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0, waiting: 0 });
   });
 
   it('never runs more tasks at once than the concurrency cap, and uses all of it', async () => {
@@ -397,7 +397,7 @@ describe('scheduleTaskTree: failure policies', () => {
     const result = await drive(clock, runTaskTree(tree(), executor.execute, { clock, concurrency: 2, failurePolicy: 'continue' }));
     expect(result.status).toBe('failed');
     expect(result.stoppedBy).toBeUndefined();
-    expect(result.counts).toEqual({ completed: 3, failed: 1, skipped: 2, cancelled: 0, 'not-run': 0 });
+    expect(result.counts).toEqual({ completed: 3, failed: 1, skipped: 2, cancelled: 0, 'not-run': 0, waiting: 0 });
     expect(result.tasks['after-long']?.status).toBe('completed');
     expect(result.tasks.grandchild?.reason).toMatch(/"bad" failed/);
   });

@@ -19,6 +19,8 @@ export const FAILED = 5;
 export const SKIPPED = 6;
 /** Terminal: the schedule stopped while the task was running or backing off. */
 export const CANCELLED = 7;
+/** Terminal for this schedule: the task waits for a person's approval; its dependents stay unrun. */
+export const PARKED = 8;
 
 /** The status a task reports in its outcome; a task still waiting or ready when the run ended did not run. */
 export function statusOf(state: number): TaskStatus {
@@ -31,6 +33,8 @@ export function statusOf(state: number): TaskStatus {
       return 'skipped';
     case CANCELLED:
       return 'cancelled';
+    case PARKED:
+      return 'waiting';
     default:
       return 'not-run';
   }

@@ -3,7 +3,7 @@ import { TASK_ERROR_CODE } from './error-info.js';
 import { InvalidTaskGraphError } from './errors.js';
 import type { ReadyQueue } from './ready-queue.js';
 import type { ScheduleEvents } from './schedule-events.js';
-import { BACKOFF, CANCELLED, COMPLETED, FAILED, READY, RUNNING, SKIPPED, statusOf, WAITING } from './task-state.js';
+import { BACKOFF, CANCELLED, COMPLETED, FAILED, PARKED, READY, RUNNING, SKIPPED, statusOf, WAITING } from './task-state.js';
 import type { CompiledTaskGraph } from './task-graph.js';
 import type { TaskErrorInfo, TaskOutcome } from './types.js';
 
@@ -101,6 +101,13 @@ export class TaskTable<O> {
   fail(i: number, error: unknown, now: number): void {
     this.state[i] = FAILED;
     this.errors[i] = errorInfo(error, TASK_ERROR_CODE);
+    this.endedAt[i] = now;
+  }
+
+  /** Parks a task that waits for approval: not failed, so its dependents are left waiting, not skipped. */
+  park(i: number, reason: string, now: number): void {
+    this.state[i] = PARKED;
+    this.reasons[i] = reason;
     this.endedAt[i] = now;
   }
 

@@ -81,8 +81,11 @@ export interface ScheduleOptions {
   readonly resourceName?: string;
 }
 
-/** Final state of one task. `not-run`: the schedule stopped before the task could start. */
-export type TaskStatus = 'completed' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
+/**
+ * Final state of one task. `not-run`: the schedule stopped before the task could start (or its
+ * dependency is `waiting`); `waiting`: its work needs a person's approval (`ApprovalPendingError`).
+ */
+export type TaskStatus = 'completed' | 'failed' | 'skipped' | 'cancelled' | 'not-run' | 'waiting';
 
 /** An error as plain data. */
 export interface TaskErrorInfo {
@@ -115,13 +118,15 @@ export interface TaskOutcome<O> {
 export type StopCause =
   | { readonly kind: 'budget'; readonly budget: BudgetKind; readonly detail: string; readonly taskId?: string }
   | { readonly kind: 'cancelled'; readonly detail: string }
-  | { readonly kind: 'failure'; readonly taskId: string; readonly detail: string };
+  | { readonly kind: 'failure'; readonly taskId: string; readonly detail: string }
+  /** Some task waits for approval, and nothing else could run. */
+  | { readonly kind: 'waiting'; readonly taskIds: readonly string[]; readonly detail: string };
 
 /**
  * `completed`: every task completed. `failed`: some task failed (under `continue`, the rest finished
  * what they could). `cancelled` / `budget-exceeded`: the schedule was stopped; see `stoppedBy`.
  */
-export type ScheduleStatus = 'completed' | 'failed' | 'cancelled' | 'budget-exceeded';
+export type ScheduleStatus = 'completed' | 'failed' | 'cancelled' | 'budget-exceeded' | 'waiting';
 
 /** What a schedule returns: one outcome per task, and why it stopped if it stopped early. */
 export interface ScheduleResult<O> {

@@ -18,4 +18,4 @@ export { modelFromProvider } from '../model/model.js';
 export { manualClock, type ManualClock } from '../util/clock.js';
 export { seededRandom } from '../util/random.js';
 export { sequentialIds } from '../util/ids.js';
-export { memoryStore } from '../runtime/memory-store.js';
+export { memoryStore } from '../store/memory-store.js';

@@ -39,6 +39,16 @@ export interface ExecuteToolOptions {
    * `false` or a throw refuses it with an error result and a `tool.refused` event. Absent: calls run.
    */
   readonly approve?: (call: ToolApprovalRequest) => boolean | Promise<boolean>;
+  /** Given to the tool as `ToolContext.idempotencyKey` (durable runs). */
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * A durable run's record of tool calls. `run` answers a call an earlier process completed from the
+ * journal; otherwise it executes it (with its stable idempotency key) and journals the outcome.
+ */
+export interface ToolCallJournal {
+  run(call: ToolCall, agent: string, execute: (idempotencyKey: string) => Promise<ToolCallOutcome>): Promise<ToolCallOutcome>;
 }
 
 /** One call waiting for `approve`: the tool and the input it would run with (already validated). */
@@ -107,7 +117,12 @@ export async function executeToolCall(call: ToolCall, options: ExecuteToolOption
   const settled = await runWithTimeout(tool, checked.value, tool.timeoutMs ?? options.defaultTimeoutMs, {
     clock,
     signal: options.signal,
-    context: { agent, callId: call.id, ...(taskId !== undefined ? { taskId } : {}) },
+    context: {
+      agent,
+      callId: call.id,
+      ...(taskId !== undefined ? { taskId } : {}),
+      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+    },
   });
   switch (settled.kind) {
     case 'aborted':

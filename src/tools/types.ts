@@ -7,6 +7,12 @@ export interface ToolContext {
   readonly agent: string;
   readonly taskId?: string;
   readonly callId: string;
+  /**
+   * In a durable run: the same for every execution of this call (run, task, agent, call index), across
+   * retries and resumes. Tool calls are at-least-once (a crash between the call and its journal entry
+   * runs it again), so a tool with side effects should deduplicate on this key.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** A tool agents may call. Create with `defineTool`. */
@@ -28,4 +34,14 @@ export interface Tool<Input = unknown, Output = unknown> {
    * agent whose lists allow it.
    */
   readonly sideEffects?: boolean;
+  /**
+   * `true` when running the call twice has the effect of running it once. A durable run that resumes
+   * after a crash in the middle of a non-idempotent call warns (`log` event) before running it again.
+   */
+  readonly idempotent?: boolean;
+  /**
+   * In a durable run, each call waits for a person's approval (`taskforce approve`): the run parks
+   * in state `waiting`, and continues when approved. `timeoutMs` applies `default` after that long.
+   */
+  readonly requiresApproval?: boolean | { readonly timeoutMs?: number; readonly default?: 'approve' | 'reject' };
 }

@@ -13,6 +13,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const LAYERS = [
   'src/errors',
   'src/util',
+  'src/store',
   'src/events',
   'src/observe',
   'src/model',
@@ -25,6 +26,7 @@ export const LAYERS = [
   'src/runtime',
   'strategies',
   'src/scheduler',
+  'src/durable',
   'src/orchestrate',
   'src/api',
   'src/eval',

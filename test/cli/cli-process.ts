@@ -19,14 +19,15 @@ export function requireBuiltCli(): void {
 
 /**
  * The process environment without anything that configures a model (so tests never reach a provider
- * by accident) or colour.
+ * by accident) or colour, and with the run store in memory (`TASKFORCE_DB=:memory:`), so that a journaled
+ * `taskforce run` never writes `.taskforce/` into the repository; a test that wants a file says `--db`.
  */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
     // Colour settings too: a test that wants colour (or none) says so, whatever the shell running vitest has set.
     if (!/^(TASKFORCE_|ANTHROPIC_|OPENAI_)/.test(key) && !['NODE_OPTIONS', 'FORCE_COLOR', 'NO_COLOR'].includes(key)) env[key] = value;
-  return { ...env, ...extra };
+  return { ...env, TASKFORCE_DB: ':memory:', ...extra };
 }
 
 export interface CliRun {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 describe('taskforce usage', () => {
-  it.each(['run', 'plan', 'task', 'agents', 'eval', 'demo'])('prints the help of "%s" on --help and exits 0', async (command) => {
+  it.each(['run', 'plan', 'task', 'agents', 'eval', 'demo', 'resume', 'runs', 'approve', 'reject', 'dlq'])('prints the help of "%s" on --help and exits 0', async (command) => {
     const { code, stdout, stderr } = await runCli([command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: taskforce ${command}`);
@@ -12,7 +12,7 @@ describe('taskforce usage', () => {
   it('lists every command in the main help', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['run', 'plan', 'task', 'agents', 'eval', 'demo']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['run', 'plan', 'task', 'agents', 'eval', 'demo', 'resume', 'runs', 'approve', 'reject', 'dlq']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('exits 2 on an unknown command, naming it and showing the commands', async () => {

@@ -15,9 +15,13 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { cliPath, println, type CliIo } from '../io.js';
 import { METRICS_PORT_HELP, startCliMetrics } from '../metrics-port.js';
 import { AGENT_SOURCES_HELP } from '../agent-sources-help.js';
-import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
+import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSourceOf, resolveCliModelSource } from '../model-flags.js';
+import { approveHint, cliRunMetadata, DB_FLAG, DB_FLAG_HELP, journalLine, newRunId, RUN_ID_PATTERN, type CliJournal } from '../journal.js';
 import { formatRunResult } from '../print-result.js';
 import { withTaskforce } from '../session.js';
+import { openRunStore } from '../../store/open-run-store.js';
+import type { RunStore } from '../../store/run-store.js';
+import { TaskforceError } from '../../errors/taskforce-error.js';
 
 export const RUN_HELP = `Usage: taskforce run [options] "<goal>"
 
@@ -38,14 +42,23 @@ ${AGENT_SOURCES_HELP}
   --trace FILE        write every event as JSON lines to FILE
 ${METRICS_PORT_HELP}
   --seed N            reproducible randomness and ids
+${DB_FLAG_HELP}
+  --run-id ID         the run's id in the store (default: a new one); an id already in the
+                      store resumes that run
+  --no-journal        run without journaling (the run cannot be resumed)
   --json              print only the result as JSON on stdout (no live view)
   --stream            with --json: print the run's events as JSON lines as they happen
                       (plan, task.started, task.finished, decision, answer.delta), then
                       the result as the last line
   -h, --help          show this help
 
+Every run is journaled in the run store (unless --no-journal): after a crash, Ctrl-C or a stop,
+"taskforce resume <run-id>" continues it without redoing finished work ("taskforce runs list"
+lists the runs).
+
 Exit codes: 0 done, 1 run failed or stopped by a budget, 2 usage or configuration error,
-130 cancelled with Ctrl-C (the partial result is printed first).
+3 waiting for approval (taskforce approve / reject), 130 cancelled with Ctrl-C (the partial
+result is printed first).
 
 Examples:
   taskforce run "Compare three e-bike motors for a city commuter"
@@ -67,6 +80,9 @@ export const RUN_FLAGS = {
   trace: { type: 'string' },
   'metrics-port': { type: 'string' },
   seed: { type: 'string' },
+  ...DB_FLAG,
+  'run-id': { type: 'string' },
+  'no-journal': { type: 'boolean' },
   json: { type: 'boolean' },
   stream: { type: 'boolean' },
 } as const satisfies FlagSpec;
@@ -95,6 +111,8 @@ export interface OrchestrateCommand {
   readonly json: boolean;
   /** `--stream` (with `--json`): events as JSON lines, the result last. */
   readonly stream?: boolean;
+  /** Journal the run (a new one, or one to resume) in this store under this id. */
+  readonly journal?: CliJournal;
 }
 
 /** `taskforce run`. */
@@ -106,10 +124,40 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Ex
     throw new UsageError(`expected one goal, got ${parsed.positionals.length} arguments (put the goal in quotes)`, RUN_HELP);
   if (parsed.positionals.length === 0 && planPath === undefined) throw new UsageError('missing argument <goal>', RUN_HELP);
   const options = runOptionsOf(parsed);
-  const model = await resolveCliModel('run', parsed, io, RUN_HELP);
+  const db = stringFlag(parsed, 'db');
+  const runId = stringFlag(parsed, 'run-id');
+  const noJournal = booleanFlag(parsed, 'no-journal');
+  if (noJournal && (db !== undefined || runId !== undefined)) throw new UsageError('--no-journal runs without a journal: leave out --db and --run-id', RUN_HELP);
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId))
+    throw new UsageError(`--run-id must be letters, digits, "_", "." or "-" (starting with a letter or digit), got "${runId}"`, RUN_HELP);
+  const source = modelSourceOf(parsed, io.env, RUN_HELP);
+  const model = await resolveCliModelSource('run', source, io);
   const plan = planPath !== undefined ? await loadPlanFile(cliPath(io, planPath)) : undefined;
   const goal = parsed.positionals[0] ?? plan!.goal;
-  return executeOrchestration({ ...options, goal, model, ...(plan ? { plan } : {}) }, io);
+  const command: OrchestrateCommand = { ...options, goal, model, ...(plan ? { plan } : {}) };
+  const store = noJournal ? undefined : await openJournalStore(io, db);
+  if (!store) return executeOrchestration(command, io);
+  try {
+    const journal: CliJournal = { store, runId: runId ?? newRunId(), metadata: cliRunMetadata(command, source, io), ...(db !== undefined ? { db } : {}) };
+    return await executeOrchestration({ ...command, journal }, io);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The run store for `taskforce run`. Without `--db`, a store that cannot be opened because
+ * better-sqlite3 is missing is not worth failing the run for: one warning, and the run goes unjournaled.
+ * `open` is for tests.
+ */
+export async function openJournalStore(io: CliIo, db: string | undefined, open: typeof openRunStore = openRunStore): Promise<RunStore | undefined> {
+  try {
+    return await open({ ...(db !== undefined ? { path: db } : {}), cwd: io.cwd, env: io.env });
+  } catch (error) {
+    if (db !== undefined || !TaskforceError.isInstance(error) || error.code !== 'STORE_UNAVAILABLE') throw error;
+    println(io.stderr, `taskforce run: warning: running without a journal (the run cannot be resumed): ${error.message}`);
+    return undefined;
+  }
 }
 
 /** The run flags other than goal, model and plan; `usage` is the help a usage error shows. */
@@ -152,6 +200,7 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
  * AbortSignal (the partial result is still printed), then answer and metrics (or JSON) on stdout.
  */
 export async function executeOrchestration(command: OrchestrateCommand, io: CliIo): Promise<ExitCode> {
+  const { journal } = command;
   const runtime = {
     ...(command.seed !== undefined ? { seed: command.seed } : {}),
     ...(command.strictAgents === true ? { strictAgents: true } : {}),
@@ -166,6 +215,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     metrics?.attach(taskforce.runtime.events);
     const trace = command.tracePath !== undefined ? createJsonlTraceWriter(cliPath(io, command.tracePath), { label: command.tracePath }) : undefined;
     trace?.attach(taskforce.runtime.events);
+    if (journal) view?.message(journalLine(journal));
     const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
     io.interrupt.addEventListener('abort', onInterrupt, { once: true });
     try {
@@ -177,6 +227,9 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
         ...(command.budgetUsd !== undefined ? { budgets: { maxCostUsd: command.budgetUsd } } : {}),
         ...(command.refine ? { refine: command.refine } : {}),
         ...(command.plan ? { plan: command.plan } : {}),
+        ...(journal
+          ? { durable: journal.store, runId: journal.runId, ...(journal.metadata ? { journalMetadata: { cli: journal.metadata } } : {}) }
+          : {}),
       });
     } finally {
       io.interrupt.removeEventListener('abort', onInterrupt);
@@ -195,6 +248,11 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
         colours: colourFor(io.stdout, io.env),
       }),
     );
+  if (result.stoppedBy?.kind === 'waiting') {
+    if (!command.json && journal)
+      for (const taskId of result.stoppedBy.taskIds) println(io.stderr, `waiting for approval of ${taskId}: ${approveHint(journal.runId, taskId, journal.db)}`);
+    return EXIT.WAITING;
+  }
   if (result.stoppedBy?.kind === 'cancelled') return EXIT.CANCELLED;
   return result.stoppedBy ? EXIT.FAILED : EXIT.OK;
 }
@@ -210,6 +268,8 @@ export function runResultJson(result: RunResult<unknown>, model: ResolvedModelSo
     caps: result.caps,
     tree: result.tree,
     lineage: result.lineage,
+    ...(result.compensations ? { compensations: result.compensations } : {}),
+    ...(result.durable ? { durable: result.durable } : {}),
   };
 }
 

@@ -62,7 +62,7 @@ function text(event: TaskforceEvent, after: LiveState): string | undefined {
       const stop = event.stoppedBy;
       // A run that ended early completed nothing like its work: say how it ended, never "completed".
       if (!stop) return `${run} completed in ${spent}`;
-      const ended = stop.kind === 'failure' ? 'failed' : stop.kind === 'cancelled' ? 'cancelled' : stop.kind === 'budget' ? 'stopped by a budget' : 'stopped by a cap';
+      const ended = stop.kind === 'failure' ? 'failed' : stop.kind === 'cancelled' ? 'cancelled' : stop.kind === 'budget' ? 'stopped by a budget' : stop.kind === 'waiting' ? 'paused' : 'stopped by a cap';
       return `${run} ${ended} after ${spent}: ${truncate(stop.detail, 120)}`;
     }
     case 'run.failed':

@@ -53,7 +53,7 @@ export interface LiveRun {
   readonly refine?: string;
   readonly error?: string;
   /** Why a completed run ended early (`run.completed`'s `stoppedBy`): it did not finish its work. */
-  readonly stoppedBy?: { readonly kind: 'budget' | 'cancelled' | 'cap' | 'failure'; readonly detail: string };
+  readonly stoppedBy?: { readonly kind: 'budget' | 'cancelled' | 'cap' | 'failure' | 'waiting'; readonly detail: string };
 }
 
 /** Everything the live view shows; built from events only, so any event source can drive it. */

@@ -3,7 +3,7 @@ import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, TaskforceError } from '../errors/taskforce-error.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import type { Store } from './store.js';
+import type { Store } from './kv-store.js';
 
 /** The store file exists but is not a Taskforce store (bad JSON or shape). The file is left as it is. */
 export class StoreCorruptError extends TaskforceError {

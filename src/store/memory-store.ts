@@ -1,4 +1,4 @@
-import type { Store } from './store.js';
+import type { Store } from './kv-store.js';
 
 /**
  * A `Store` held in memory, private to the runtime that created it. Values are copied in and out
