@@ -26,6 +26,10 @@ export interface ToolDefinition<Schema extends SchemaInput, Output> {
    * `approveToolCall` hook. Agents without a `tools` list get read-only tools only.
    */
   readonly sideEffects?: boolean;
+  /** Running a call twice has the effect of running it once (durable runs re-run calls a crash cut; see `Tool.idempotent`). */
+  readonly idempotent?: boolean;
+  /** In a durable run, each call waits for a person's approval (see `Tool.requiresApproval`). */
+  readonly requiresApproval?: Tool['requiresApproval'];
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -82,6 +86,8 @@ export function defineTool<Schema extends SchemaInput, Output>(
     execute: definition.execute,
     ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
     ...(definition.sideEffects ? { sideEffects: true } : {}),
+    ...(definition.idempotent ? { idempotent: true } : {}),
+    ...(definition.requiresApproval ? { requiresApproval: definition.requiresApproval } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,12 +119,34 @@ describe('durable runs survive SIGKILL (the real CLI, the OpenAI SDK, a loopback
     expect(Math.min(...resent)).toBeLessThanOrEqual(2);
   });
 
+  it('waits for approval across process exits: run exits 3, approve in another process finishes it with who and why', async () => {
+    const planFile = join(dir, 'publish.json');
+    writeFileSync(planFile, JSON.stringify({ goal: 'Publish the census', tasks: [PLAN.tasks[0], { ...task('publish', 'Publish the census', ['gather']), approval: true }] }));
+    const waiting = await cli('approval-run', ['run', '--model', 'openai:gpt-4o-mini', '--plan', planFile, '--run-id', 'census-pub']).done;
+    expect(waiting.code, waiting.stderr).toBe(3);
+    expect(JSON.parse(waiting.stdout).stoppedBy).toMatchObject({ kind: 'waiting', taskIds: ['publish'] });
+    expect(provider.from('approval-run').map((r) => r.kind)).toEqual(['worker']);
+
+    const approved = await cli('approval-approve', ['approve', 'census-pub', 'publish', '--by', 'maria', '--reason', 'figures checked']).done;
+    expect(approved.code, approved.stderr).toBe(0);
+    // Only the approved task (and the synthesis) ran in the new process.
+    expect(provider.from('approval-approve').map((r) => r.kind)).toEqual(['worker', 'synthesizer']);
+    const store = await openSqliteRunStore(join(dir, 'runs.db'));
+    try {
+      expect((await store.getRun('census-pub'))?.status).toBe('completed');
+      const decided = (await store.journal('census-pub')).find((e) => e.kind === 'approval.decided');
+      expect(decided?.data).toMatchObject({ decision: 'approved', by: 'maria', reason: 'figures checked' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("leaves a store that passes SQLite's integrity check and lists every run as completed", async () => {
     const store = await openSqliteRunStore(join(dir, 'runs.db'));
     try {
       const runs = await store.listRuns();
       expect(runs.map((r) => r.status).filter((s) => s !== 'completed')).toEqual([]);
-      expect(runs).toHaveLength(KILLS + 1);
+      expect(runs).toHaveLength(KILLS + 2);
       for (const run of runs) expect((await store.journal(run.runId)).some((e) => e.kind === 'run.finished')).toBe(true);
     } finally {
       await store.close();

@@ -208,6 +208,8 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
       ...(command.maxDepth !== undefined ? { maxDepth: command.maxDepth } : {}),
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
     },
+    // What the learning strategies learn (trails, reputations) is kept in the same database as the journal.
+    ...(journal ? { runStore: journal.store } : {}),
   };
   const result = await withTaskforce(io, { model: command.model, agentsDirs: command.agentsDirs, ...(command.mcpConfig !== undefined ? { mcpConfig: command.mcpConfig } : {}), ...(command.workspace !== undefined ? { workspace: command.workspace } : {}), json: command.json, runtime }, async (taskforce, view) => {
     // First, so a port that cannot be bound fails the command before anything else is opened.
