@@ -51,7 +51,37 @@ export {
   type LineageTree,
   type CompensationOutcome,
   type DurableInfo,
+  type ReplanRecord,
+  type ReplanOptions,
 } from './orchestrate/index.js';
+
+// Workflows: steps with control flow, from YAML or JSON, run by orchestrate().
+export {
+  WorkflowSchema,
+  loadWorkflowFile,
+  parseWorkflow,
+  loadRunFile,
+  parseExpression,
+  evaluateExpression,
+  WorkflowExpressionError,
+  WorkflowFileError,
+  WorkflowOutputError,
+  WorkflowRunError,
+  type Workflow,
+  type Step,
+  type StepKind,
+  type Branch,
+  type ChoiceSpec,
+  type FirstSpec,
+  type MergeSpec,
+  type RepeatSpec,
+  type GotoSpec,
+  type ForEachSpec,
+  type RaceBranch,
+  type ParseWorkflowOptions,
+  type RunFile,
+  type WorkflowExpression,
+} from './workflow/index.js';
 export {
   RunLineage,
   TaskLineage,

@@ -7,6 +7,7 @@ import { runOrchestration } from '../orchestrate/orchestrate.js';
 import { resumeWith } from './resume.js';
 import type { OrchestrateRunOptions } from '../orchestrate/options.js';
 import type { RunResult } from '../orchestrate/types.js';
+import type { Workflow } from '../workflow/types.js';
 
 /** Options of `taskforce.task()`: those of `Task()` without `runtime` (it is bound). */
 export type TaskforceTaskOptions = Omit<TaskOptions, 'runtime'>;
@@ -20,7 +21,7 @@ export interface Taskforce {
   /** `Task()` on this runtime. */
   task(description: string, prompt: string, agentType: string, options?: TaskforceTaskOptions): Promise<TaskResult>;
   /** `orchestrate()` on this runtime: only per-run options (the runtime's settings are fixed). */
-  orchestrate<T = string>(goal: string, options?: OrchestrateRunOptions<T>): Promise<RunResult<T>>;
+  orchestrate<T = string>(goal: string | Workflow, options?: OrchestrateRunOptions<T>): Promise<RunResult<T>>;
   /** `resumeRun()` on this runtime: continues a durable run where it stopped. */
   resume<T = string>(runId: string, options?: OrchestrateRunOptions<T>): Promise<RunResult<T>>;
   /** Plans `goal` with the runtime's planner model and agents: the validated, analysed `TaskTree`, nothing run. */

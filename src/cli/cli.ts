@@ -72,6 +72,7 @@ const CONFIGURATION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AGENT_DEFINITION_INVALID',
   'AGENT_DUPLICATE_NAME',
   'PLAN_FILE_INVALID',
+  'WORKFLOW_FILE_INVALID',
   // The run store: an unknown run or dead letter, nothing pending to decide, a store that cannot be opened.
   'RUN_NOT_FOUND',
   'RUN_NOT_RESUMABLE',

@@ -42,7 +42,8 @@ export async function startDurableRun(
   const owner = { owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid };
   // Of two processes starting one new id, one creates it; both then race for the lease, and one wins.
   let record = existing ?? (await createOrRead(store, { runId, goal: run.goal, options: run.options, createdAt: clock.now() }));
-  const lease = await store.acquireLease(runId, owner, LEASE_TTL_MS, clock.now());
+  // Leases coordinate processes, which share only the wall clock: never the run's (injectable) clock.
+  const lease = await store.acquireLease(runId, owner, LEASE_TTL_MS, Date.now());
   if (!lease.ok) throw new RunLeasedError(runId, lease.holder);
   try {
     record = await store.updateRun(runId, { status: 'running', updatedAt: clock.now() });
@@ -51,7 +52,6 @@ export async function startDurableRun(
     throw error;
   }
   const journal = await RunJournal.open(store, runId, clock);
-  // Real time, not the run's clock: the lease protects against other processes, which share only the wall clock.
   const renewal = setInterval(() => void store.renewLease(runId, owner.owner, LEASE_TTL_MS, Date.now()).catch(() => undefined), LEASE_TTL_MS / 3);
   renewal.unref();
   return {

@@ -61,6 +61,11 @@ export const ERROR_CODES = [
   // src/scheduler
   'INVALID_TASK_GRAPH',
   'TASK_TIMEOUT',
+  // src/workflow
+  'WORKFLOW_EXPRESSION_INVALID',
+  'WORKFLOW_OUTPUT_INVALID',
+  'WORKFLOW_RUN_INVALID',
+  'WORKFLOW_FILE_INVALID',
   // src/durable
   'RUN_LEASED',
   'APPROVAL_NOT_PENDING',

@@ -14,6 +14,8 @@ export type TaskforceEvent =
   | (Base<'run.failed'> & { error: string; code?: string })
   | (Base<'plan.created'> & { taskCount: number; droppedEdges: readonly [string, string][]; attempts: number })
   | (Base<'plan.invalid'> & { attempt: number; errors: readonly string[] })
+  /** A task failed for good and the planner replaced it and its dependents (`OrchestrateRunOptions.replan`). */
+  | (Base<'plan.replanned'> & { failedTaskId: string; replacedTaskIds: readonly string[]; newTaskIds: readonly string[]; round: number })
   // tasks
   | (Base<'task.started'> & { taskId: string; title: string; attempt: number })
   /** `output`: the task's result when it is text (the scheduler's tasks in `orchestrate`), for streams and viewers. */
@@ -29,6 +31,8 @@ export type TaskforceEvent =
   | (Base<'compensation.started'> & { taskId: string; path: string })
   | (Base<'compensation.completed'> & { taskId: string; path: string; status: 'completed' | 'failed'; error?: string })
   | (Base<'journal.resumed'> & { completedTasks: number; journaledCalls: number })
+  /** A workflow's control flow as it happens: a branch taken, a loop's iteration, a region cancelled. */
+  | (Base<'workflow.step'> & { step: string; kind: string; phase: 'started' | 'completed' | 'skipped' | 'cancelled'; detail?: string })
   // agents
   | (Base<'agent.assigned'> & { taskId?: string; agent: string; strategy?: string; reason?: string })
   | (Base<'agent.completed'> & { taskId?: string; agent: string; steps: number; usage: Usage; costUsd: number })

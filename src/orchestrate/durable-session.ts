@@ -4,6 +4,7 @@ import type { RunStatus, RunStore } from '../store/run-store.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { OrchestrateRunOptions } from './options.js';
 import type { RunResult, StoppedBy } from './types.js';
+import { openFailures } from './replan.js';
 
 /** A durable run opened for one `orchestrate` call, with the store it opened (closed at the end) if any. */
 export interface DurableSession {
@@ -42,18 +43,20 @@ export async function openDurableSession(runtime: Runtime, goal: string, runId: 
  * object, `retryOn`) cannot be stored; a resume takes them from its own options.
  */
 export function resumableOptions(options: OrchestrateRunOptions<unknown>): Record<string, unknown> {
-  const { strategy, maxDepth, budgets, plan, rubric, strict, refine, failurePolicy, concurrency, planner, synthesis, retry, journalMetadata } = options;
+  const { strategy, maxDepth, budgets, plan, workflow, rubric, strict, refine, failurePolicy, concurrency, planner, replan, synthesis, retry, journalMetadata } = options;
   const stored: Record<string, unknown> = {
     ...(typeof strategy === 'string' || (typeof strategy === 'object' && strategy !== null && !('coordinate' in strategy)) ? { strategy } : {}),
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(budgets ? { budgets } : {}),
     ...(plan ? { plan } : {}),
+    ...(workflow ? { workflow } : {}),
     ...(rubric !== undefined ? { rubric } : {}),
     ...(strict !== undefined ? { strict } : {}),
     ...(refine ? { refine } : {}),
     ...(failurePolicy ? { failurePolicy } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(planner ? { planner } : {}),
+    ...(replan ? { replan } : {}),
     ...(synthesis ? { synthesis } : {}),
     ...(retry ? { retry: { ...retry, retryOn: undefined } } : {}),
     ...(journalMetadata ? { metadata: journalMetadata } : {}),
@@ -65,7 +68,8 @@ export function resumableOptions(options: OrchestrateRunOptions<unknown>): Recor
 export function runStatusOf(result: Pick<RunResult<unknown>, 'stoppedBy' | 'tree'> | undefined, failed: boolean): RunStatus {
   if (failed || !result) return 'failed';
   const stop: StoppedBy | undefined = result.stoppedBy;
-  if (!stop) return result.tree.tasks.some((t) => t.status === 'failed') ? 'failed' : 'completed';
+  // A failed task a re-plan replaced does not fail the run.
+  if (!stop) return openFailures(result.tree).length > 0 ? 'failed' : 'completed';
   switch (stop.kind) {
     case 'waiting':
       return 'waiting';

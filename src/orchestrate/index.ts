@@ -17,7 +17,9 @@ export type {
   UsageRollup,
   CompensationOutcome,
   DurableInfo,
+  ReplanRecord,
 } from './types.js';
+export type { ReplanOptions } from './replan.js';
 export { refineAnswer, critiquePrompt, revisePrompt, NO_CHANGES, type RefineOptions, type RefineInput, type RefineOutcome } from './refine.js';
 export { createRecursionGuard, trajectoryHash, normalisePrompt, type RecursionGuard, type GuardSite, type Ticket } from './guard.js';
 export { SubRunError } from './errors.js';

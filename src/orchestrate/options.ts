@@ -6,6 +6,7 @@ import { buildTaskTree } from '../plan/tree.js';
 import { createStrategy, STRATEGY_NAMES, type StrategyConfig, type StrategyName } from '../../strategies/index.js';
 import { UnknownStrategyError } from '../../strategies/errors.js';
 import type { Budgets } from '../runtime/budget.js';
+import { WorkflowSchema, type Workflow } from '../workflow/types.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RuntimeConfig } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime-types.js';
@@ -15,6 +16,7 @@ import { direct } from '../../strategies/direct.js';
 import type { PlannerSettings } from './orchestration.js';
 import type { SchemaInput } from '../model/schema-adapter.js';
 import { checkRefineOptions, type RefineOptions } from './refine.js';
+import { checkReplanOptions, type ReplanOptions } from './replan.js';
 
 /**
  * Settings of the runtime `orchestrate` creates when it is not given one. They describe the
@@ -42,6 +44,12 @@ export interface OrchestrateRunOptions<T = string> {
   readonly signal?: AbortSignal;
   /** A plan to run instead of asking the planner: a `TaskTree`, or a plan object (validated here). */
   readonly plan?: TaskTree | PlanSpecInput;
+  /**
+   * A workflow to run instead of a plan: steps with control flow (parallel, choice, loops, for_each,
+   * regions, races, sub-workflows), validated here; load one from a file with `loadWorkflowFile`.
+   * Its tasks run through the strategy like a plan's. See docs/workflows.md.
+   */
+  readonly workflow?: Workflow;
   /** The final answer is a JSON value matching this schema: zod 4, zod 3 or Standard Schema (synthesis re-asks until it does). */
   readonly outputSchema?: SchemaInput<T>;
   /** Criteria a judge checks the final answer against. */
@@ -58,6 +66,14 @@ export interface OrchestrateRunOptions<T = string> {
   readonly retry?: RetryPolicy;
   /** Planner limits and re-asks, for every level. */
   readonly planner?: PlannerSettings;
+  /**
+   * Re-planning, at every level (off by default): when a task fails for good (its retries used up;
+   * not a budget stop, a cancellation or a rejected approval), the planner is asked to replace it and
+   * every task that depends on it, given the completed tasks' outputs; the level then runs the new
+   * tasks (completed ones are not run again). `maxReplans` (an integer ≥ 1) bounds the re-plans per
+   * level. Recorded as `RunNode.replans` and `plan.replanned` events.
+   */
+  readonly replan?: ReplanOptions;
   /**
    * Awaited before each model call of this run, at every level: pacing of your own, or a reader's
    * backpressure (`orchestrateStream` waits here while its reader lags).
@@ -117,7 +133,7 @@ export function checkRunOptions(
   goal: string,
   options: OrchestrateRunOptions<unknown>,
   runtime: Runtime,
-): { readonly maxDepth: number; readonly tree?: TaskTree; readonly concurrency: number } {
+): { readonly maxDepth: number; readonly tree?: TaskTree; readonly workflow?: Workflow; readonly concurrency: number } {
   if (typeof goal !== 'string' || goal.trim() === '') throw new ConfigError('orchestrate: the goal must be a non-empty string');
   const cap = runtime.limits.maxDepth;
   const maxDepth = options.maxDepth ?? cap;
@@ -130,8 +146,20 @@ export function checkRunOptions(
   if (options.refine && options.outputSchema)
     throw new ConfigError('orchestrate: "refine" revises a text answer and cannot be combined with "outputSchema"; leave one out');
   if (options.refine !== undefined) checkRefineOptions(options.refine);
+  if (options.replan !== undefined) checkReplanOptions(options.replan);
+  if (options.plan !== undefined && options.workflow !== undefined)
+    throw new ConfigError('orchestrate: give a "plan" or a "workflow", not both');
   const tree = options.plan === undefined ? undefined : userPlan(options.plan, runtime);
-  return { maxDepth, concurrency, ...(tree ? { tree } : {}) };
+  const workflow = options.workflow === undefined ? undefined : checkedWorkflow(options.workflow);
+  return { maxDepth, concurrency, ...(tree ? { tree } : {}), ...(workflow ? { workflow } : {}) };
+}
+
+/** A workflow object checked like a file (its sub-workflow references must already be loaded). */
+function checkedWorkflow(workflow: Workflow): Workflow {
+  const parsed = WorkflowSchema.safeParse(workflow);
+  if (!parsed.success)
+    throw new ConfigError(`orchestrate: the workflow is invalid: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 function userPlan(plan: TaskTree | PlanSpecInput, runtime: Runtime): TaskTree {

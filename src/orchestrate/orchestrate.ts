@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRuntime, type ManagedRuntime } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import { metricsOf } from './metrics.js';
@@ -5,9 +6,11 @@ import { runtimeSettingsOf, type OrchestrateOptions, type OrchestrateRunOptions 
 import { runGoal } from './run-goal.js';
 import { resolveRunSettings } from './run-settings.js';
 import type { RunResult, StoppedBy } from './types.js';
+import type { Workflow } from '../workflow/types.js';
 import type { DurableRun } from '../durable/durable-run.js';
 import { errorMessage } from '../errors/error-info.js';
 import { compensate } from './compensate.js';
+import { openFailures } from './replan.js';
 import { openDurableSession, runStatusOf, wantsDurable } from './durable-session.js';
 
 /**
@@ -37,7 +40,9 @@ import { openDurableSession, runStatusOf, wantsDurable } from './durable-session
  * console.log(result.output, result.metrics.costUsd, result.stoppedBy);
  * ```
  */
-export async function orchestrate<T = string>(goal: string, options: OrchestrateOptions<T> = {}): Promise<RunResult<T>> {
+export async function orchestrate<T = string>(goalOrWorkflow: string | Workflow, options: OrchestrateOptions<T> = {}): Promise<RunResult<T>> {
+  const [goal, withWorkflow] = goalOf(goalOrWorkflow, options);
+  options = withWorkflow;
   const settings = runtimeSettingsOf(options as OrchestrateOptions<unknown>);
   if (!settings) return runOrchestration<T>(options.runtime!, goal, options);
   const owned: ManagedRuntime = await createRuntime({
@@ -54,12 +59,15 @@ export async function orchestrate<T = string>(goal: string, options: Orchestrate
 }
 
 /** `orchestrate` on a runtime (what `createTaskforce(...).orchestrate()` calls). */
-export async function runOrchestration<T = string>(runtime: Runtime, goal: string, options: OrchestrateRunOptions<T> = {}): Promise<RunResult<T>> {
+export async function runOrchestration<T = string>(runtime: Runtime, goalOrWorkflow: string | Workflow, options: OrchestrateRunOptions<T> = {}): Promise<RunResult<T>> {
+  const [goal, withWorkflow] = goalOf(goalOrWorkflow, options);
+  options = withWorkflow;
   const unsubscribe = options.onEvent ? runtime.events.on(options.onEvent) : undefined;
   try {
-    const rootRunId = options.runId ?? runtime.ids.next('run');
-    if (!wantsDurable(options)) return await runOnce<T>(runtime, goal, rootRunId, options);
-    const session = await openDurableSession(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>);
+    if (!wantsDurable(options)) return await runOnce<T>(runtime, goal, options.runId ?? runtime.ids.next('run'), options);
+    // A new durable run's id must be unique in its store, across processes: not from seeded ids.
+    const runId = options.runId ?? `run_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const session = await openDurableSession(runtime, goal, runId, options as OrchestrateRunOptions<unknown>);
     try {
       return await runDurably<T>(runtime, goal, session.run, options);
     } finally {
@@ -105,6 +113,11 @@ async function runDurably<T>(runtime: Runtime, goal: string, durable: DurableRun
   return result;
 }
 
+/** `orchestrate(workflow)` is `orchestrate(workflow.goal, { workflow })`. */
+function goalOf<O extends OrchestrateRunOptions<unknown>>(goal: string | Workflow, options: O): [string, O] {
+  return typeof goal === 'string' ? [goal, options] : [goal?.goal, { ...options, workflow: goal }];
+}
+
 /** The journal key of a run's final result. */
 const RUN_FINISHED_KEY = 'result';
 
@@ -115,7 +128,7 @@ async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, opt
     const startedAt = runtime.clock.now();
     const resolved = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>, durable?.journal);
     dispose = resolved.dispose;
-    const { settings, final, tree } = resolved;
+    const { settings, final, tree, workflow } = resolved;
     const { guard } = settings;
     // The caller's cancel, the runtime closing, and the run budget's deadline all stop the run.
     const signal = AbortSignal.any([runtime.signal, settings.budget.signal, ...(options.signal ? [options.signal] : [])]);
@@ -126,11 +139,12 @@ async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, opt
       depth: 0,
       signal,
       ...(tree ? { tree } : {}),
+      ...(workflow ? { workflow } : {}),
       final,
     });
     const root = { runId: rootRunId, goal, events: runtime.events.child(rootRunId) };
     const { node } = outcome;
-    const failed = outcome.failure !== undefined || node.stoppedBy?.kind === 'failure' || node.tasks.some((t) => t.status === 'failed');
+    const failed = outcome.failure !== undefined || node.stoppedBy?.kind === 'failure' || openFailures(node).length > 0;
     const compensations = failed || node.stoppedBy?.kind === 'cancelled' ? await compensate(settings, root) : [];
     if (outcome.failure) throw outcome.failure.error;
     const capStop = guard.agentCapReached;

@@ -2,6 +2,7 @@ import type { EventBus } from '../events/bus.js';
 import type { z } from 'zod';
 import type { PlanGoalOptions } from '../plan/planner.js';
 import type { TaskSpec, TaskTree } from '../plan/types.js';
+import type { Workflow } from '../workflow/types.js';
 import type { RunJournal } from '../durable/journal.js';
 import type { BudgetTracker } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
@@ -13,6 +14,12 @@ import type { RunLineage } from './lineage.js';
 import type { RefineOptions } from './refine.js';
 import type { SchemaInput } from '../model/schema-adapter.js';
 import type { RunNode, TaskMode } from './types.js';
+
+/** `OrchestrateRunOptions.replan`: ask the planner to replace a task that failed for good. */
+export interface ReplanOptions {
+  /** Re-plans per run level (each replaces one failed task and its dependents); an integer ≥ 1. */
+  readonly maxReplans: number;
+}
 
 /** Planner settings a run passes through (limits, re-asks, template). */
 export type PlannerSettings = Omit<PlanGoalOptions, 'signal' | 'context'>;
@@ -33,6 +40,8 @@ export interface RunSettings {
   readonly failurePolicy: FailurePolicy;
   readonly retry?: RetryPolicy;
   readonly planner: PlannerSettings;
+  /** Re-planning of tasks that fail for good (`OrchestrateRunOptions.replan`); absent = off. */
+  readonly replan?: ReplanOptions;
   readonly synthesis: { readonly maxAttempts?: number; readonly maxTokens?: number };
   /**
    * Whether a task's work can start a `Task()` (the runtime has tools, or the strategy is the caller's
@@ -76,6 +85,8 @@ export interface RunRequest {
   readonly parent?: { readonly runId: string; readonly taskId: string };
   /** A plan to run instead of asking the planner. */
   readonly tree?: TaskTree;
+  /** A workflow to run instead of a plan (top level only). */
+  readonly workflow?: Workflow;
   /** Extra planner context (the parent goal, for a sub-run). */
   readonly plannerContext?: string;
   /** Only for the top-level run: how its answer is synthesized and refined. */

@@ -12,6 +12,8 @@ import { restoreCalls } from './journaled-task.js';
 import type { RunSettings, RunLevel, RunOutcome, RunRequest } from './orchestration.js';
 import { joinSources, mergeResults, type Merged } from './merge.js';
 import { nodeScope } from './scope.js';
+import { scheduleLevel } from './replan.js';
+import { runWorkflowLevel } from './workflow-level.js';
 import { stopOf, stopOfSchedule } from './stop.js';
 import { taskExecutor } from './task-executor.js';
 import type { RunNode, StoppedBy, TaskNode } from './types.js';
@@ -38,12 +40,12 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
   let stoppedBy: StoppedBy | undefined;
   let failure: { readonly error: unknown } | undefined;
   // A durable run plans each level once: a resumed run takes the plan its first process accepted.
-  const accepted = tree ? undefined : settings.journal?.get<AcceptedPlan>('plan.accepted', path, PLAN_KEY);
+  const accepted = tree || request.workflow ? undefined : settings.journal?.get<AcceptedPlan>('plan.accepted', path, PLAN_KEY);
   if (accepted) {
     tree = accepted.tree;
     await restoreCalls(settings, ownLog, accepted.calls);
   }
-  if (!tree) {
+  if (!tree && !request.workflow) {
     try {
       tree = await planGoal(
         goal,
@@ -57,22 +59,39 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     }
   }
 
-  const schedule = tree
-    ? await runTaskTree(tree, taskExecutor(settings, level, (child) => runGoal(settings, child)), {
-        concurrency: settings.concurrency,
-        failurePolicy: settings.failurePolicy,
-        ...(settings.retry ? { retry: finalFailuresAside(settings.retry) } : {}),
-        signal,
-        budget: settings.budget,
-        events,
-        clock: runtime.clock,
-        random: runtime.random,
+  // A workflow runs its own control flow; its tree is the task instances that ran.
+  const workflowRun = request.workflow ? await runWorkflowLevel(settings, level, request.workflow, (child) => runGoal(settings, child)) : undefined;
+  if (workflowRun) {
+    tree = workflowRun.tree;
+    if (workflowRun.stop !== undefined) stoppedBy = stopOf(workflowRun.stop, signal);
+  }
+  // With `replan`, a task that fails for good is re-planned (see replan.ts); `tree` becomes what ran.
+  const scheduled = tree && !workflowRun
+    ? await scheduleLevel(settings, level, tree, {
+        goal,
+        planner: () => scope.models.planner,
+        log: ownLog,
+        execute: taskExecutor(settings, level, (child) => runGoal(settings, child)),
+        schedule: (current, execute) =>
+          runTaskTree(current, execute, {
+            concurrency: settings.concurrency,
+            failurePolicy: settings.failurePolicy,
+            ...(settings.retry ? { retry: finalFailuresAside(settings.retry) } : {}),
+            signal,
+            budget: settings.budget,
+            events,
+            clock: runtime.clock,
+            random: runtime.random,
+          }),
       })
     : undefined;
+  tree = scheduled?.tree ?? tree;
+  const schedule = workflowRun?.schedule ?? scheduled?.schedule;
   // Aborted attempts wind down promptly (they got the abort); their spend and sub-runs belong in the tree.
   while (level.inFlight.size > 0) await Promise.allSettled([...level.inFlight]);
-  stoppedBy ??= stopOfSchedule(schedule?.stoppedBy, settings.guard);
-  if (settings.journal && tree && schedule) await recordDeadLetters(settings.journal, level, tree, schedule, (id) => level.records.get(id)?.inputs);
+  stoppedBy ??= scheduled?.stoppedBy ?? stopOfSchedule(schedule?.stoppedBy, settings.guard);
+  const ran = workflowRun ? { tree: workflowRun.tree, schedule: workflowRun.schedule } : scheduled ? { tree: scheduled.open, schedule: scheduled.schedule } : undefined;
+  if (settings.journal && ran) await recordDeadLetters(settings.journal, level, ran.tree, ran.schedule, (id) => level.records.get(id)?.inputs);
   const sources = tree && schedule ? sourcesOf(tree, schedule) : [];
 
   // Merge what completed, unless a budget or cancellation already stopped the run (a model call would
@@ -92,7 +111,7 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     goal,
     depth,
     ...(request.parent ? { parent: request.parent } : {}),
-    planned: request.tree ? 'user' : 'planner',
+    planned: request.tree || request.workflow ? 'user' : 'planner',
     tasks,
     output: merged.output,
     ...(merged.synthesis ? { synthesis: merged.synthesis } : {}),
@@ -100,6 +119,7 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     ...(stoppedBy ? { stoppedBy } : {}),
     // The tree records a failure's stable code, `RUN_ERROR` when the thrown value has none.
     ...(failure ? { error: errorInfo(failure.error, 'RUN_ERROR') } : {}),
+    ...(scheduled?.replans ? { replans: scheduled.replans } : {}),
     usage: { own, subtree: tasks.reduce((sum, t) => addNodeUsage(sum, t.usage.subtree), own) },
   };
   if (failure) events.emit({ type: 'run.failed', error: node.error!.message, code: node.error!.code });

@@ -1,6 +1,7 @@
 import { checkBudgets, createBudgetTracker } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { TaskTree } from '../plan/types.js';
+import type { Workflow } from '../workflow/types.js';
 import type { RunJournal } from '../durable/journal.js';
 import { DELEGATE_TOOL } from './delegate-tool.js';
 import { createRecursionGuard } from './guard.js';
@@ -17,6 +18,7 @@ export interface ResolvedRun {
   readonly settings: RunSettings;
   readonly final: FinalStage;
   readonly tree?: TaskTree;
+  readonly workflow?: Workflow;
   /** Stops the run budget's deadline timer (call when the run ends). */
   dispose(): void;
 }
@@ -58,6 +60,7 @@ export function resolveRunSettings(
     failurePolicy: options.failurePolicy ?? 'fail-fast',
     ...(options.retry ? { retry: options.retry } : {}),
     planner: options.planner ?? {},
+    ...(options.replan ? { replan: options.replan } : {}),
     synthesis: options.synthesis ?? {},
     offerDelegate,
     workMayNest: runtime.tools.size > 0 || isOwnStrategy(options.strategy),
@@ -71,5 +74,5 @@ export function resolveRunSettings(
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
     ...(options.refine ? { refine: options.refine } : {}),
   };
-  return { settings, final, ...(checked.tree ? { tree: checked.tree } : {}), dispose: () => budget !== runtime.budget && budget.dispose() };
+  return { settings, final, ...(checked.tree ? { tree: checked.tree } : {}), ...(checked.workflow ? { workflow: checked.workflow } : {}), dispose: () => budget !== runtime.budget && budget.dispose() };
 }

@@ -81,9 +81,9 @@ export interface RunNode {
   readonly depth: number;
   /** The task (of the parent run) this sub-run works for. */
   readonly parent?: { readonly runId: string; readonly taskId: string };
-  /** How the tasks came about: the planner model, or a plan the caller wrote. */
+  /** How the tasks came about: the planner model, or a plan or workflow the caller wrote. */
   readonly planned: 'planner' | 'user';
-  /** Tasks in the plan's topological order (empty when planning itself was stopped). */
+  /** Tasks in the plan's topological order, or a workflow's task instances in the order they started (empty when planning itself was stopped). */
   readonly tasks: readonly TaskNode[];
   readonly output: string;
   /** Absent when nothing was merged (no completed task, or a stop before synthesis). */
@@ -95,7 +95,36 @@ export interface RunNode {
    * for fails with the same error. (At the top level, `orchestrate` throws it instead.)
    */
   readonly error?: TaskErrorInfo;
+  /**
+   * Re-plans of this level (`OrchestrateRunOptions.replan`), in order: each failed task the planner
+   * replaced, and each it could not (`outcome` `invalid` or `exhausted`, with the `reason`).
+   */
+  readonly replans?: readonly ReplanRecord[];
   readonly usage: UsageRollup;
+}
+
+/**
+ * One re-plan of a run level: a task failed for good, and the planner was asked to replace it and
+ * every task that depends on it. The replaced failed task stays in `RunNode.tasks` (status `failed`);
+ * the dependents it replaced, which never ran, leave the list (unless a new task reuses an id).
+ */
+export interface ReplanRecord {
+  readonly failedTaskId: string;
+  /** The failed task's error. */
+  readonly error: { readonly message: string; readonly code: string };
+  /** The ids the planner was asked to replace: the failed task first, then its dependents. */
+  readonly replacedTaskIds: readonly string[];
+  /** The tasks that took their place (empty unless `outcome` is `replaced`). */
+  readonly newTaskIds: readonly string[];
+  /** 1 for the level's first re-plan, 2 for the next... (`exhausted`: the round that was not allowed). */
+  readonly round: number;
+  /**
+   * `replaced`: the new tasks ran in their place. `invalid`: the planner's reply stayed invalid after
+   * its re-asks (or the call failed); `exhausted`: no re-plans were left. Either way the failure stands.
+   */
+  readonly outcome: 'replaced' | 'invalid' | 'exhausted';
+  /** Why the failure stands (`invalid`, `exhausted`). */
+  readonly reason?: string;
 }
 
 /** Totals of a whole orchestration (all levels). */

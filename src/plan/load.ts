@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { yamlData } from '../util/yaml-data.js';
+import { readDataDocument, type DataFormat } from '../util/data-document.js';
 import { PlanFileError, PlanValidationError } from './errors.js';
 import type { PlanProblem } from './problems.js';
 import { schemaProblems } from './schema-problems.js';
 import { treeOf } from './tree.js';
 import { PlanSpec, type TaskTree } from './types.js';
+import { normaliseUserPlan } from './user-plan.js';
 import { validatePlan, type ValidatePlanOptions } from './validate.js';
 
-export type PlanFormat = 'json' | 'yaml';
+export type PlanFormat = DataFormat;
 
 export interface ParsePlanOptions extends ValidatePlanOptions {
   /** `json` or `yaml`; default: from the source's extension, else JSON when the text starts with `{`. */
@@ -43,67 +42,24 @@ export async function loadPlanFile(path: string, options: Omit<ParsePlanOptions,
 /** Like `loadPlanFile`, for a plan already in memory. */
 export function parsePlan(text: string, options: ParsePlanOptions = {}): TaskTree {
   const source = options.source ?? '<plan>';
-  const format = options.format ?? guessFormat(text, options.source);
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const at = (offset: number) => lines.linePos(offset).line;
-
-  let data: unknown;
-  if (format === 'json') {
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      const message = (error as Error).message;
-      const offset = /position (\d+)/.exec(message)?.[1];
-      throw new PlanFileError(source, [
-        { kind: 'syntax', source, message: `invalid JSON: ${message}`, ...(offset !== undefined ? { line: lineOfOffset(text, Number(offset)) } : {}) },
-      ]);
-    }
-  } else {
-    if (document.errors.length > 0)
-      throw new PlanFileError(
-        source,
-        document.errors.map((error) => ({ kind: 'syntax', source, line: at(error.pos[0]), message: `invalid YAML: ${firstLine(error.message)}` })),
-      );
-    const read = yamlData(document);
-    if (!read.ok) throw new PlanFileError(source, [{ kind: 'syntax', source, message: read.reason }], { cause: read.error });
-    data = read.data;
-  }
-  // JSON is YAML, so the same document locates problems in either format; without it, no lines.
+  const read = readDataDocument(text, { ...(options.format !== undefined ? { format: options.format } : {}), source: options.source });
+  if (!read.ok)
+    throw new PlanFileError(
+      source,
+      read.problems.map((problem) => ({ kind: 'syntax', source, ...problem })),
+      read.cause !== undefined ? { cause: read.cause } : undefined,
+    );
+  // An unknown key points at its own line; a schema or rule problem at its field (or the task).
   const locate = (problem: PlanProblem): PlanProblem => {
-    const line = document.errors.length === 0 && problem.path ? lineOfPath(document, problem.path, at) : undefined;
+    const line = problem.path ? (problem.kind === 'schema' ? read.lineOfKey(problem.path) : read.lineOf(problem.path)) : undefined;
     return { ...problem, source, ...(line !== undefined ? { line } : {}) };
   };
 
-  const parsed = PlanSpec.safeParse(data);
-  if (!parsed.success) throw new PlanFileError(source, schemaProblems(parsed.error, data).map(locate));
+  const user = normaliseUserPlan(read.data);
+  const parsed = PlanSpec.safeParse(user.data);
+  const shapeProblems = [...user.problems, ...(parsed.success ? [] : schemaProblems(parsed.error, user.data))];
+  if (!parsed.success || shapeProblems.length > 0) throw new PlanFileError(source, shapeProblems.map(locate));
   const result = validatePlan(parsed.data, options);
   if (!result.ok) throw new PlanValidationError({ problems: result.problems.map(locate), source });
   return treeOf(result.plan);
-}
-
-function guessFormat(text: string, source: string | undefined): PlanFormat {
-  const extension = source !== undefined ? extname(source).toLowerCase() : '';
-  if (extension === '.json') return 'json';
-  if (extension === '.yaml' || extension === '.yml') return 'yaml';
-  return text.trimStart().startsWith('{') ? 'json' : 'yaml';
-}
-
-/** Line of the deepest node on `path` that exists (a missing field points at its task). */
-function lineOfPath(document: Document, path: readonly (string | number)[], at: (offset: number) => number): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node: unknown = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) return at(node.range[0]);
-  }
-  return undefined;
-}
-
-function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < Math.min(offset, text.length); i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n', 1)[0] ?? message;
 }

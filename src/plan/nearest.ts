@@ -1,4 +1,4 @@
-import { editDistance } from '../util/edit-distance.js';
+import { closestNames, editDistance } from '../util/edit-distance.js';
 
 /**
  * The candidate closest to `word` by edit distance (case-insensitive), however far; undefined when
@@ -16,4 +16,13 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
     }
   }
   return best;
+}
+
+/**
+ * What to say about an unknown key: `did you mean "dependsOn"?` when a known key is close (edit
+ * distance, see `closestNames`), else the known keys. Shared by plan and workflow files.
+ */
+export function unknownKeyHint(key: string, known: readonly string[]): string {
+  const [closest] = closestNames(key, known, 1);
+  return closest !== undefined ? `did you mean "${closest}"?` : `known keys: ${known.map((k) => `"${k}"`).join(', ')}`;
 }

@@ -48,7 +48,8 @@ export function capabilityVocabulary(agents: readonly AgentDefinition[]): string
   return normalizeCapabilities(agents.flatMap((agent) => agent.capabilities)).sort();
 }
 
-function describeAgents(agents: readonly AgentDefinition[]): string {
+/** The agents as the planner prompts list them. */
+export function describeAgents(agents: readonly AgentDefinition[]): string {
   if (agents.length === 0) return '(no agents are registered; plan tasks that any general agent can do)';
   return agents
     .map((agent) => {
@@ -58,7 +59,8 @@ function describeAgents(agents: readonly AgentDefinition[]): string {
     .join('\n');
 }
 
-function describeLimits(limits: PlanLimits): string {
+/** Plan limits as the planner prompts state them. */
+export function describeLimits(limits: PlanLimits): string {
   const lines: string[] = [];
   if (limits.maxTasks !== undefined) lines.push(`- At most ${limits.maxTasks} tasks in total; fewer is better when tasks stay focused.`);
   if (limits.maxBreadth !== undefined)

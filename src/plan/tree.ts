@@ -3,6 +3,7 @@ import { PlanValidationError } from './errors.js';
 import { transitiveReduction } from './reduce.js';
 import { schemaProblems } from './schema-problems.js';
 import { PlanSpec, type PlanSpecInput, type TaskTree } from './types.js';
+import { normaliseUserPlan } from './user-plan.js';
 import { validatePlan, type ValidatedPlan, type ValidatePlanOptions } from './validate.js';
 
 /**
@@ -10,7 +11,8 @@ import { validatePlan, type ValidatedPlan, type ValidatePlanOptions } from './va
  * `TaskTree` the scheduler runs. Tasks come out in a deterministic topological order, each with only
  * the dependencies it really needs; the dropped ones are listed in `droppedEdges`.
  *
- * Throws `PlanValidationError` (code `PLAN_INVALID`) listing every problem when the plan is invalid.
+ * Throws `PlanValidationError` (code `PLAN_INVALID`) listing every problem when the plan is invalid,
+ * unknown keys included (`depends_on` is accepted as `dependsOn`).
  *
  * @example
  * const tree = buildTaskTree({
@@ -47,8 +49,11 @@ export function treeOf(plan: ValidatedPlan): TaskTree {
   };
 }
 
+/** Same checks as a plan file: `depends_on` accepted as `dependsOn`, any other unknown key an error. */
 function parsePlanSpec(input: PlanSpecInput | PlanSpec): PlanSpec {
-  const parsed = PlanSpec.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new PlanValidationError({ problems: schemaProblems(parsed.error, input) });
+  const user = normaliseUserPlan(input);
+  const parsed = PlanSpec.safeParse(user.data);
+  const problems = [...user.problems, ...(parsed.success ? [] : schemaProblems(parsed.error, user.data))];
+  if (parsed.success && problems.length === 0) return parsed.data;
+  throw new PlanValidationError({ problems });
 }

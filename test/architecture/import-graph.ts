@@ -26,6 +26,7 @@ export const LAYERS = [
   'src/runtime',
   'strategies',
   'src/scheduler',
+  'src/workflow',
   'src/durable',
   'src/orchestrate',
   'src/api',

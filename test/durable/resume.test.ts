@@ -70,4 +70,14 @@ describe('durable runs: resume', () => {
     expect(retry.provider.requests.filter((r) => kindOf(r) === 'worker').map((r) => titleOf(firstUserText(r)))).toEqual(['Do habitat', 'Do summary']);
     expect((await store.getDeadLetter('run_dlq:habitat'))?.status).toBe('retried');
   });
+
+  it('a new durable run without a runId gets an id unique in its store, even with seeded ids', async () => {
+    const store = memoryRunStore();
+    const a = await orchestrate('Tell me about owls', scripted({ plans: PLAN }, { durable: store }).options);
+    const b = await orchestrate('Tell me about owls', scripted({ plans: PLAN }, { durable: store }).options);
+    expect(a.durable?.runId).toMatch(/^run_[0-9a-f]{12}$/);
+    expect(b.durable?.runId).not.toBe(a.durable?.runId);
+    expect(b.durable?.resumed).toBe(false);
+    expect((await store.listRuns()).map((r) => r.status)).toEqual(['completed', 'completed']);
+  });
 });

@@ -45,6 +45,25 @@ export interface Script {
    * return undefined to use the default ({@link defaultStructured}).
    */
   readonly structured?: (name: string, request: ProviderRequest) => unknown;
+  /**
+   * The planner's reply to a re-plan request (`replan` option): the tasks replacing the failed one and
+   * its dependents, or a raw reply string. Without it a re-plan request fails loudly.
+   */
+  readonly replan?: (call: ReplanCall) => readonly PlannedTask[] | string;
+}
+
+/** One re-plan request, as the script sees it. */
+export interface ReplanCall {
+  readonly failedTaskId: string;
+  /** The failed task's error, as the prompt quotes it (`Error (CODE): message`). */
+  readonly error: string;
+  /** The ids to replace, the failed one first. */
+  readonly replace: readonly string[];
+  /** Completed tasks offered as dependencies, in prompt order. */
+  readonly completed: readonly string[];
+  /** 1 for the first ask, 2 for any re-ask after a rejected reply. */
+  readonly attempt: number;
+  readonly prompt: string;
 }
 
 /**
@@ -75,11 +94,12 @@ export function defaultStructured(name: string, request: ProviderRequest): unkno
 }
 
 /** The kind of request, from its wording. */
-export type CallKind = 'planner' | 'synthesizer' | 'critic' | 'reviser' | 'worker' | 'structured';
+export type CallKind = 'planner' | 'replanner' | 'synthesizer' | 'critic' | 'reviser' | 'worker' | 'structured';
 
 export function kindOf(request: ProviderRequest): CallKind {
   const first = firstUserText(request);
   if (request.responseFormat?.name === 'plan') return 'planner';
+  if (request.responseFormat?.name === 'replan') return 'replanner';
   if (request.responseFormat) return 'structured';
   if (first.startsWith('You are the synthesizer')) return 'synthesizer';
   if (first.startsWith('You are the critic')) return 'critic';
@@ -122,17 +142,21 @@ export function teamScript(script: Script): ScriptFn {
         const goal = plannedGoal(request);
         const key = Object.keys(script.plans).find((k) => goal.includes(k));
         if (key === undefined) throw new Error(`script: no plan for goal ${JSON.stringify(goal.slice(0, 120))}`);
-        const tasks = script.plans[key]!.map((t) => ({
-          id: t.id,
-          title: t.title ?? `Do ${t.id}`,
-          instructions: t.instructions ?? `Work on ${t.id} for "${key}".`,
-          capabilities: t.capabilities ?? [],
-          dependsOn: t.dependsOn ?? [],
-          priority: 'medium',
-          effort: t.effort ?? 1,
-          decomposable: t.decomposable ?? false,
-        }));
-        return JSON.stringify({ tasks });
+        return JSON.stringify({ tasks: script.plans[key]!.map((t) => plannerTask(t, key)) });
+      }
+      case 'replanner': {
+        if (!script.replan) throw new Error('script: unexpected re-plan request');
+        const prompt = firstUserText(request);
+        const call: ReplanCall = {
+          failedTaskId: /<failed-task id="([^"]+)"/.exec(prompt)?.[1] ?? '',
+          error: /Error (\([^)]*\): .*)/.exec(prompt)?.[1] ?? '',
+          replace: (/Ids to replace: (.*)/.exec(prompt)?.[1] ?? '').split(', ').filter(Boolean),
+          completed: [...prompt.matchAll(/<completed-task id="([^"]+)"/g)].map((m) => m[1]!),
+          attempt: prompt.includes('# Your previous reply was rejected') ? 2 : 1,
+          prompt,
+        };
+        const reply = script.replan(call);
+        return typeof reply === 'string' ? reply : JSON.stringify({ tasks: reply.map((t) => plannerTask(t, 're-plan')) });
       }
       case 'synthesizer': {
         const prompt = firstUserText(request);
@@ -164,6 +188,19 @@ export function teamScript(script: Script): ScriptFn {
         return script.work?.(call) ?? `${call.agent} did ${call.title}.`;
       }
     }
+  };
+}
+
+function plannerTask(t: PlannedTask, key: string) {
+  return {
+    id: t.id,
+    title: t.title ?? `Do ${t.id}`,
+    instructions: t.instructions ?? `Work on ${t.id} for "${key}".`,
+    capabilities: t.capabilities ?? [],
+    dependsOn: t.dependsOn ?? [],
+    priority: 'medium',
+    effort: t.effort ?? 1,
+    decomposable: t.decomposable ?? false,
   };
 }
 

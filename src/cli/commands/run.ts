@@ -1,7 +1,9 @@
 import { createJsonlTraceWriter, safeJsonStringify } from '../../events/jsonl-trace.js';
 import type { ResolvedModelSource } from '../../eval/model-source.js';
 import { ALL_STRATEGIES } from '../../eval/runner.js';
-import { loadPlanFile } from '../../plan/load.js';
+import { existsSync } from 'node:fs';
+import { loadRunFile } from '../../workflow/load.js';
+import type { Workflow } from '../../workflow/types.js';
 import type { TaskTree } from '../../plan/types.js';
 import type { RefineOptions } from '../../orchestrate/refine.js';
 import type { RunResult } from '../../orchestrate/types.js';
@@ -24,9 +26,12 @@ import type { RunStore } from '../../store/run-store.js';
 import { TaskforceError } from '../../errors/taskforce-error.js';
 
 export const RUN_HELP = `Usage: taskforce run [options] "<goal>"
+       taskforce run [options] <workflow.yaml | plan.yaml>
 
 Plans the goal into a task tree, coordinates agents on each task, recurses into decomposable
-tasks, synthesizes (and optionally refines) the answer. Shows the task tree live on stderr,
+tasks, synthesizes (and optionally refines) the answer. Given a workflow file (steps with
+control flow: parallel, choice, loops, for_each, regions, races) or a plan file, runs that
+instead of planning. Shows the task tree live on stderr,
 then prints the answer, the run tree and the metrics on stdout.
 
 Options:
@@ -37,7 +42,7 @@ Options:
   --concurrency N     tasks in flight at once (default 8)
 ${MODEL_FLAGS_HELP}
 ${AGENT_SOURCES_HELP}
-  --plan FILE         run this plan (JSON or YAML) instead of asking the planner; the goal
+  --plan FILE         run this plan or workflow (JSON or YAML) instead of asking the planner; the goal
                       argument may then be left out
   --trace FILE        write every event as JSON lines to FILE
 ${METRICS_PORT_HELP}
@@ -63,7 +68,8 @@ result is printed first).
 Examples:
   taskforce run "Compare three e-bike motors for a city commuter"
   taskforce run --strategy consensus --budget-usd 0.50 --trace run.jsonl "Draft a release note for v2"
-  taskforce run --scripted examples/demo/replies.mjs --refine 3 "$(cat examples/demo/goal.txt)"`;
+  taskforce run --scripted examples/demo/replies.mjs --refine 3 "$(cat examples/demo/goal.txt)"
+  taskforce run examples/workflows/review-loop.yaml`;
 
 export const RUN_FLAGS = {
   strategy: { type: 'string' },
@@ -104,6 +110,8 @@ export interface OrchestrateCommand {
   /** `--workspace DIR`: Claude Code's built-in tools, confined to DIR. */
   readonly workspace?: string;
   readonly plan?: TaskTree;
+  /** A workflow file's steps, run instead of a plan (`taskforce run workflow.yaml`). */
+  readonly workflow?: Workflow;
   readonly tracePath?: string;
   /** `--metrics-port`: serve Prometheus metrics on this loopback port while the run lasts. */
   readonly metricsPort?: number;
@@ -113,6 +121,11 @@ export interface OrchestrateCommand {
   readonly stream?: boolean;
   /** Journal the run (a new one, or one to resume) in this store under this id. */
   readonly journal?: CliJournal;
+}
+
+/** Whether the goal argument names a plan or workflow file (it ends in .yaml, .yml or .json and exists). */
+function isRunFileArgument(io: CliIo, argument: string): boolean {
+  return /\.(ya?ml|json)$/i.test(argument) && existsSync(cliPath(io, argument));
 }
 
 /** `taskforce run`. */
@@ -132,9 +145,17 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Ex
     throw new UsageError(`--run-id must be letters, digits, "_", "." or "-" (starting with a letter or digit), got "${runId}"`, RUN_HELP);
   const source = modelSourceOf(parsed, io.env, RUN_HELP);
   const model = await resolveCliModelSource('run', source, io);
-  const plan = planPath !== undefined ? await loadPlanFile(cliPath(io, planPath)) : undefined;
-  const goal = parsed.positionals[0] ?? plan!.goal;
-  const command: OrchestrateCommand = { ...options, goal, model, ...(plan ? { plan } : {}) };
+  // A plan or workflow file: `--plan FILE`, or the goal argument itself when it names a .yaml/.yml/.json file.
+  const filePath = planPath ?? (parsed.positionals[0] !== undefined && isRunFileArgument(io, parsed.positionals[0]) ? parsed.positionals[0] : undefined);
+  const file = filePath !== undefined ? await loadRunFile(cliPath(io, filePath)) : undefined;
+  const goal = (filePath === parsed.positionals[0] ? undefined : parsed.positionals[0]) ?? (file?.kind === 'plan' ? file.tree.goal : file!.workflow.goal);
+  const command: OrchestrateCommand = {
+    ...options,
+    goal,
+    model,
+    ...(file?.kind === 'plan' ? { plan: file.tree } : {}),
+    ...(file?.kind === 'workflow' ? { workflow: file.workflow } : {}),
+  };
   const store = noJournal ? undefined : await openJournalStore(io, db);
   if (!store) return executeOrchestration(command, io);
   try {
@@ -229,6 +250,7 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
         ...(command.budgetUsd !== undefined ? { budgets: { maxCostUsd: command.budgetUsd } } : {}),
         ...(command.refine ? { refine: command.refine } : {}),
         ...(command.plan ? { plan: command.plan } : {}),
+        ...(command.workflow ? { workflow: command.workflow } : {}),
         ...(journal
           ? { durable: journal.store, runId: journal.runId, ...(journal.metadata ? { journalMetadata: { cli: journal.metadata } } : {}) }
           : {}),
