@@ -151,7 +151,9 @@ class WorkflowInterpreter {
     if (step.id !== undefined) this.outputs[step.id] = Object.fromEntries(ran);
     // `frame.previous` (the next step's default inputs) is set by each kind in `control`: a loop's last
     // round, a join's branch ends, the discriminator's winner, not every task the step ran.
-    this.note(step, frame.signal.aborted ? 'cancelled' : 'completed');
+    // One end per step: a kind that reported its own (with what it decided) is not reported twice.
+    if (frame.signal.aborted) this.note(step, 'cancelled');
+    else if (!this.ended.delete(step)) this.note(step, 'completed');
   }
 
   private async control(step: Step, frame: Frame): Promise<void> {
@@ -440,7 +442,11 @@ class WorkflowInterpreter {
     return step.id ?? kind;
   }
 
+  /** Steps that reported their own end with a detail, so `step` does not report it again. */
+  private readonly ended = new Set<Step>();
+
   private note(step: Step, phase: 'started' | 'completed' | 'skipped' | 'cancelled', detail?: string): void {
+    if (phase !== 'started' && detail !== undefined) this.ended.add(step);
     const bus = this.deps.events;
     if (!bus?.hasListeners()) return;
     const kind = stepKind(step);

@@ -84,10 +84,17 @@ function renderHeader(view: RunView, title: string): string {
 function renderRun(run: ViewRun, view: RunView, decisionOf: (task: ViewTask) => string | undefined): string {
   const where = run.parent ? `sub-run of ${run.parent.taskId}, depth ${run.depth}` : `depth ${run.depth}`;
   return `<li class="run" data-run="${esc(run.runId)}"><div class="run-head">run ${esc(run.runId)} <span class="meta">(${esc(where)}) · <span class="st st-${run.status}">${esc(run.status)}</span> · own ${esc(formatTotals(run.own))} · subtree ${esc(formatTotals(run.subtree))}</span></div>
-<ul class="tasks">${run.tasks.map((task) => renderTaskNode(task, view, decisionOf)).join('')}</ul></li>`;
+<ul class="tasks">${run.tasks.map((task) => renderTaskNode(task, view, decisionOf)).join('')}</ul>${renderFlow(run)}</li>`;
 }
 
-const STATUS_MARK: Readonly<Record<ViewTask['status'], string>> = { completed: '✓', failed: '✗', running: '…', skipped: '–', cancelled: '⊘' };
+/** A workflow's control flow as it happened: which branch, how many rounds, what was cancelled. */
+function renderFlow(run: ViewRun): string {
+  if (run.flow.length === 0) return '';
+  const items = run.flow.map((f) => `<li class="flow-${f.phase}"><b>${esc(f.step)}</b> <span class="meta">${esc(f.kind)} ${esc(f.phase)}</span>${f.detail ? ` · ${esc(f.detail)}` : ''}</li>`);
+  return `<details class="flow" open><summary>workflow flow (${run.flow.length})</summary><ol>${items.join('')}</ol></details>`;
+}
+
+const STATUS_MARK: Readonly<Record<ViewTask['status'], string>> = { completed: '✓', failed: '✗', running: '…', skipped: '–', cancelled: '⊘', waiting: '⏸' };
 
 function renderTaskNode(task: ViewTask, view: RunView, decisionOf: (task: ViewTask) => string | undefined): string {
   const children = task.childRunIds.map((id) => view.runs.get(id)).filter((run): run is ViewRun => run !== undefined);

@@ -8,7 +8,16 @@ export interface ViewTotals {
   readonly costUsd: number;
 }
 
-export type ViewTaskStatus = 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+export type ViewTaskStatus = 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'waiting';
+
+/** One moment of a workflow's control flow (a `workflow.step` event): a branch taken, a loop ended, a region cancelled. */
+export interface ViewFlowStep {
+  readonly step: string;
+  readonly kind: string;
+  readonly phase: 'started' | 'completed' | 'skipped' | 'cancelled';
+  readonly detail?: string;
+  readonly at: number;
+}
 export type ViewRunStatus = 'running' | 'completed' | 'stopped' | 'failed';
 
 /** One task of one run level, as its events tell it. `key` is `runId/taskId`, unique in a trace. */
@@ -47,6 +56,8 @@ export interface ViewRun {
   readonly startedAt: number;
   readonly endedAt?: number;
   readonly tasks: readonly ViewTask[];
+  /** A workflow run's control flow as it happened, in order (empty for a planned run). */
+  readonly flow: readonly ViewFlowStep[];
   /** Model calls of the run itself, tagged with no task: planning, synthesis, refinement. */
   readonly own: ViewTotals;
   readonly subtree: ViewTotals;
@@ -121,6 +132,7 @@ interface RunDraft {
   startedAt: number;
   endedAt?: number;
   tasks: Map<string, TaskDraft>;
+  flow: ViewFlowStep[];
 }
 
 interface CallDraft {
@@ -154,7 +166,7 @@ export function buildRunView(events: readonly TaskforceEvent[]): RunView {
 
   const runOf = (runId: string, at: number): RunDraft => {
     let run = runs.get(runId);
-    if (!run) runs.set(runId, (run = { runId, goal: '', depth: 0, status: 'running', startedAt: at, tasks: new Map() }));
+    if (!run) runs.set(runId, (run = { runId, goal: '', depth: 0, status: 'running', startedAt: at, tasks: new Map(), flow: [] }));
     return run;
   };
   const taskOf = (runId: string, taskId: string, at: number): TaskDraft => {
@@ -211,6 +223,13 @@ export function buildRunView(events: readonly TaskforceEvent[]): RunView {
       case 'task.failed':
         if (!runId) break;
         Object.assign(taskOf(runId, event.taskId, event.at), { error: event.error, ...(event.willRetry ? {} : { status: 'failed', endedAt: event.at }) });
+        break;
+      case 'task.waiting':
+        if (runId) Object.assign(taskOf(runId, event.taskId, event.at), { status: 'waiting', reason: event.reason });
+        break;
+      case 'workflow.step':
+        if (runId && event.phase !== 'started')
+          runOf(runId, event.at).flow.push({ step: event.step, kind: event.kind, phase: event.phase, ...(event.detail !== undefined ? { detail: event.detail } : {}), at: event.at });
         break;
       case 'task.skipped':
       case 'task.cancelled':
@@ -303,7 +322,7 @@ export function buildRunView(events: readonly TaskforceEvent[]): RunView {
       return { ...task, key, title: task.title || task.taskId, agents: [...task.agents], childRunIds: [...task.childRunIds], own, subtree };
     });
     const own = ownOfRun.get(draft.runId) ?? NO_TOTALS;
-    const run: ViewRun = { ...draft, tasks, own, subtree: tasks.reduce((sum, task) => addTotals(sum, task.subtree), own) };
+    const run: ViewRun = { ...draft, tasks, flow: [...draft.flow], own, subtree: tasks.reduce((sum, task) => addTotals(sum, task.subtree), own) };
     building.delete(draft.runId);
     built.set(draft.runId, run);
     return run;
