@@ -1,8 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli, startCli } from './run-cli.js';
 
 const REPLIES = 'test/cli/fixtures/two-tasks.mjs';
 
@@ -36,5 +36,24 @@ describe('taskforce run <workflow file>', () => {
     expect(stderr).toContain('depends_on');
     expect(stderr).toContain('"inputs"');
     expect(stderr).toContain('[WORKFLOW_FILE_INVALID]');
+  });
+
+  it('a workflow run cut by Ctrl-C resumes from its journal: the workflow comes from the store, finished steps are not run again', async () => {
+    const path = await fileWith(
+      'owls.yaml',
+      ['goal: Say something about owls', 'steps:', '  - id: facts', '    title: Collect the facts', '    instructions: List two facts.', '  - id: summary', '    title: Summarise the facts', '    instructions: Summarise them.', ''].join('\n'),
+    );
+    const db = join(path, '..', 'runs.db');
+    vi.stubEnv('TASKFORCE_TEST_HOLD', 'summary');
+    const cli = startCli(['run', '--db', db, '--run-id', 'wf-cut', '--scripted', REPLIES, path]);
+    await cli.waitFor(/task summary started/);
+    cli.interrupt();
+    expect((await cli.done).code).toBe(130);
+    vi.stubEnv('TASKFORCE_TEST_HOLD', '');
+    const resumed = await runCli(['resume', '--json', '--db', db, 'wf-cut']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout) as { durable: { restoredTasks: number }; tree: { tasks: { id: string; status: string }[] } };
+    expect(result.tree.tasks.map((t) => [t.id, t.status])).toEqual([['facts', 'completed'], ['summary', 'completed']]);
+    expect(result.durable.restoredTasks).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import type { TaskTree } from '../../plan/types.js';
+import type { Workflow } from '../../workflow/types.js';
 import type { RefineOptions } from '../../orchestrate/refine.js';
 import type { RunStore } from '../../store/run-store.js';
 import { booleanFlag, numberFlag, parseCommandArgs, requirePositionals, stringFlag, type FlagSpec, type ParsedArgs } from '../args.js';
@@ -79,6 +80,7 @@ export async function resumeStoredRun(
     readonly budgets?: { readonly maxCostUsd?: number };
     readonly refine?: RefineOptions;
     readonly plan?: TaskTree;
+    readonly workflow?: Workflow;
   };
   const model = await resolveCliModelSource(context.command, fromFlags ?? cli?.model ?? modelSourceOf(parsed, io.env, context.usage), io);
   const strategy = cli?.strategy ?? (typeof stored.strategy === 'string' ? stored.strategy : undefined);
@@ -103,6 +105,7 @@ export async function resumeStoredRun(
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
     ...(refine ? { refine } : {}),
     ...(stored.plan ? { plan: stored.plan } : {}),
+    ...(stored.workflow ? { workflow: stored.workflow } : {}),
     ...(tracePath !== undefined ? { tracePath } : {}),
     journal: { store, runId, ...(db !== undefined ? { db } : {}) },
   };
