@@ -221,9 +221,14 @@ class WorkflowInterpreter {
     this.deps.budget?.check();
     const id = this.instanceId(step.id, frame.suffix);
     const item = frame.vars.item;
+    // A step run again (a loop's round n): said in the prompt, so the agent is asked anew. (The run
+    // reuses the answer to a prompt it has already sent, and a round whose inputs did not change, a
+    // poll, would otherwise get round 1's answer every time and never see the condition change.)
+    const round = /#(\d+)$/.exec(id)?.[1];
     const instructions = [
       step.instructions,
       ...(item === undefined ? [] : [`The item to work on: ${JSON.stringify(item)}`]),
+      ...(round === undefined ? [] : [`This is run ${round} of this step: answer for now, not from an earlier run.`]),
       // A typed output: the agent must know to answer in JSON of this shape (it is checked at run time).
       ...(step.output === undefined ? [] : [`Answer with JSON only, matching this JSON Schema:\n${JSON.stringify(step.output)}`]),
     ].join('\n\n');
