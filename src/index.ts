@@ -132,6 +132,11 @@ export {
   type DeadLetter,
 } from './store/index.js';
 export { resumeRun } from './api/resume.js';
+export { openRedisRunStore, type RedisRunStoreOptions } from './store/index.js';
+
+// Workers: agents on other processes through BullMQ on Redis.
+export { queueAgentRunner, startAgentWorker, type QueueAgentRunner, type QueueAgentRunnerOptions, type AgentWorker, type AgentWorkerOptions } from './distributed/index.js';
+export type { AgentRunner, RemoteAgentRequest, RemoteAgentResult } from './orchestrate/orchestration.js';
 export {
   decideApproval,
   pendingApprovals,

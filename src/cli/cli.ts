@@ -50,6 +50,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   'serve-metrics': async () => (await import('./commands/serve-metrics.js')).serveMetricsCommand,
   view: async () => (await import('./commands/view.js')).viewCommand,
   mcp: async () => (await import('./commands/mcp.js')).mcpCommand,
+  worker: async () => (await import('./commands/worker.js')).workerCommand,
   resume: async () => (await import('./commands/resume.js')).resumeCommand,
   runs: async () => (await import('./commands/runs.js')).runsCommand,
   approve: async () => (await import('./commands/approve.js')).approveCommand,

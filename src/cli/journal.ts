@@ -71,6 +71,8 @@ export interface CliRunMetadata {
   readonly strategy?: string;
   readonly budgetUsd?: number;
   readonly refine?: RefineOptions;
+  /** The workers' queue the run's agents ran on (`--redis`, `--queue`); the URL without credentials. */
+  readonly queue?: { readonly redis: string; readonly name?: string };
 }
 
 /** A journaled CLI run: where, under which id, and what to keep in a new record. */
@@ -91,7 +93,7 @@ export function cliRunMetadata(
 ): CliRunMetadata {
   const model: ModelSource | undefined =
     source?.kind === 'spec' ? { kind: 'spec', spec: source.spec } : source?.kind === 'scripted' || source?.kind === 'cassette' ? { kind: source.kind, path: cliPath(io, source.path) } : undefined;
-  const { agentsDirs, mcpConfig, workspace, seed, strictAgents, maxDepth, concurrency, strategy, budgetUsd, refine } = settings;
+  const { agentsDirs, mcpConfig, workspace, seed, strictAgents, maxDepth, concurrency, strategy, budgetUsd, refine, queue } = settings;
   return {
     ...(model ? { model } : {}),
     agentsDirs: agentsDirs.map((dir) => cliPath(io, dir)),
@@ -104,6 +106,8 @@ export function cliRunMetadata(
     ...(strategy !== undefined ? { strategy } : {}),
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
     ...(refine ? { refine } : {}),
+    // Credentials stay out of the store: a resume gives them again (--redis, TASKFORCE_REDIS_URL).
+    ...(queue ? { queue: { redis: queue.redis.replace(/\/\/[^@/]*@/, '//'), ...(queue.name !== undefined ? { name: queue.name } : {}) } } : {}),
   };
 }
 

@@ -11,6 +11,12 @@ process.on('SIGINT', () => {
   if (interrupt.signal.aborted) process.exit(EXIT.CANCELLED);
   interrupt.abort(new AbortedError('cancelled with Ctrl-C (SIGINT)'));
 });
+// SIGTERM (a deploy, a container stop) stops the same way: a run prints its partial result, a worker
+// finishes the runs in hand.
+process.on('SIGTERM', () => {
+  if (interrupt.signal.aborted) process.exit(EXIT.CANCELLED);
+  interrupt.abort(new AbortedError('stopped by SIGTERM'));
+});
 
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -13,7 +13,7 @@ import type { Runtime } from '../runtime/runtime-types.js';
 import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
 import type { Strategy } from '../../strategies/strategy.js';
 import { direct } from '../../strategies/direct.js';
-import type { PlannerSettings } from './orchestration.js';
+import type { AgentRunner, PlannerSettings } from './orchestration.js';
 import type { SchemaInput } from '../model/schema-adapter.js';
 import { checkRefineOptions, type RefineOptions } from './refine.js';
 import { checkReplanOptions, type ReplanOptions } from './replan.js';
@@ -98,6 +98,11 @@ export interface OrchestrateRunOptions<T = string> {
    * run itself, and by a resume (the record keeps what the run that created it stored).
    */
   readonly journalMetadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Runs the agents of this run's tasks elsewhere, e.g. a `queueAgentRunner` on worker processes
+   * (docs/workers.md). Planning, strategies, synthesis and the journal stay in this process.
+   */
+  readonly agentRunner?: AgentRunner;
 }
 
 /** Options of `orchestrate`: one run's options, plus a runtime to reuse or the settings of a new one. */

@@ -9,7 +9,8 @@ import type { Runtime } from '../runtime/runtime-types.js';
 import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
 import type { Strategy } from '../../strategies/strategy.js';
 import type { RecursionGuard } from './guard.js';
-import type { CallLog } from '../runtime/call-log.js';
+import type { CallLog, LoggedCall } from '../runtime/call-log.js';
+import type { AgentRunResult } from '../agents/types.js';
 import type { RunLineage } from './lineage.js';
 import type { RefineOptions } from './refine.js';
 import type { SchemaInput } from '../model/schema-adapter.js';
@@ -56,6 +57,40 @@ export interface RunSettings {
   readonly journal?: RunJournal;
   /** Tasks completed at any level, for compensation (saga): pushed as they complete. */
   readonly completions: Completion[];
+  /** Runs agents elsewhere (worker processes) instead of in this process, if set. */
+  readonly agentRunner?: AgentRunner;
+}
+
+/**
+ * Runs one agent of a task somewhere else, e.g. on a worker process through a queue
+ * (`src/distributed/`): the strategy, the guard, approvals and the journal of task completions stay
+ * with the run; the agent's model and tool calls happen where it runs (journaled there, in a durable
+ * run, under the task's path).
+ */
+export interface AgentRunner {
+  run(request: RemoteAgentRequest, signal: AbortSignal): Promise<RemoteAgentResult>;
+}
+
+/** One agent run to do elsewhere. */
+export interface RemoteAgentRequest {
+  /** The durable run's id (its journal), if the run is durable. */
+  readonly journalRunId?: string;
+  /** The run level's id and path, and the task. */
+  readonly runId: string;
+  readonly path: string;
+  readonly taskId: string;
+  readonly agent: string;
+  /** 1 for this agent's first run on this task, 2 for its second...: with the task, it names the run's journal entries. */
+  readonly run: number;
+  readonly prompt: string;
+  readonly system?: string;
+  readonly depth: number;
+}
+
+/** What the agent did: its result, and its model calls (for the task's node and the run's budget). */
+export interface RemoteAgentResult {
+  readonly result: AgentRunResult;
+  readonly calls: readonly LoggedCall[];
 }
 
 /** A task that completed, as compensation needs it. */
@@ -128,6 +163,8 @@ export interface TaskRecord {
   toolCalls?: Map<string, number>;
   /** Delegated sub-runs started so far (their paths are numbered). */
   delegations?: number;
+  /** Runs per agent sent to the run's `agentRunner` so far. */
+  remoteRuns?: Map<string, number>;
   mode: TaskMode;
   decision?: { readonly strategy: string } & Record<string, unknown>;
   readonly subRuns: RunOutcome[];

@@ -66,6 +66,7 @@ export function resolveRunSettings(
     workMayNest: runtime.tools.size > 0 || isOwnStrategy(options.strategy),
     ...(options.beforeModelCall ? { beforeModelCall: options.beforeModelCall } : {}),
     ...(journal ? { journal } : {}),
+    ...(options.agentRunner ? { agentRunner: options.agentRunner } : {}),
     completions: [],
   };
   const final: FinalStage = {

@@ -8,7 +8,7 @@ import { describeSubject, type ApprovalSubject } from '../errors/approval-errors
 import { awaitApproval, type ApprovalPolicy } from '../durable/approvals.js';
 import { childPath } from '../durable/journal.js';
 import { toolCallJournal } from '../durable/tool-journal.js';
-import { journaledTask, recordCompletion } from './journaled-task.js';
+import { journaledTask, recordCompletion, restoreCalls } from './journaled-task.js';
 import { delegateTool, DELEGATE_TOOL } from './delegate-tool.js';
 import { createCallLog } from '../runtime/call-log.js';
 import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
@@ -132,7 +132,9 @@ function workOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal) {
               { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
               agent.approval,
             );
-          const result = await runAgent(agentScope, agent, prompt, {
+          const result = settings.agentRunner
+            ? await runElsewhere(settings, level, record, { taskId: task.id, agent: agent.name, prompt, ...(options?.system !== undefined ? { system: options.system } : {}) }, context.signal)
+            : await runAgent(agentScope, agent, prompt, {
             taskId: task.id,
             signal: context.signal,
             ...(toolJournal ? { toolJournal } : {}),
@@ -150,6 +152,26 @@ function workOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal) {
     for (const agent of result.agents) context.reportAgent(agent);
     return result.output;
   };
+}
+
+/** An agent run on the run's `agentRunner`: its calls go into the task's node and are charged to the run's budget after. */
+async function runElsewhere(
+  settings: RunSettings,
+  level: RunLevel,
+  record: TaskRecord,
+  request: { readonly taskId: string; readonly agent: string; readonly prompt: string; readonly system?: string },
+  signal: AbortSignal,
+): Promise<AgentRunResult> {
+  settings.budget.check();
+  const runs = (record.remoteRuns ??= new Map());
+  const run = (runs.get(request.agent) ?? 0) + 1;
+  runs.set(request.agent, run);
+  const remote = await settings.agentRunner!.run(
+    { ...request, run, runId: level.runId, path: level.path, depth: level.depth, ...(settings.journal ? { journalRunId: settings.journal.runId } : {}) },
+    signal,
+  );
+  await restoreCalls(settings, record.log, remote.calls);
+  return remote.result;
 }
 
 function recordOf(level: RunLevel, taskId: string): TaskRecord {

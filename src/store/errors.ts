@@ -44,14 +44,19 @@ export class StoreSchemaError extends TaskforceError {
   }
 }
 
-/** better-sqlite3 (an optional dependency) is missing or its native addon failed to load. */
+/**
+ * The store's backend cannot be used: better-sqlite3 (an optional dependency) is missing or its native
+ * addon failed to load, ioredis (an optional peer dependency) is missing, or the Redis server cannot be
+ * reached. `message` replaces the SQLite wording for the other backends.
+ */
 export class StoreUnavailableError extends TaskforceError {
   readonly path: string;
-  constructor(path: string, cause: unknown) {
+  constructor(path: string, cause: unknown, message?: string) {
     super(
       'STORE_UNAVAILABLE',
-      `cannot open the SQLite store ${path}: better-sqlite3 could not be loaded (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        'Install it with `npm install better-sqlite3`, or use the memory store (path ":memory:", TASKFORCE_DB=:memory:)',
+      message ??
+        `cannot open the SQLite store ${path}: better-sqlite3 could not be loaded (${cause instanceof Error ? cause.message : String(cause)}). ` +
+          'Install it with `npm install better-sqlite3`, or use the memory store (path ":memory:", TASKFORCE_DB=:memory:)',
       { cause },
     );
     this.path = path;

@@ -15,5 +15,6 @@ export type {
 } from './run-store.js';
 export { memoryRunStore } from './memory-run-store.js';
 export { openSqliteRunStore, type SqliteRunStoreOptions } from './sqlite-run-store.js';
+export { openRedisRunStore, type RedisRunStoreOptions } from './redis-run-store.js';
 export { openRunStore, defaultRunStorePath, type OpenRunStoreOptions } from './open-run-store.js';
 export { RunNotFoundError, RunExistsError, StoreClosedError, StoreSchemaError, StoreUnavailableError } from './errors.js';

@@ -2,11 +2,15 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileStore } from './file-store.js';
 import { memoryRunStore } from './memory-run-store.js';
+import { openRedisRunStore } from './redis-run-store.js';
 import type { RunStore } from './run-store.js';
 import { openSqliteRunStore } from './sqlite-run-store.js';
 
 export interface OpenRunStoreOptions {
-  /** The database file, or `:memory:`. Default `TASKFORCE_DB`, then `<cwd>/.taskforce/taskforce.db`. */
+  /**
+   * The database file, `:memory:`, or a `redis://` / `rediss://` URL. Default `TASKFORCE_DB`, then
+   * `<cwd>/.taskforce/taskforce.db`.
+   */
   readonly path?: string;
   /** Default `process.cwd()`. */
   readonly cwd?: string;
@@ -19,10 +23,18 @@ export interface OpenRunStoreOptions {
   readonly importJsonStore?: string;
 }
 
-/** Where the run store lives unless told: `TASKFORCE_DB`, else `<cwd>/.taskforce/taskforce.db`. */
+/** Whether a store path is a Redis URL (`redis://...`, `rediss://...` for TLS) rather than a file. */
+export function isRedisUrl(path: string): boolean {
+  return /^rediss?:\/\//i.test(path);
+}
+
+/**
+ * Where the run store lives unless told: `TASKFORCE_DB` (a file, `:memory:` or a Redis URL, which is
+ * returned as given), else `<cwd>/.taskforce/taskforce.db`.
+ */
 export function defaultRunStorePath(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.TASKFORCE_DB?.trim();
-  if (fromEnv) return fromEnv === ':memory:' ? fromEnv : resolve(cwd, fromEnv);
+  if (fromEnv) return fromEnv === ':memory:' || isRedisUrl(fromEnv) ? fromEnv : resolve(cwd, fromEnv);
   return join(resolve(cwd), '.taskforce', 'taskforce.db');
 }
 
@@ -33,15 +45,26 @@ export function importMarkerKey(jsonPath: string): string {
 
 /**
  * Opens the installation's run store: an explicit `path`, else `TASKFORCE_DB`, else
- * `<cwd>/.taskforce/taskforce.db`; `:memory:` gives a store private to this process.
+ * `<cwd>/.taskforce/taskforce.db`; `:memory:` gives a store private to this process. A path that
+ * starts with `redis://` or `rediss://` opens the Redis store (`openRedisRunStore`, keys under the
+ * default prefix `taskforce:`; needs the optional package ioredis) on that server instead of a file;
+ * only an explicit path or `TASKFORCE_DB` selects it, never a separate setting.
+ *
+ * @example
+ * const shared = await openRunStore({ path: 'redis://redis.internal:6379/0' });
  *
  * @example
  * const store = await openRunStore({ importJsonStore: '.taskforce/store.json' });
  */
 export async function openRunStore(options: OpenRunStoreOptions = {}): Promise<RunStore> {
   const cwd = options.cwd ?? process.cwd();
-  const path = options.path !== undefined ? (options.path === ':memory:' ? options.path : resolve(cwd, options.path)) : defaultRunStorePath(cwd, options.env ?? process.env);
-  const store = path === ':memory:' ? memoryRunStore() : await openSqliteRunStore(path);
+  const path =
+    options.path !== undefined
+      ? options.path === ':memory:' || isRedisUrl(options.path)
+        ? options.path
+        : resolve(cwd, options.path)
+      : defaultRunStorePath(cwd, options.env ?? process.env);
+  const store = path === ':memory:' ? memoryRunStore() : isRedisUrl(path) ? await openRedisRunStore(path) : await openSqliteRunStore(path);
   if (options.importJsonStore !== undefined) {
     try {
       importJsonStore(store, resolve(cwd, options.importJsonStore));

@@ -29,6 +29,7 @@ export const LAYERS = [
   'src/workflow',
   'src/durable',
   'src/orchestrate',
+  'src/distributed',
   'src/api',
   'src/eval',
   'src/mcp',

@@ -33,7 +33,11 @@ export class CountingProvider {
   private readonly server: Server;
   private readonly held = new Set<ServerResponse>();
 
-  constructor(private readonly plan: unknown) {
+  constructor(
+    private readonly plan: unknown,
+    /** How long each reply takes (a real provider's latency). */
+    private readonly latencyMs = 0,
+  ) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -69,6 +73,7 @@ export class CountingProvider {
       this.held.add(res);
       return;
     }
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const content = (request.reply = this.reply(request.kind, body));
     const usage = { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 };
     const base = { id: `chatcmpl-${request.n}`, created: 0, model: body.model };

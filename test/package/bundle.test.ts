@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 // The optional peer dependencies, left out of the bundle and absent from the folder it runs in, as in
 // an app that uses only a scripted model: the library must not need them to start.
-const OPTIONAL_PEERS = ['@anthropic-ai/sdk', 'openai', '@langchain/core', '@modelcontextprotocol/sdk', 'prom-client', '@opentelemetry/api'];
+const OPTIONAL_PEERS = ['@anthropic-ai/sdk', 'openai', '@langchain/core', '@modelcontextprotocol/sdk', 'prom-client', '@opentelemetry/api', 'ioredis', 'bullmq'];
 
 // A small app: Task() with a built-in agent, then orchestrate() planned with the planner prompt. The
 // scripted model answers from what it is sent, so each line printed proves the shipped text was used.

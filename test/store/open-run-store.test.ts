@@ -20,6 +20,8 @@ describe('defaultRunStorePath', () => {
     expect(defaultRunStorePath('/proj', { TASKFORCE_DB: 'data/runs.db' })).toBe('/proj/data/runs.db');
     expect(defaultRunStorePath('/proj', { TASKFORCE_DB: '/var/tf.db' })).toBe('/var/tf.db');
     expect(defaultRunStorePath('/proj', { TASKFORCE_DB: ':memory:' })).toBe(':memory:');
+    expect(defaultRunStorePath('/proj', { TASKFORCE_DB: ' redis://:pw@cache:6379/1 ' })).toBe('redis://:pw@cache:6379/1');
+    expect(defaultRunStorePath('/proj', { TASKFORCE_DB: 'rediss://cache:6380' })).toBe('rediss://cache:6380');
   });
 });
 

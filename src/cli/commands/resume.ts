@@ -15,6 +15,8 @@ export const RESUME_FLAGS = {
   ...DB_FLAG,
   'budget-usd': { type: 'string' },
   trace: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies FlagSpec;
 
@@ -23,6 +25,9 @@ export const RESUME_FLAGS_HELP = `${MODEL_FLAGS_HELP}
                       (without a model flag: the model source the run was started with)
   --budget-usd USD    a new budget for the whole run (default: the run's own)
   --trace FILE        write this process's events as JSON lines to FILE
+  --redis URL, --queue NAME
+                      the workers' queue (default: the one the run used, with the URL from
+                      --redis or TASKFORCE_REDIS_URL when it needs credentials)
 ${DB_FLAG_HELP}
   --json              print only the result as JSON on stdout (no live view)`;
 
@@ -90,6 +95,8 @@ export async function resumeStoredRun(
   const refine = cli?.refine ?? stored.refine;
   const tracePath = stringFlag(parsed, 'trace');
   const db = stringFlag(parsed, 'db');
+  const redis = stringFlag(parsed, 'redis') ?? io.env.TASKFORCE_REDIS_URL ?? cli?.queue?.redis;
+  const queueName = stringFlag(parsed, 'queue') ?? cli?.queue?.name;
   const command: OrchestrateCommand = {
     goal: record.goal,
     model,
@@ -107,6 +114,7 @@ export async function resumeStoredRun(
     ...(stored.plan ? { plan: stored.plan } : {}),
     ...(stored.workflow ? { workflow: stored.workflow } : {}),
     ...(tracePath !== undefined ? { tracePath } : {}),
+    ...(redis !== undefined ? { queue: { redis, ...(queueName !== undefined ? { name: queueName } : {}) } } : {}),
     journal: { store, runId, ...(db !== undefined ? { db } : {}) },
   };
   return executeOrchestration(command, io);

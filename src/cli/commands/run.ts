@@ -2,6 +2,7 @@ import { createJsonlTraceWriter, safeJsonStringify } from '../../events/jsonl-tr
 import type { ResolvedModelSource } from '../../eval/model-source.js';
 import { ALL_STRATEGIES } from '../../eval/runner.js';
 import { existsSync } from 'node:fs';
+import { queueAgentRunner } from '../../distributed/queue-agent-runner.js';
 import { loadRunFile } from '../../workflow/load.js';
 import type { Workflow } from '../../workflow/types.js';
 import type { TaskTree } from '../../plan/types.js';
@@ -47,6 +48,9 @@ ${AGENT_SOURCES_HELP}
   --trace FILE        write every event as JSON lines to FILE
 ${METRICS_PORT_HELP}
   --seed N            reproducible randomness and ids
+  --redis URL         run the agents on \`taskforce worker\` processes through a BullMQ queue on
+                      this Redis (default: TASKFORCE_REDIS_URL; none: everything in this process)
+  --queue NAME        the workers' queue (default taskforce-agents)
 ${DB_FLAG_HELP}
   --run-id ID         the run's id in the store (default: a new one); an id already in the
                       store resumes that run
@@ -86,6 +90,8 @@ export const RUN_FLAGS = {
   trace: { type: 'string' },
   'metrics-port': { type: 'string' },
   seed: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
   ...DB_FLAG,
   'run-id': { type: 'string' },
   'no-journal': { type: 'boolean' },
@@ -119,6 +125,8 @@ export interface OrchestrateCommand {
   readonly json: boolean;
   /** `--stream` (with `--json`): events as JSON lines, the result last. */
   readonly stream?: boolean;
+  /** `--redis` / `TASKFORCE_REDIS_URL`: agents run on workers through this queue. */
+  readonly queue?: { readonly redis: string; readonly name?: string };
   /** Journal the run (a new one, or one to resume) in this store under this id. */
   readonly journal?: CliJournal;
 }
@@ -192,6 +200,9 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
   if (strategy !== undefined && !ALL_STRATEGIES.includes(strategy))
     throw new UsageError(`unknown strategy "${strategy}": use ${ALL_STRATEGIES.join(', ')}`, usage);
   const tracePath = stringFlag(parsed, 'trace');
+  const redis = stringFlag(parsed, 'redis');
+  const queueName = stringFlag(parsed, 'queue');
+  if (queueName !== undefined && redis === undefined) throw new UsageError('--queue names the workers\' queue on a Redis server: give --redis URL too', usage);
   const mcpConfig = stringFlag(parsed, 'mcp-config');
   const workspace = stringFlag(parsed, 'workspace');
   const metricsPort = numberFlag(parsed, 'metrics-port', usage, { integer: true, min: 0, max: 65535 });
@@ -213,6 +224,7 @@ export function runOptionsOf(parsed: ParsedArgs, usage: string = RUN_HELP): Omit
     ...(seed !== undefined ? { seed } : {}),
     ...(tracePath !== undefined ? { tracePath } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
+    ...(redis !== undefined ? { queue: { redis, ...(queueName !== undefined ? { name: queueName } : {}) } } : {}),
   };
 }
 
@@ -239,6 +251,8 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
     const trace = command.tracePath !== undefined ? createJsonlTraceWriter(cliPath(io, command.tracePath), { label: command.tracePath }) : undefined;
     trace?.attach(taskforce.runtime.events);
     if (journal) view?.message(journalLine(journal));
+    const queue = command.queue ?? (io.env.TASKFORCE_REDIS_URL ? { redis: io.env.TASKFORCE_REDIS_URL } : undefined);
+    const agentRunner = queue ? await queueAgentRunner({ redis: queue.redis, ...(queue.name !== undefined ? { queue: queue.name } : {}) }) : undefined;
     const onInterrupt = () => view?.message('Ctrl-C: cancelling the run; the partial result follows (Ctrl-C again quits at once).');
     io.interrupt.addEventListener('abort', onInterrupt, { once: true });
     try {
@@ -251,12 +265,14 @@ export async function executeOrchestration(command: OrchestrateCommand, io: CliI
         ...(command.refine ? { refine: command.refine } : {}),
         ...(command.plan ? { plan: command.plan } : {}),
         ...(command.workflow ? { workflow: command.workflow } : {}),
+        ...(agentRunner ? { agentRunner } : {}),
         ...(journal
           ? { durable: journal.store, runId: journal.runId, ...(journal.metadata ? { journalMetadata: { cli: journal.metadata } } : {}) }
           : {}),
       });
     } finally {
       io.interrupt.removeEventListener('abort', onInterrupt);
+      await agentRunner?.close();
       await metrics?.close();
       await trace?.close();
     }

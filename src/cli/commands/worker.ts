@@ -1,0 +1,71 @@
+import { startAgentWorker } from '../../distributed/agent-worker.js';
+import { DEFAULT_QUEUE } from '../../distributed/connection.js';
+import { numberFlag, parseCommandArgs, requirePositionals, stringFlag, stringList, type FlagSpec } from '../args.js';
+import { UsageError } from '../errors.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { println, type CliIo } from '../io.js';
+import { AGENT_SOURCES_HELP } from '../agent-sources-help.js';
+import { DB_FLAG, DB_FLAG_HELP, openCliStore } from '../journal.js';
+import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
+import { withTaskforce } from '../session.js';
+
+export const WORKER_HELP = `Usage: taskforce worker --redis URL [options]
+
+Takes agent runs from a BullMQ queue on Redis and runs them with this process's model, agents
+and tools, until Ctrl-C or SIGTERM (the runs in hand finish first). Runs started with
+"taskforce run --redis URL" send their agents here; planning, strategies, synthesis and the
+journal stay with the run. In a durable run, the model calls a worker completed are journaled
+in the run store (--db, shared with the run), so a job taken over from a worker that died does
+not repeat them.
+
+Options:
+  --redis URL         the Redis server (default: TASKFORCE_REDIS_URL)
+  --queue NAME        the queue (default ${DEFAULT_QUEUE})
+  --concurrency N     agent runs at once in this worker (default 4)
+  --lock-ms N         how long a job stays locked to this worker without a renewal; the jobs of
+                      a worker that died run again elsewhere after this (default 30000)
+${MODEL_FLAGS_HELP}
+${AGENT_SOURCES_HELP}
+${DB_FLAG_HELP}
+  -h, --help          show this help
+
+Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 usage or configuration error.
+
+Example:
+  taskforce worker --redis redis://127.0.0.1:6379 --db /shared/taskforce.db --concurrency 8`;
+
+const FLAGS = {
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  concurrency: { type: 'string' },
+  'lock-ms': { type: 'string' },
+  ...MODEL_FLAGS,
+  agents: { type: 'string', multiple: true },
+  ...DB_FLAG,
+} as const satisfies FlagSpec;
+
+/** `taskforce worker`. */
+export async function workerCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const parsed = parseCommandArgs(args, FLAGS, WORKER_HELP);
+  if (parsed.help) return (println(io.stdout, WORKER_HELP), EXIT.OK);
+  requirePositionals(parsed, [], WORKER_HELP);
+  const redis = stringFlag(parsed, 'redis') ?? io.env.TASKFORCE_REDIS_URL;
+  if (!redis) throw new UsageError('missing --redis URL (or TASKFORCE_REDIS_URL)', WORKER_HELP);
+  const concurrency = numberFlag(parsed, 'concurrency', WORKER_HELP, { integer: true, min: 1 }) ?? 4;
+  const lockDurationMs = numberFlag(parsed, 'lock-ms', WORKER_HELP, { integer: true, min: 100 });
+  const queue = stringFlag(parsed, 'queue') ?? DEFAULT_QUEUE;
+  const model = await resolveCliModel('worker', parsed, io, WORKER_HELP);
+  const store = await openCliStore(io, parsed);
+  try {
+    await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json: true }, async (taskforce) => {
+      const worker = await startAgentWorker({ redis, queue, concurrency, runtime: taskforce.runtime, store, ...(lockDurationMs !== undefined ? { lockDurationMs } : {}) });
+      println(io.stderr, `worker ready: queue ${queue} on ${redis.replace(/\/\/[^@]*@/, '//')}, ${concurrency} at once, pid ${process.pid}`);
+      if (!io.interrupt.aborted) await new Promise<void>((resolve) => io.interrupt.addEventListener('abort', () => resolve(), { once: true }));
+      println(io.stderr, `worker stopping: finishing the runs in hand (${worker.completed()} done)`);
+      await worker.close();
+    });
+  } finally {
+    await store.close();
+  }
+  return EXIT.OK;
+}

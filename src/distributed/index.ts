@@ -1,0 +1,3 @@
+export { queueAgentRunner, type QueueAgentRunner, type QueueAgentRunnerOptions } from './queue-agent-runner.js';
+export { startAgentWorker, type AgentWorker, type AgentWorkerOptions } from './agent-worker.js';
+export { redisConnection, DEFAULT_QUEUE, type RedisConnection } from './connection.js';

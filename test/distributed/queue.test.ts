@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { modelFromProvider } from '../../src/model/model.js';
+import { scriptedModel } from '../../src/model/scripted.js';
+import { memoryRunStore } from '../../src/store/memory-run-store.js';
+import { queueAgentRunner } from '../../src/distributed/queue-agent-runner.js';
+import { startAgentWorker } from '../../src/distributed/agent-worker.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { AGENTS, scripted } from '../orchestrate/helpers.js';
+import { kindOf, teamScript, type Script } from '../orchestrate/script.js';
+
+const PLAN = { owls: Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, dependsOn: i >= 4 ? [`t${i - 4}`] : [] })) };
+const SCRIPT: Script = { plans: PLAN };
+
+describe('agents on worker processes through BullMQ on Redis', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('runs every agent of the run on the workers, and the result equals the in-process run', async () => {
+    const queue = `q-${Date.now()}`;
+    const store = memoryRunStore();
+    // Two workers, each with its own runtime (agents and a model) as separate processes would have.
+    const workerModels = [scriptedModel({ replies: teamScript(SCRIPT) }), scriptedModel({ replies: teamScript(SCRIPT) })];
+    const runtimes = await Promise.all(workerModels.map((m) => createRuntime({ model: modelFromProvider(m), agents: AGENTS, builtinAgents: false })));
+    const workers = await Promise.all(runtimes.map((runtime) => startAgentWorker({ redis: redis.url, queue, runtime, store, concurrency: 3 })));
+    const runner = await queueAgentRunner({ redis: redis.url, queue });
+    try {
+      const coordinator = scripted(SCRIPT, { durable: store, runId: 'run_q', agentRunner: runner, concurrency: 4 });
+      const result = await orchestrate('Tell me about owls', coordinator.options);
+      const local = await orchestrate('Tell me about owls', scripted(SCRIPT, { concurrency: 4 }).options);
+
+      expect(result.stoppedBy).toBeUndefined();
+      expect(result.output).toBe(local.output);
+      expect(result.tree.tasks.map((t) => [t.id, t.status, t.output])).toEqual(local.tree.tasks.map((t) => [t.id, t.status, t.output]));
+      // The coordinator planned and synthesized; every worker call came from a worker.
+      expect(coordinator.provider.requests.map(kindOf).sort()).toEqual(['planner', 'synthesizer']);
+      const workerCalls = workerModels.flatMap((m) => m.requests.map(kindOf));
+      expect(workerCalls).toHaveLength(12);
+      expect(workerCalls.every((k) => k === 'worker')).toBe(true);
+      expect(workers.map((w) => w.completed()).reduce((a, b) => a + b)).toBe(12);
+      // Their calls are in the run's tree and metrics, as if made here.
+      expect(result.metrics.modelCalls).toBe(local.metrics.modelCalls);
+      // And in the journal, under each task's path.
+      const journaled = (await store.journal('run_q')).filter((e) => e.kind === 'model.call' && e.path.includes('@'));
+      expect(journaled).toHaveLength(12);
+    } finally {
+      await runner.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(runtimes.map((r) => r.close()));
+    }
+  });
+});
