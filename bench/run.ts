@@ -7,6 +7,7 @@ import { main as durable } from './durable.js';
 import { main as matcher } from './matcher.js';
 import { main as scheduler } from './scheduler.js';
 import { main as users } from './users/index.js';
+import { main as workers } from './workers.js';
 
 const benches: [string, () => Promise<unknown>][] = [
   ['agents: loading trees of agent files', agentsLoad],
@@ -14,6 +15,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['scheduler: overhead, makespan efficiency, memory', scheduler],
   ['strategies: each strategy against its baseline (seeded, 500 seeds)', async () => (await import('./strategies.js')).main()],
   ['durable: journal appends and the cost of journaling a run (issue 14)', durable],
+  ['workers: agents on worker processes through BullMQ on Redis (issue 19)', workers],
   ['users: Task(), orchestrate(), plans, start-up and the CLI, cold processes on dist/ (issue 13)', users],
 ];
 

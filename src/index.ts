@@ -135,7 +135,17 @@ export { resumeRun } from './api/resume.js';
 export { openRedisRunStore, type RedisRunStoreOptions } from './store/index.js';
 
 // Workers: agents on other processes through BullMQ on Redis.
-export { queueAgentRunner, startAgentWorker, type QueueAgentRunner, type QueueAgentRunnerOptions, type AgentWorker, type AgentWorkerOptions } from './distributed/index.js';
+export {
+  queueAgentRunner,
+  startAgentWorker,
+  sharedRateLimit,
+  type QueueAgentRunner,
+  type QueueAgentRunnerOptions,
+  type AgentWorker,
+  type AgentWorkerOptions,
+  type SharedRateLimit,
+  type SharedRateLimitOptions,
+} from './distributed/index.js';
 export type { AgentRunner, RemoteAgentRequest, RemoteAgentResult } from './orchestrate/orchestration.js';
 export {
   decideApproval,

@@ -9,6 +9,7 @@ import type { RemoteAgentRequest, RemoteAgentResult } from '../orchestrate/orche
 import type { RunStore } from '../store/run-store.js';
 import { importOptional } from '../util/import-optional.js';
 import { DEFAULT_QUEUE, redisConnection } from './connection.js';
+import type { SharedRateLimit } from './shared-rate-limit.js';
 
 export interface AgentWorkerOptions {
   readonly redis: string;
@@ -21,6 +22,8 @@ export interface AgentWorkerOptions {
   readonly store?: RunStore;
   /** How long a job stays locked without this worker renewing it; a dead worker's jobs run again after it. Default 30 s. */
   readonly lockDurationMs?: number;
+  /** A provider rate limit shared with the other workers: awaited before each model call. */
+  readonly rateLimit?: SharedRateLimit;
 }
 
 /** A running worker: close it to stop taking jobs (the ones in hand finish first). */
@@ -45,7 +48,7 @@ export async function startAgentWorker(options: AgentWorkerOptions): Promise<Age
       const request = job.data;
       // A fresh journal per job: another worker may have journaled calls of this run since.
       const journal = store && request.journalRunId !== undefined ? await RunJournal.open(store, request.journalRunId, runtime.clock) : undefined;
-      const result = await runJob(runtime, request, journal, signal ?? runtime.signal);
+      const result = await runJob(runtime, request, journal, signal ?? runtime.signal, options.rateLimit);
       completed++;
       return result;
     },
@@ -56,7 +59,7 @@ export async function startAgentWorker(options: AgentWorkerOptions): Promise<Age
 }
 
 /** One agent run as a job: the agent, in a scope of the runtime for the task's node, journaled when durable. */
-async function runJob(runtime: Runtime, request: RemoteAgentRequest, journal: RunJournal | undefined, signal: AbortSignal): Promise<RemoteAgentResult> {
+async function runJob(runtime: Runtime, request: RemoteAgentRequest, journal: RunJournal | undefined, signal: AbortSignal, rateLimit?: SharedRateLimit): Promise<RemoteAgentResult> {
   const agent = runtime.agents.require(request.agent);
   const log = createCallLog(`${request.runId}/${request.taskId}`);
   // The journal keys of this agent run: its task and its number there, the same on every worker that runs it.
@@ -69,6 +72,7 @@ async function runJob(runtime: Runtime, request: RemoteAgentRequest, journal: Ru
     budget: runtime.budget,
     maxDepth: runtime.limits.maxDepth,
     signal,
+    ...(rateLimit ? { gate: () => rateLimit.acquire(signal) } : {}),
     ...(journal ? { journal: (model) => journaledModel(model, journal, node) } : {}),
   });
   const toolJournal = journal

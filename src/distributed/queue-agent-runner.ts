@@ -38,6 +38,9 @@ export async function queueAgentRunner(options: QueueAgentRunnerOptions): Promis
   const name = options.queue ?? DEFAULT_QUEUE;
   const queue = new bullmq.Queue(name, { connection });
   const events = new bullmq.QueueEvents(name, { connection });
+  // Every agent run in flight waits on these (a listener each): hundreds at once are normal, not a leak.
+  queue.setMaxListeners(0);
+  events.setMaxListeners(0);
   await events.waitUntilReady();
   return {
     async run(request: RemoteAgentRequest, signal: AbortSignal): Promise<RemoteAgentResult> {
@@ -45,8 +48,10 @@ export async function queueAgentRunner(options: QueueAgentRunnerOptions): Promis
       const job = await queue.add('agent', request, {
         attempts: options.attempts ?? 3,
         backoff: { type: 'fixed', delay: 100 },
-        removeOnComplete: true,
-        removeOnFail: 100,
+        // Kept a while after completion: removed at once, a fast job can be gone before
+        // waitUntilFinished looks for it ("Missing key for job"), and the run would fail.
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 24 * 3600 },
       });
       const finished = job.waitUntilFinished(events) as Promise<RemoteAgentResult>;
       const cancelled = new Promise<never>((_, reject) => {

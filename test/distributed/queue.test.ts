@@ -6,6 +6,7 @@ import { scriptedModel } from '../../src/model/scripted.js';
 import { memoryRunStore } from '../../src/store/memory-run-store.js';
 import { queueAgentRunner } from '../../src/distributed/queue-agent-runner.js';
 import { startAgentWorker } from '../../src/distributed/agent-worker.js';
+import { sharedRateLimit } from '../../src/distributed/shared-rate-limit.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { AGENTS, scripted } from '../orchestrate/helpers.js';
 import { kindOf, teamScript, type Script } from '../orchestrate/script.js';
@@ -52,6 +53,36 @@ describe('agents on worker processes through BullMQ on Redis', () => {
     } finally {
       await runner.close();
       await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(runtimes.map((r) => r.close()));
+    }
+  });
+
+  it('a rate limit shared through Redis holds across workers: no window ever sees more calls than the limit', async () => {
+    const queue = `rl-${Date.now()}`;
+    const MAX = 4;
+    const WINDOW = 400;
+    const calls: number[] = [];
+    const timed = () => { const script = teamScript(SCRIPT); return scriptedModel({ replies: (request, index) => (calls.push(Date.now()), script(request, index)) }); };
+    const runtimes = await Promise.all([timed(), timed()].map((m) => createRuntime({ model: modelFromProvider(m), agents: AGENTS, builtinAgents: false })));
+    const limits = await Promise.all(runtimes.map(() => sharedRateLimit({ redis: redis.url, max: MAX, windowMs: WINDOW, key: `rate:${queue}` })));
+    const workers = await Promise.all(runtimes.map((runtime, i) => startAgentWorker({ redis: redis.url, queue, runtime, concurrency: 6, rateLimit: limits[i]! })));
+    const runner = await queueAgentRunner({ redis: redis.url, queue });
+    try {
+      const started = Date.now();
+      const result = await orchestrate('Tell me about owls', scripted(SCRIPT, { agentRunner: runner, concurrency: 12 }).options);
+      expect(result.stoppedBy).toBeUndefined();
+      expect(calls).toHaveLength(12);
+      // 12 calls at 4 per 400 ms cannot take less than two full windows.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2 * WINDOW - 20);
+      const sorted = [...calls].sort((a, b) => a - b);
+      // Any window a little shorter than the limit's (a call starts a moment after it is let through).
+      for (const start of sorted) expect(sorted.filter((t) => t >= start && t < start + WINDOW - 20).length).toBeLessThanOrEqual(MAX);
+      // Both workers took part.
+      expect(workers.every((w) => w.completed() > 0)).toBe(true);
+    } finally {
+      await runner.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(limits.map((l) => l.close()));
       await Promise.all(runtimes.map((r) => r.close()));
     }
   });

@@ -13,6 +13,8 @@ export interface ReceivedRequest {
   readonly kind: 'planner' | 'synthesizer' | 'critic' | 'reviser' | 'worker';
   /** The reply's text (set when it is answered). */
   reply?: string;
+  /** When it arrived (ms since the epoch). */
+  readonly at: number;
 }
 
 /** What to do with a request when it arrives: answer it, or hold it unanswered (the hook kills its client). */
@@ -66,7 +68,7 @@ export class CountingProvider {
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw) as ChatBody;
     const client = (req.url ?? '').split('/')[1] ?? '';
-    const request: ReceivedRequest = { client, n: this.from(client).length + 1, body: canonicalJson(body), kind: kindOf(body) };
+    const request: ReceivedRequest = { client, n: this.from(client).length + 1, body: canonicalJson(body), kind: kindOf(body), at: Date.now() };
     this.requests.push(request);
     if (this.onArrival(request) === 'hold') {
       // Never answered: the client is killed while it waits.

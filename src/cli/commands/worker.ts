@@ -1,5 +1,6 @@
 import { startAgentWorker } from '../../distributed/agent-worker.js';
 import { DEFAULT_QUEUE } from '../../distributed/connection.js';
+import { parseRateLimit, sharedRateLimit } from '../../distributed/shared-rate-limit.js';
 import { numberFlag, parseCommandArgs, requirePositionals, stringFlag, stringList, type FlagSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -24,6 +25,8 @@ Options:
   --concurrency N     agent runs at once in this worker (default 4)
   --lock-ms N         how long a job stays locked to this worker without a renewal; the jobs of
                       a worker that died run again elsewhere after this (default 30000)
+  --rate-limit N[/MS] at most N provider requests in any MS ms (default a minute), shared by every
+                      worker given the same limit on this Redis
 ${MODEL_FLAGS_HELP}
 ${AGENT_SOURCES_HELP}
 ${DB_FLAG_HELP}
@@ -39,6 +42,7 @@ const FLAGS = {
   queue: { type: 'string' },
   concurrency: { type: 'string' },
   'lock-ms': { type: 'string' },
+  'rate-limit': { type: 'string' },
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
   ...DB_FLAG,
@@ -54,17 +58,30 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
   const concurrency = numberFlag(parsed, 'concurrency', WORKER_HELP, { integer: true, min: 1 }) ?? 4;
   const lockDurationMs = numberFlag(parsed, 'lock-ms', WORKER_HELP, { integer: true, min: 100 });
   const queue = stringFlag(parsed, 'queue') ?? DEFAULT_QUEUE;
+  const rateText = stringFlag(parsed, 'rate-limit');
+  const rate = rateText !== undefined ? parseRateLimit(rateText) : undefined;
+  if (rateText !== undefined && (!rate || rate.max < 1 || rate.windowMs < 1)) throw new UsageError(`--rate-limit takes N or N/MS (requests per window in ms), got "${rateText}"`, WORKER_HELP);
   const model = await resolveCliModel('worker', parsed, io, WORKER_HELP);
   const store = await openCliStore(io, parsed);
+  const rateLimit = rate ? await sharedRateLimit({ redis, ...rate, key: `taskforce:rate:${queue}` }) : undefined;
   try {
     await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json: true }, async (taskforce) => {
-      const worker = await startAgentWorker({ redis, queue, concurrency, runtime: taskforce.runtime, store, ...(lockDurationMs !== undefined ? { lockDurationMs } : {}) });
+      const worker = await startAgentWorker({
+        redis,
+        queue,
+        concurrency,
+        runtime: taskforce.runtime,
+        store,
+        ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+        ...(rateLimit ? { rateLimit } : {}),
+      });
       println(io.stderr, `worker ready: queue ${queue} on ${redis.replace(/\/\/[^@]*@/, '//')}, ${concurrency} at once, pid ${process.pid}`);
       if (!io.interrupt.aborted) await new Promise<void>((resolve) => io.interrupt.addEventListener('abort', () => resolve(), { once: true }));
       println(io.stderr, `worker stopping: finishing the runs in hand (${worker.completed()} done)`);
       await worker.close();
     });
   } finally {
+    await rateLimit?.close();
     await store.close();
   }
   return EXIT.OK;
