@@ -139,6 +139,7 @@ export {
   queueAgentRunner,
   startAgentWorker,
   sharedRateLimit,
+  registerQueueMetrics,
   type QueueAgentRunner,
   type QueueAgentRunnerOptions,
   type AgentWorker,

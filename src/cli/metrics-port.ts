@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.js';
 import type { TaskforceEvent } from '../events/types.js';
 import { println, type CliIo } from './io.js';
@@ -12,6 +13,8 @@ export interface CliMetrics {
   attach(events: EventBus): void;
   /** The listener itself, for work that takes one (`runSuite`'s `onEvent`). */
   readonly listener: (event: TaskforceEvent) => void;
+  /** The registry served, for a command's own metrics. */
+  readonly registry: Registry;
   /** Stops serving and detaches. */
   close(): Promise<void>;
 }
@@ -30,6 +33,7 @@ export async function startCliMetrics(io: CliIo, port: number): Promise<CliMetri
   return {
     attach: (events) => void detach.push(events.on(metrics.listener)),
     listener: metrics.listener,
+    registry: metrics.registry,
     close: async () => {
       for (const off of detach.splice(0)) off();
       await server.close();

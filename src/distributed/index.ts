@@ -1,4 +1,5 @@
 export { queueAgentRunner, type QueueAgentRunner, type QueueAgentRunnerOptions } from './queue-agent-runner.js';
 export { startAgentWorker, type AgentWorker, type AgentWorkerOptions } from './agent-worker.js';
 export { redisConnection, DEFAULT_QUEUE, type RedisConnection } from './connection.js';
+export { registerQueueMetrics } from './queue-metrics.js';
 export { sharedRateLimit, type SharedRateLimit, type SharedRateLimitOptions } from './shared-rate-limit.js';

@@ -7,6 +7,8 @@ import { memoryRunStore } from '../../src/store/memory-run-store.js';
 import { queueAgentRunner } from '../../src/distributed/queue-agent-runner.js';
 import { startAgentWorker } from '../../src/distributed/agent-worker.js';
 import { sharedRateLimit } from '../../src/distributed/shared-rate-limit.js';
+import { registerQueueMetrics } from '../../src/distributed/queue-metrics.js';
+import { Registry } from 'prom-client';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { AGENTS, scripted } from '../orchestrate/helpers.js';
 import { kindOf, teamScript, type Script } from '../orchestrate/script.js';
@@ -84,6 +86,30 @@ describe('agents on worker processes through BullMQ on Redis', () => {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(limits.map((l) => l.close()));
       await Promise.all(runtimes.map((r) => r.close()));
+    }
+  });
+
+  it('the metrics show the queue depth by state and the workers connected', async () => {
+    const queue = `m-${Date.now()}`;
+    const registry = new Registry();
+    const metrics = await registerQueueMetrics(registry, { redis: redis.url, queue });
+    const runtime = await createRuntime({ model: modelFromProvider(scriptedModel({ replies: teamScript(SCRIPT) })), agents: AGENTS, builtinAgents: false });
+    const runner = await queueAgentRunner({ redis: redis.url, queue });
+    try {
+      // No worker yet: an agent run waits in the queue.
+      const pending = runner.run({ runId: 'r', path: '', taskId: 't0', agent: 'ada', run: 1, prompt: 'Your task: Do t0', depth: 0 }, new AbortController().signal);
+      await expect.poll(async () => registry.metrics(), { timeout: 5000 }).toContain(`taskforce_queue_jobs{queue="${queue}",state="waiting"} 1`);
+      expect(await registry.metrics()).toContain(`taskforce_queue_workers{queue="${queue}"} 0`);
+      const worker = await startAgentWorker({ redis: redis.url, queue, runtime });
+      expect((await pending).result.output).toBe('ada did Do t0.');
+      const text = await registry.metrics();
+      expect(text).toContain(`taskforce_queue_workers{queue="${queue}"} 1`);
+      expect(text).toContain(`taskforce_queue_jobs{queue="${queue}",state="waiting"} 0`);
+      await worker.close();
+    } finally {
+      await runner.close();
+      await metrics.close();
+      await runtime.close();
     }
   });
 });

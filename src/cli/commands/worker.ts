@@ -9,6 +9,8 @@ import { AGENT_SOURCES_HELP } from '../agent-sources-help.js';
 import { DB_FLAG, DB_FLAG_HELP, openCliStore } from '../journal.js';
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveCliModel } from '../model-flags.js';
 import { withTaskforce } from '../session.js';
+import { METRICS_PORT_HELP, startCliMetrics } from '../metrics-port.js';
+import { registerQueueMetrics } from '../../distributed/queue-metrics.js';
 
 export const WORKER_HELP = `Usage: taskforce worker --redis URL [options]
 
@@ -27,6 +29,8 @@ Options:
                       a worker that died run again elsewhere after this (default 30000)
   --rate-limit N[/MS] at most N provider requests in any MS ms (default a minute), shared by every
                       worker given the same limit on this Redis
+${METRICS_PORT_HELP}
+                      (with the queue's depth by state and the number of workers connected)
 ${MODEL_FLAGS_HELP}
 ${AGENT_SOURCES_HELP}
 ${DB_FLAG_HELP}
@@ -43,6 +47,7 @@ const FLAGS = {
   concurrency: { type: 'string' },
   'lock-ms': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'metrics-port': { type: 'string' },
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
   ...DB_FLAG,
@@ -61,11 +66,15 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
   const rateText = stringFlag(parsed, 'rate-limit');
   const rate = rateText !== undefined ? parseRateLimit(rateText) : undefined;
   if (rateText !== undefined && (!rate || rate.max < 1 || rate.windowMs < 1)) throw new UsageError(`--rate-limit takes N or N/MS (requests per window in ms), got "${rateText}"`, WORKER_HELP);
+  const metricsPort = numberFlag(parsed, 'metrics-port', WORKER_HELP, { integer: true, min: 0, max: 65535 });
   const model = await resolveCliModel('worker', parsed, io, WORKER_HELP);
   const store = await openCliStore(io, parsed);
   const rateLimit = rate ? await sharedRateLimit({ redis, ...rate, key: `taskforce:rate:${queue}` }) : undefined;
   try {
     await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json: true }, async (taskforce) => {
+      const metrics = metricsPort !== undefined ? await startCliMetrics(io, metricsPort) : undefined;
+      metrics?.attach(taskforce.runtime.events);
+      const queueMetrics = metrics ? await registerQueueMetrics(metrics.registry, { redis, queue }) : undefined;
       const worker = await startAgentWorker({
         redis,
         queue,
@@ -79,6 +88,8 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
       if (!io.interrupt.aborted) await new Promise<void>((resolve) => io.interrupt.addEventListener('abort', () => resolve(), { once: true }));
       println(io.stderr, `worker stopping: finishing the runs in hand (${worker.completed()} done)`);
       await worker.close();
+      await queueMetrics?.close();
+      await metrics?.close();
     });
   } finally {
     await rateLimit?.close();
