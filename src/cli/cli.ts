@@ -21,6 +21,7 @@ Commands:
   serve-metrics --trace FILE   serve a trace's Prometheus metrics on 127.0.0.1 (run: --metrics-port)
   view <trace.jsonl>           one self-contained HTML page of a run from its trace (tree, timeline, costs)
   mcp                          serve task, orchestrate, plan, list_agents to agent harnesses over MCP
+  worker --redis URL           run the agents of "run --redis" runs, from a BullMQ queue on Redis
 
 Journaled runs (every run is journaled in .taskforce/taskforce.db, or --db / TASKFORCE_DB):
   resume <run-id>              continue a run where it stopped, without redoing finished work

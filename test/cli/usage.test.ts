@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 describe('taskforce usage', () => {
-  it.each(['run', 'plan', 'task', 'agents', 'eval', 'demo', 'resume', 'runs', 'approve', 'reject', 'dlq'])('prints the help of "%s" on --help and exits 0', async (command) => {
+  it.each(['run', 'plan', 'task', 'agents', 'eval', 'demo', 'resume', 'runs', 'approve', 'reject', 'dlq', 'worker'])('prints the help of "%s" on --help and exits 0', async (command) => {
     const { code, stdout, stderr } = await runCli([command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: taskforce ${command}`);
@@ -12,7 +12,7 @@ describe('taskforce usage', () => {
   it('lists every command in the main help', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['run', 'plan', 'task', 'agents', 'eval', 'demo', 'resume', 'runs', 'approve', 'reject', 'dlq']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['run', 'plan', 'task', 'agents', 'eval', 'demo', 'resume', 'runs', 'approve', 'reject', 'dlq', 'worker']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('exits 2 on an unknown command, naming it and showing the commands', async () => {
@@ -109,5 +109,19 @@ describe('taskforce run without a model', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('ANTHROPIC_API_KEY');
     expect(stderr).not.toContain('live calls to the provider');
+  });
+});
+
+describe('taskforce worker: usage', () => {
+  it('needs a Redis URL, and says where to give it', async () => {
+    const { code, stderr } = await runCli(['worker', '--scripted', 'test/cli/fixtures/two-tasks.mjs']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('missing --redis URL (or TASKFORCE_REDIS_URL)');
+  });
+
+  it('refuses a --rate-limit that is not N or N/MS', async () => {
+    const { code, stderr } = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--rate-limit', 'fast', '--scripted', 'test/cli/fixtures/two-tasks.mjs']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--rate-limit takes N or N/MS');
   });
 });
