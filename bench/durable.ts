@@ -21,10 +21,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { defineAgent } from '../src/agents/define.js';
 import { modelFromProvider } from '../src/model/model.js';
 import { scriptedModel } from '../src/model/scripted.js';
-import type { ProviderRequest } from '../src/model/types.js';
 import { orchestrate } from '../src/orchestrate/orchestrate.js';
 import type { PlanSpecInput } from '../src/plan/types.js';
 import { memoryRunStore } from '../src/store/memory-run-store.js';
@@ -34,6 +32,7 @@ import { figure, notMeasured, type Figure } from './users/figure.js';
 import { printTable, writeResults } from './users/report.js';
 import { ROOT } from './users/spawn.js';
 import { pairedDifferences, summarise } from './users/stats.js';
+import { BENCH_AGENTS, benchReplies } from './support/bench-team.js';
 
 const REPEATS = {
   full: { appendRounds: 4, appendsPerRound: 500, runs: 9 },
@@ -136,26 +135,15 @@ function layeredPlan(): PlanSpecInput {
   return { goal: 'bench', tasks };
 }
 
-const USAGE = { inputTokens: 120, outputTokens: 40 }; // replies carry usage: no token counting in the fake
-const WORKER_TEXT = 'Done: the part is worked out, with its figures checked against the sources. '.repeat(3);
 
-function replies(request: ProviderRequest) {
-  const synthesizer = request.messages[0]?.content.startsWith('You are the synthesizer');
-  return { text: synthesizer ? 'The report [l0_0].' : WORKER_TEXT, usage: USAGE };
-}
-
-const AGENTS = [
-  defineAgent({ name: 'researcher', description: 'Finds facts', systemPrompt: 'You are researcher.', capabilities: ['research'] }),
-  defineAgent({ name: 'writer', description: 'Writes sections', systemPrompt: 'You are writer.', capabilities: ['writing'] }),
-];
 
 type Variant = 'plain' | 'sqlite' | 'memory';
 
 /** One run; returns wall ms (store opening and closing not counted). */
 async function timedRun(plan: PlanSpecInput, durable?: { store: RunStore; runId: string }): Promise<number> {
   const options = {
-    model: modelFromProvider(scriptedModel({ replies })),
-    agents: AGENTS,
+    model: modelFromProvider(scriptedModel({ replies: benchReplies('l0_0') })),
+    agents: BENCH_AGENTS,
     builtinAgents: false,
     limits: { maxAgents: 1e9 },
     plan,

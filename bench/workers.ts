@@ -19,19 +19,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer as createNetServer } from 'node:net';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { defineAgent } from '../src/agents/define.js';
 import { startAgentWorker } from '../src/distributed/agent-worker.js';
 import { queueAgentRunner } from '../src/distributed/queue-agent-runner.js';
 import { modelFromProvider } from '../src/model/model.js';
 import { scriptedModel } from '../src/model/scripted.js';
-import type { ProviderRequest } from '../src/model/types.js';
 import type { AgentRunner } from '../src/orchestrate/orchestration.js';
 import { orchestrate } from '../src/orchestrate/orchestrate.js';
 import type { PlanSpecInput } from '../src/plan/types.js';
@@ -40,6 +37,8 @@ import { figure, notMeasured, type Figure } from './users/figure.js';
 import { printTable, writeResults } from './users/report.js';
 import { ROOT } from './users/spawn.js';
 import { pairedDifferences, summarise } from './users/stats.js';
+import { BENCH_AGENTS, benchReplies } from './support/bench-team.js';
+import { startRedisServer } from '../test/support/redis-server.js';
 
 const REPEATS = {
   full: { overheadRuns: 9, throughputRounds: 3, throughputTasks: 240 },
@@ -100,24 +99,11 @@ function independentPlan(tasks: number): PlanSpecInput {
 
 // ---- 1. the queue path's overhead over the in-process path --------------------------------------
 
-const USAGE = { inputTokens: 120, outputTokens: 40 }; // replies carry usage: no token counting in the fake
-const WORKER_TEXT = 'Done: the part is worked out, with its figures checked against the sources. '.repeat(3);
-
-function replies(request: ProviderRequest) {
-  const synthesizer = request.messages[0]?.content.startsWith('You are the synthesizer');
-  return { text: synthesizer ? 'The report [t0].' : WORKER_TEXT, usage: USAGE };
-}
-
-const AGENTS = [
-  defineAgent({ name: 'researcher', description: 'Finds facts', systemPrompt: 'You are researcher.', capabilities: ['research'] }),
-  defineAgent({ name: 'writer', description: 'Writes sections', systemPrompt: 'You are writer.', capabilities: ['writing'] }),
-];
-
 /** One scripted run; returns wall ms. */
 async function scriptedRun(plan: PlanSpecInput, agentRunner?: AgentRunner): Promise<number> {
   const options = {
-    model: modelFromProvider(scriptedModel({ replies })),
-    agents: AGENTS,
+    model: modelFromProvider(scriptedModel({ replies: benchReplies('t0') })),
+    agents: BENCH_AGENTS,
     builtinAgents: false,
     limits: { maxAgents: 1e9 },
     plan,
@@ -137,7 +123,7 @@ async function scriptedRun(plan: PlanSpecInput, agentRunner?: AgentRunner): Prom
 async function measureOverhead(redis: string, rounds: number): Promise<Figure[]> {
   const plan = independentPlan(OVERHEAD_TASKS);
   const queue = `bench-overhead-${process.pid}`;
-  const runtime = await createRuntime({ model: modelFromProvider(scriptedModel({ replies })), agents: AGENTS, builtinAgents: false, limits: { maxAgents: 1e9 } });
+  const runtime = await createRuntime({ model: modelFromProvider(scriptedModel({ replies: benchReplies('t0') })), agents: BENCH_AGENTS, builtinAgents: false, limits: { maxAgents: 1e9 } });
   const worker = await startAgentWorker({ redis, queue, runtime, concurrency: OVERHEAD_CONCURRENCY });
   const runner = await queueAgentRunner({ redis, queue });
   const ms = { local: [] as number[], queue: [] as number[] };
@@ -365,71 +351,4 @@ async function startLatencyProvider(latencyMs: number): Promise<LatencyProvider>
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-// ---- a throwaway redis-server (as test/support/redis-server.ts; bench code does not import tests) ----
-
-interface RedisServer {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-async function startRedisServer(): Promise<RedisServer> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<Error>((resolve) => {
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      resolve(error.code === 'ENOENT' ? new Error('redis-server is not on the PATH (Debian: apt-get install -y redis-server)', { cause: error }) : error),
-    );
-    child.once('exit', (code, signal) => resolve(new Error(`redis-server exited before it was ready (code ${code}, signal ${signal}):\n${output.slice(-2000)}`)));
-  });
-  const killIt = () => child.kill('SIGKILL');
-  process.once('exit', killIt);
-  const stop = async () => {
-    process.removeListener('exit', killIt);
-    await stopProcess(child);
-  };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const outcome = await Promise.race([ping(port).then((ok) => (ok ? 'ready' : 'retry')), exited]);
-    if (outcome instanceof Error) throw outcome;
-    if (outcome === 'ready') break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`redis-server on port ${port} did not answer PING within 10 s:\n${output.slice(-2000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop };
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
 }
