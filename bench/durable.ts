@@ -23,7 +23,6 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { modelFromProvider } from '../src/model/model.js';
 import { scriptedModel } from '../src/model/scripted.js';
-import { orchestrate } from '../src/orchestrate/orchestrate.js';
 import type { PlanSpecInput } from '../src/plan/types.js';
 import { memoryRunStore } from '../src/store/memory-run-store.js';
 import type { JournalAppend, RunStore } from '../src/store/run-store.js';
@@ -32,7 +31,7 @@ import { figure, notMeasured, type Figure } from './users/figure.js';
 import { printTable, writeResults } from './users/report.js';
 import { ROOT } from './users/spawn.js';
 import { pairedDifferences, summarise } from './users/stats.js';
-import { BENCH_AGENTS, benchReplies } from './support/bench-team.js';
+import { BENCH_AGENTS, benchReplies, timedRun as timedOrchestrate } from './support/bench-team.js';
 
 const REPEATS = {
   full: { appendRounds: 4, appendsPerRound: 500, runs: 9 },
@@ -151,13 +150,7 @@ async function timedRun(plan: PlanSpecInput, durable?: { store: RunStore; runId:
     concurrency: CONCURRENCY,
     ...(durable ? { durable: durable.store, runId: durable.runId } : {}),
   };
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = performance.now();
-  const run = await orchestrate('bench', options);
-  const ms = performance.now() - start;
-  if (run.stoppedBy) throw new Error(`orchestrate() stopped early: ${JSON.stringify(run.stoppedBy)}`);
-  if (run.tree.tasks.length !== TASKS || run.tree.tasks.some((t) => t.status !== 'completed')) throw new Error('not every task completed');
-  return ms;
+  return timedOrchestrate(options, TASKS);
 }
 
 async function measureRuns(dir: string, rounds: number): Promise<Figure[]> {

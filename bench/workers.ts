@@ -37,7 +37,7 @@ import { figure, notMeasured, type Figure } from './users/figure.js';
 import { printTable, writeResults } from './users/report.js';
 import { ROOT } from './users/spawn.js';
 import { pairedDifferences, summarise } from './users/stats.js';
-import { BENCH_AGENTS, benchReplies } from './support/bench-team.js';
+import { BENCH_AGENTS, benchReplies, timedRun } from './support/bench-team.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
 const REPEATS = {
@@ -111,13 +111,7 @@ async function scriptedRun(plan: PlanSpecInput, agentRunner?: AgentRunner): Prom
     concurrency: OVERHEAD_CONCURRENCY,
     ...(agentRunner ? { agentRunner } : {}),
   };
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = performance.now();
-  const run = await orchestrate('bench', options);
-  const ms = performance.now() - start;
-  if (run.stoppedBy) throw new Error(`orchestrate() stopped early: ${JSON.stringify(run.stoppedBy)}`);
-  if (run.tree.tasks.length !== OVERHEAD_TASKS || run.tree.tasks.some((t) => t.status !== 'completed')) throw new Error('not every task completed');
-  return ms;
+  return timedRun(options, OVERHEAD_TASKS);
 }
 
 async function measureOverhead(redis: string, rounds: number): Promise<Figure[]> {

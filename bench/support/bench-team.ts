@@ -1,4 +1,6 @@
 import { defineAgent } from '../../src/agents/define.js';
+import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import type { OrchestrateOptions } from '../../src/orchestrate/options.js';
 import type { ProviderRequest } from '../../src/model/types.js';
 import type { ScriptedReply } from '../../src/model/scripted.js';
 
@@ -20,3 +22,14 @@ export const BENCH_AGENTS = [
   defineAgent({ name: 'researcher', description: 'Finds facts', systemPrompt: 'You are researcher.', capabilities: ['research'] }),
   defineAgent({ name: 'writer', description: 'Writes sections', systemPrompt: 'You are writer.', capabilities: ['writing'] }),
 ];
+
+/** One `orchestrate()` run after a GC, in wall ms; throws unless it stopped on its own with all `tasks` completed. */
+export async function timedRun(options: OrchestrateOptions<unknown>, tasks: number): Promise<number> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = performance.now();
+  const run = await orchestrate('bench', options);
+  const ms = performance.now() - start;
+  if (run.stoppedBy) throw new Error(`orchestrate() stopped early: ${JSON.stringify(run.stoppedBy)}`);
+  if (run.tree.tasks.length !== tasks || run.tree.tasks.some((t) => t.status !== 'completed')) throw new Error('not every task completed');
+  return ms;
+}
