@@ -132,14 +132,10 @@ function workOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal) {
               { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
               agent.approval,
             );
+          const system = options?.system !== undefined ? { system: options.system } : {};
           const result = settings.agentRunner
-            ? await runElsewhere(settings, level, record, { taskId: task.id, agent: agent.name, prompt, ...(options?.system !== undefined ? { system: options.system } : {}) }, context.signal)
-            : await runAgent(agentScope, agent, prompt, {
-            taskId: task.id,
-            signal: context.signal,
-            ...(toolJournal ? { toolJournal } : {}),
-            ...(options?.system !== undefined ? { system: options.system } : {}),
-          });
+            ? await runElsewhere(settings, level, record, { taskId: task.id, agent: agent.name, prompt, ...system }, context.signal)
+            : await runAgent(agentScope, agent, prompt, { taskId: task.id, signal: context.signal, ...(toolJournal ? { toolJournal } : {}), ...system });
           admission.ticket.done(result);
           return result;
         } catch (error) {
