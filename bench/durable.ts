@@ -27,7 +27,7 @@ import type { PlanSpecInput } from '../src/plan/types.js';
 import { memoryRunStore } from '../src/store/memory-run-store.js';
 import type { JournalAppend, RunStore } from '../src/store/run-store.js';
 import { openSqliteRunStore } from '../src/store/sqlite-run-store.js';
-import { figure, notMeasured, type Figure } from './users/figure.js';
+import { figure, measureGroup, type Figure } from './users/figure.js';
 import { printTable, writeResults } from './users/report.js';
 import { ROOT } from './users/spawn.js';
 import { pairedDifferences, summarise } from './users/stats.js';
@@ -52,13 +52,7 @@ export async function main(): Promise<Figure[]> {
   console.log(`node ${process.version}, ${cpus().length} CPUs, SQLite store in ${dir}${quick ? ', BENCH_QUICK=1' : ''}`);
   const started = performance.now();
   const figures: Figure[] = [];
-  const group = async (name: string, measure: () => Promise<Figure[]>) => {
-    try {
-      figures.push(...(await measure()));
-    } catch (error) {
-      figures.push(notMeasured(name, '', error instanceof Error ? error.message : String(error)));
-    }
-  };
+  const group = (name: string, measure: () => Promise<Figure[]>) => measureGroup(figures, name, measure);
   try {
     await group('journal append latency', () => measureAppends(join(dir, 'appends.db'), r.appendRounds, r.appendsPerRound));
     await group('journaling a 1,000-task run', () => measureRuns(dir, r.runs));

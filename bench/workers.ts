@@ -33,12 +33,12 @@ import type { AgentRunner } from '../src/orchestrate/orchestration.js';
 import { orchestrate } from '../src/orchestrate/orchestrate.js';
 import type { PlanSpecInput } from '../src/plan/types.js';
 import { createRuntime } from '../src/runtime/runtime.js';
-import { figure, notMeasured, type Figure } from './users/figure.js';
+import { figure, measureGroup, type Figure } from './users/figure.js';
 import { printTable, writeResults } from './users/report.js';
 import { ROOT } from './users/spawn.js';
 import { pairedDifferences, summarise } from './users/stats.js';
 import { BENCH_AGENTS, benchReplies, timedRun } from './support/bench-team.js';
-import { startRedisServer } from '../test/support/redis-server.js';
+import { startRedisServer, stopProcess } from '../test/support/redis-server.js';
 
 const REPEATS = {
   full: { overheadRuns: 9, throughputRounds: 3, throughputTasks: 240 },
@@ -61,13 +61,7 @@ export async function main(): Promise<Figure[]> {
   const r = quick ? REPEATS.quick : REPEATS.full;
   const started = performance.now();
   const figures: Figure[] = [];
-  const group = async (name: string, measure: () => Promise<Figure[]>) => {
-    try {
-      figures.push(...(await measure()));
-    } catch (error) {
-      figures.push(notMeasured(name, '', error instanceof Error ? error.message : String(error)));
-    }
-  };
+  const group = (name: string, measure: () => Promise<Figure[]>) => measureGroup(figures, name, measure);
   const redis = await startRedisServer();
   console.log(`node ${process.version}, ${cpus().length} CPUs, redis-server on ${redis.url}${quick ? ', BENCH_QUICK=1' : ''}`);
   try {
@@ -280,14 +274,6 @@ function startWorker(redis: string, queue: string, baseURL: string, cwd: string)
   return { child, ready };
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---- a loopback OpenAI-compatible provider with latency -------------------------------------------
 

@@ -69,3 +69,15 @@ export function figureOf(
   if (samples.length === 0) return notMeasured(name, unit, failure ?? 'no samples', options);
   return figure(name, unit, samples, { ...options, ...(note ? { note } : {}) });
 }
+
+/**
+ * Adds the figures `measure` returns to `figures`; a group that throws adds one "not measured" figure
+ * named `name` with the error instead, so one failing measurement does not lose the others.
+ */
+export async function measureGroup(figures: Figure[], name: string, measure: () => Promise<Figure[]>): Promise<void> {
+  try {
+    figures.push(...(await measure()));
+  } catch (error) {
+    figures.push(notMeasured(name, '', error instanceof Error ? error.message : String(error)));
+  }
+}

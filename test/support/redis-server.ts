@@ -40,12 +40,12 @@ export async function startRedisServer(options: { readyTimeoutMs?: number } = {}
     if (outcome instanceof Error) throw outcome;
     if (outcome === 'ready') break;
     if (Date.now() > deadline) {
-      await kill(child);
+      await stopProcess(child);
       throw new Error(`redis-server on port ${port} did not answer PING within ${options.readyTimeoutMs ?? 10_000} ms:\n${output.slice(-2000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { port, url: `redis://127.0.0.1:${port}`, stop: () => kill(child) };
+  return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
 async function freePort(): Promise<number> {
@@ -75,7 +75,8 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function kill(child: ChildProcess): Promise<void> {
+/** Stops `child` with SIGTERM, then SIGKILL after 5 s, and resolves when it has exited. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
