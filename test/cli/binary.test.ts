@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { constants } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, CLI, requireBuiltCli, ROOT, runBuiltCli, startBuiltCli } from './cli-process.js';
 
 // The only CLI tests that spawn a process: each is about the process itself — the built bin, exit
@@ -83,40 +83,64 @@ function shellStatus(code: number | null, signal: NodeJS.Signals | null): number
   return code ?? 128 + (signal ? constants.signals[signal] : 0);
 }
 
-/** `npx --no-install taskforce ...args` from the repository, in a process group of its own. */
-function startNpx(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
-  const child = spawn('npx', ['--no-install', 'taskforce', ...args], { cwd: ROOT, env: cleanEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A project that depends on taskforce, laid out as `npm install taskforce-agents` leaves it: the package
+ * under node_modules (a link to this repository) and its bin in node_modules/.bin. npx finds the bin
+ * there, as it does for a user. (Run inside this repository instead, npx first installs the repository
+ * itself into its own cache, which depends on the machine's npm cache and is not what users run.)
+ */
+async function consumerProject(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'taskforce-npx-'));
+  await mkdir(join(dir, 'node_modules', '.bin'), { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'uses-taskforce', private: true, dependencies: { 'taskforce-agents': '*' } }));
+  await symlink(ROOT, join(dir, 'node_modules', 'taskforce-agents'), 'dir');
+  await symlink(join('..', 'taskforce-agents', relative(ROOT, CLI)), join(dir, 'node_modules', '.bin', 'taskforce'));
+  return dir;
+}
+
+/** `npx --no-install taskforce ...args` from `cwd`, in a process group of its own. */
+function startNpx(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}) {
+  const child = spawn('npx', ['--no-install', 'taskforce', ...args], { cwd, env: cleanEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  let onStderr = () => {};
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), onStderr()));
+  let onOutput = () => {};
+  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), onOutput()));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), onOutput()));
   const done = new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ status: shellStatus(code, signal), stdout, stderr }));
   });
+  // Rejects, with what npx printed, when npx ends before printing `pattern`: a failure says why, never hangs.
   const waitFor = (pattern: RegExp) =>
-    new Promise<void>((resolve) => {
-      onStderr = () => pattern.test(stderr) && resolve();
-      onStderr();
+    new Promise<void>((resolve, reject) => {
+      onOutput = () => pattern.test(stderr) && resolve();
+      onOutput();
+      void done.then((end) => reject(new Error(`npx ended (status ${end.status}) before printing ${pattern}:\n${end.stderr}${end.stdout}`)));
     });
   return { child, done, waitFor };
 }
 
 describe('exit codes through npx (npm exec runs the bin below a shell and npm)', { timeout: 120_000 }, () => {
+  let project: string;
+  beforeAll(async () => {
+    project = await consumerProject();
+  });
+  afterAll(() => rm(project, { recursive: true, force: true }));
+
   it('passes on 0 for --version and 2 for a usage error', async () => {
-    const version = await startNpx(['--version']).done;
-    expect(version.status).toBe(0);
+    const version = await startNpx(project, ['--version']).done;
+    expect(version.status, version.stderr).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
-    const usage = await startNpx(['run', '--bogus', 'goal']).done;
-    expect(usage.status).toBe(2);
+    const usage = await startNpx(project, ['run', '--bogus', 'goal']).done;
+    expect(usage.status, usage.stderr).toBe(2);
     expect(usage.stderr).toContain("'--bogus'");
   });
 
   it('passes on 130 after the partial result when Ctrl-C reaches the whole process group', async () => {
     // A terminal sends Ctrl-C's SIGINT to every process in the foreground group: npm, its shell and
     // the CLI. The CLI cancels, prints the partial result and exits 130 itself (main.ts).
-    const npx = startNpx(['run', '--scripted', 'test/cli/fixtures/two-tasks.mjs', 'Say something about owls'], { TASKFORCE_TEST_HOLD: 'summary' });
+    const fixture = join(ROOT, 'test', 'cli', 'fixtures', 'two-tasks.mjs');
+    const npx = startNpx(project, ['run', '--scripted', fixture, 'Say something about owls'], { TASKFORCE_TEST_HOLD: 'summary' });
     await npx.waitFor(/task summary started/);
     process.kill(-npx.child.pid!, 'SIGINT');
     const { status, stdout, stderr } = await npx.done;
