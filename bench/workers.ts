@@ -6,6 +6,8 @@
  *      tasks (zero-latency scripted model, concurrency 16), in process vs with `agentRunner:
  *      queueAgentRunner(...)` and one in-process `startAgentWorker` (concurrency 16, a runtime of its own
  *      with the same scripted replies); repetitions alternate, reported as (queue − in-process) / N;
+ *      and what a run budget shared through Redis adds on the queue path (every model call, the
+ *      coordinator's and the worker's, reserves in and settles to the ledger on Redis);
  *   2. throughput with 1, 2 and 3 worker PROCESSES (the built CLI, `taskforce worker --concurrency 4`)
  *      against a loopback OpenAI-compatible provider that answers after 50 ms, the coordinator in this
  *      process (concurrency 48, so the workers are the bottleneck); tasks/s and the scaling vs 1 worker
@@ -93,8 +95,11 @@ function independentPlan(tasks: number): PlanSpecInput {
 
 // ---- 1. the queue path's overhead over the in-process path --------------------------------------
 
+/** A token budget no run reaches: every call still reserves in it (in Redis, on the queue path). */
+const UNREACHED_BUDGET = { maxTokens: 1e12 };
+
 /** One scripted run; returns wall ms. */
-async function scriptedRun(plan: PlanSpecInput, agentRunner?: AgentRunner): Promise<number> {
+async function scriptedRun(plan: PlanSpecInput, agentRunner?: AgentRunner, budgets?: typeof UNREACHED_BUDGET): Promise<number> {
   const options = {
     model: modelFromProvider(scriptedModel({ replies: benchReplies('t0') })),
     agents: BENCH_AGENTS,
@@ -104,6 +109,7 @@ async function scriptedRun(plan: PlanSpecInput, agentRunner?: AgentRunner): Prom
     maxDepth: 0,
     concurrency: OVERHEAD_CONCURRENCY,
     ...(agentRunner ? { agentRunner } : {}),
+    ...(budgets ? { budgets } : {}),
   };
   return timedRun(options, OVERHEAD_TASKS);
 }
@@ -114,13 +120,13 @@ async function measureOverhead(redis: string, rounds: number): Promise<Figure[]>
   const runtime = await createRuntime({ model: modelFromProvider(scriptedModel({ replies: benchReplies('t0') })), agents: BENCH_AGENTS, builtinAgents: false, limits: { maxAgents: 1e9 } });
   const worker = await startAgentWorker({ redis, queue, runtime, concurrency: OVERHEAD_CONCURRENCY });
   const runner = await queueAgentRunner({ redis, queue });
-  const ms = { local: [] as number[], queue: [] as number[] };
+  const ms = { local: [] as number[], queue: [] as number[], budgeted: [] as number[] };
   // A queue run that fails is counted and its round run again (up to `rounds` times in all): a failure
   // is a finding to print, not a reason to lose the figure.
   const failures: string[] = [];
-  const queueRun = async (): Promise<number | undefined> => {
+  const queueRun = async (budgets?: typeof UNREACHED_BUDGET): Promise<number | undefined> => {
     try {
-      return await scriptedRun(plan, runner);
+      return await scriptedRun(plan, runner, budgets);
     } catch (error) {
       failures.push(error instanceof Error ? error.message : String(error));
       if (failures.length > rounds) throw new Error(`${failures.length} queue runs failed, the last: ${failures.at(-1)}`);
@@ -130,15 +136,18 @@ async function measureOverhead(redis: string, rounds: number): Promise<Figure[]>
   try {
     await scriptedRun(plan); // warm the JIT, and the queue's connections
     await queueRun();
+    await queueRun(UNREACHED_BUDGET);
     for (let round = 0; round < rounds; round++) {
-      const queued = round % 2 === 0 ? [await scriptedRun(plan), await queueRun()] : [await queueRun(), await scriptedRun(plan)];
-      const [local, queue] = round % 2 === 0 ? queued : [queued[1], queued[0]];
-      if (queue === undefined) {
+      const order = round % 2 === 0 ? (['local', 'queue', 'budgeted'] as const) : (['budgeted', 'queue', 'local'] as const);
+      const took: Partial<Record<(typeof order)[number], number>> = {};
+      for (const kind of order) took[kind] = kind === 'local' ? await scriptedRun(plan) : await queueRun(kind === 'budgeted' ? UNREACHED_BUDGET : undefined);
+      if (took.queue === undefined || took.budgeted === undefined) {
         round--; // the round again
         continue;
       }
-      ms.local.push(local!);
-      ms.queue.push(queue);
+      ms.local.push(took.local!);
+      ms.queue.push(took.queue);
+      ms.budgeted.push(took.budgeted);
     }
   } finally {
     await runner.close();
@@ -156,6 +165,9 @@ async function measureOverhead(redis: string, rounds: number): Promise<Figure[]>
         REPORTED,
     }),
     figure('added per task, queue path', 'µs', perTask, { note: `(queue − in process) / ${OVERHEAD_TASKS}, paired by round; from the medians: ${fromMedians} µs; ${REPORTED}` }),
+    figure('added per task, run budget shared through Redis', 'µs', pairedDifferences(ms.budgeted, ms.queue).map((d) => (d * 1000) / OVERHEAD_TASKS), {
+      note: `(queue with budgets − queue) / ${OVERHEAD_TASKS}, paired by round: a reserve and a settle script per model call; ${REPORTED}`,
+    }),
   ];
 }
 

@@ -101,7 +101,7 @@ export {
 } from './runtime/runtime.js';
 export type { Runtime, RuntimeLimits, RuntimeModels, RoleModels } from './runtime/runtime-types.js';
 export { CLAUDE_MODEL_ALIASES, type ModelInput } from './runtime/runtime-models.js';
-export { createBudgetTracker, type Budgets, type BudgetTracker, type BudgetUsage } from './runtime/budget.js';
+export { createBudgetTracker, type Budgets, type BudgetTracker, type BudgetUsage, type ExternalLedger, type ExternalCall, type ExternalHold } from './runtime/budget.js';
 export type { NodeUsage } from './runtime/call-log.js';
 export type { Store } from './store/kv-store.js';
 export { memoryStore } from './store/memory-store.js';
@@ -139,6 +139,7 @@ export {
   queueAgentRunner,
   startAgentWorker,
   sharedRateLimit,
+  sharedTokenLimit,
   registerQueueMetrics,
   type QueueAgentRunner,
   type QueueAgentRunnerOptions,
@@ -146,8 +147,10 @@ export {
   type AgentWorkerOptions,
   type SharedRateLimit,
   type SharedRateLimitOptions,
+  type SharedTokenLimit,
+  type SharedTokenLimitOptions,
 } from './distributed/index.js';
-export type { AgentRunner, RemoteAgentRequest, RemoteAgentResult } from './orchestrate/orchestration.js';
+export type { AgentRunner, RemoteAgentRequest, RemoteAgentResult, RemoteStop, ShareBudgetRequest, SharedRunBudget } from './orchestrate/orchestration.js';
 export {
   decideApproval,
   pendingApprovals,

@@ -5,11 +5,17 @@ import { toolCallJournal } from '../durable/tool-journal.js';
 import { createCallLog } from '../runtime/call-log.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import { scopedRuntime } from '../orchestrate/scope.js';
-import type { RemoteAgentRequest, RemoteAgentResult } from '../orchestrate/orchestration.js';
+import type { RemoteAgentRequest, RemoteAgentResult, RemoteStop } from '../orchestrate/orchestration.js';
+import { BudgetExceededError } from '../errors/budget-errors.js';
+import { AbortedError } from '../errors/taskforce-error.js';
+import { createBudgetTracker, type BudgetTracker, type ExternalLedger } from '../runtime/budget.js';
 import type { RunStore } from '../store/run-store.js';
 import { importOptional } from '../util/import-optional.js';
 import { DEFAULT_QUEUE, redisConnection } from './connection.js';
+import { connectRedisScripts, type RedisScripts } from './redis-scripts.js';
+import { sharedBudgetLedger } from './shared-budget.js';
 import type { SharedRateLimit } from './shared-rate-limit.js';
+import type { SharedTokenLimit } from './shared-token-limit.js';
 
 export interface AgentWorkerOptions {
   readonly redis: string;
@@ -24,6 +30,8 @@ export interface AgentWorkerOptions {
   readonly lockDurationMs?: number;
   /** A provider rate limit shared with the other workers: awaited before each model call. */
   readonly rateLimit?: SharedRateLimit;
+  /** A provider tokens-per-minute limit shared with the other workers: each model call reserves in it. */
+  readonly tokenLimit?: SharedTokenLimit;
 }
 
 /** A running worker: close it to stop taking jobs (the ones in hand finish first). */
@@ -37,10 +45,14 @@ export interface AgentWorker {
  * Takes agent runs from the queue and runs them with `runtime`'s agents, tools and models. In a durable
  * run its model and tool calls are journaled in `store` under the task's path, the same keys an
  * in-process run uses, so a job run again after its worker died answers completed calls from the journal.
+ * Each model call reserves in the run's shared budget (when the run sent one) and in `tokenLimit`
+ * before it is made; a budget reached or a run stopped ends the job with the stop, which the run
+ * takes as its own (the job is not tried again).
  */
 export async function startAgentWorker(options: AgentWorkerOptions): Promise<AgentWorker> {
   const bullmq = await importOptional('bullmq', 'running agents on worker processes', () => import('bullmq'));
   const { runtime, store } = options;
+  const scripts = await connectRedisScripts(options.redis, 'budgets shared by workers');
   let completed = 0;
   const worker = new bullmq.Worker<RemoteAgentRequest, RemoteAgentResult>(
     options.queue ?? DEFAULT_QUEUE,
@@ -48,28 +60,47 @@ export async function startAgentWorker(options: AgentWorkerOptions): Promise<Age
       const request = job.data;
       // A fresh journal per job: another worker may have journaled calls of this run since.
       const journal = store && request.journalRunId !== undefined ? await RunJournal.open(store, request.journalRunId, runtime.clock) : undefined;
-      const result = await runJob(runtime, request, journal, signal ?? runtime.signal, options.rateLimit);
+      const result = await runJob(runtime, request, { scripts, signal: signal ?? runtime.signal, ...pick(options), ...(journal ? { journal } : {}) });
       completed++;
       return result;
     },
     { connection: redisConnection(options.redis), concurrency: options.concurrency ?? 4, lockDuration: options.lockDurationMs ?? 30_000, stalledInterval: Math.max(500, Math.floor((options.lockDurationMs ?? 30_000) / 2)), maxStalledCount: 3 },
   );
   await worker.waitUntilReady();
-  return { completed: () => completed, close: () => worker.close() };
+  return {
+    completed: () => completed,
+    async close() {
+      await worker.close();
+      await scripts.close();
+    },
+  };
 }
 
+/** Where a job runs: the run's journal, the shared limits, and the job's signal. */
+interface JobContext {
+  readonly scripts: RedisScripts;
+  readonly signal: AbortSignal;
+  readonly journal?: RunJournal;
+  readonly rateLimit?: SharedRateLimit;
+  readonly tokenLimit?: SharedTokenLimit;
+}
+
+const pick = ({ rateLimit, tokenLimit }: AgentWorkerOptions) => ({ ...(rateLimit ? { rateLimit } : {}), ...(tokenLimit ? { tokenLimit } : {}) });
+
 /** One agent run as a job: the agent, in a scope of the runtime for the task's node, journaled when durable. */
-async function runJob(runtime: Runtime, request: RemoteAgentRequest, journal: RunJournal | undefined, signal: AbortSignal, rateLimit?: SharedRateLimit): Promise<RemoteAgentResult> {
+async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): Promise<RemoteAgentResult> {
+  const { journal, signal, rateLimit } = context;
   const agent = runtime.agents.require(request.agent);
   const log = createCallLog(`${request.runId}/${request.taskId}`);
   // The journal keys of this agent run: its task and its number there, the same on every worker that runs it.
   const site = `${request.taskId}@${request.agent}#${request.run}`;
   const node = childPath(request.path, site);
+  const budget = jobBudget(runtime, request, context);
   const scope = scopedRuntime(runtime, {
     events: runtime.events.child(request.runId),
     log,
     node: { runId: request.runId, taskId: request.taskId },
-    budget: runtime.budget,
+    budget,
     maxDepth: runtime.limits.maxDepth,
     signal,
     ...(rateLimit ? { gate: () => rateLimit.acquire(signal) } : {}),
@@ -78,11 +109,37 @@ async function runJob(runtime: Runtime, request: RemoteAgentRequest, journal: Ru
   const toolJournal = journal
     ? toolCallJournal(journal, { path: request.path, taskId: site }, new Map(), { tools: scope.tools, clock: scope.clock, signal, events: scope.events })
     : undefined;
-  const result = await runAgent(scope, agent, request.prompt, {
-    taskId: request.taskId,
-    signal,
-    ...(request.system !== undefined ? { system: request.system } : {}),
-    ...(toolJournal ? { toolJournal } : {}),
-  });
-  return { result, calls: log.records };
+  try {
+    const result = await runAgent(scope, agent, request.prompt, {
+      taskId: request.taskId,
+      signal,
+      ...(request.system !== undefined ? { system: request.system } : {}),
+      ...(toolJournal ? { toolJournal } : {}),
+    });
+    return { result, calls: log.records };
+  } catch (error) {
+    // The run's budget reached, or the run stopped: the run's stop, reported as data. The job's own
+    // signal (this worker shutting down) is not: the job fails and another worker takes it.
+    const stop = signal.aborted ? undefined : remoteStop(error);
+    if (stop) return { stop, calls: log.records };
+    throw error;
+  } finally {
+    if (budget !== runtime.budget) budget.dispose();
+  }
+}
+
+/** The job's budget: the runtime's, with the run's shared budget and the shared token limit as external ledgers. */
+function jobBudget(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): BudgetTracker {
+  const external: ExternalLedger[] = [];
+  if (request.budget) external.push(sharedBudgetLedger(context.scripts, request.budget.key, request.budget.limits));
+  if (context.tokenLimit) external.push(context.tokenLimit);
+  return external.length > 0 ? createBudgetTracker({}, { clock: runtime.clock, parent: runtime.budget, external }) : runtime.budget;
+}
+
+/** `error` as a stop the run takes as its own, if it is one. */
+function remoteStop(error: unknown): RemoteStop | undefined {
+  if (error instanceof BudgetExceededError)
+    return { code: 'BUDGET_EXCEEDED', budget: error.budget, used: error.used, limit: error.limit, ...(error.needed !== undefined ? { needed: error.needed } : {}) };
+  if (error instanceof AbortedError) return { code: 'ABORTED', message: error.message };
+  return undefined;
 }

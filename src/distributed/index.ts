@@ -3,3 +3,4 @@ export { startAgentWorker, type AgentWorker, type AgentWorkerOptions } from './a
 export { redisConnection, DEFAULT_QUEUE, type RedisConnection } from './connection.js';
 export { registerQueueMetrics } from './queue-metrics.js';
 export { sharedRateLimit, type SharedRateLimit, type SharedRateLimitOptions } from './shared-rate-limit.js';
+export { sharedTokenLimit, type SharedTokenLimit, type SharedTokenLimitOptions } from './shared-token-limit.js';

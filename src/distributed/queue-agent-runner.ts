@@ -2,6 +2,8 @@ import type { AgentRunner, RemoteAgentRequest, RemoteAgentResult } from '../orch
 import { AbortedError } from '../errors/taskforce-error.js';
 import { importOptional } from '../util/import-optional.js';
 import { DEFAULT_QUEUE, redisConnection } from './connection.js';
+import { connectRedisScripts } from './redis-scripts.js';
+import { openSharedBudget } from './shared-budget.js';
 
 /** An agent runner on a BullMQ queue, and how to let go of it. */
 export interface QueueAgentRunner extends AgentRunner {
@@ -23,7 +25,9 @@ export interface QueueAgentRunnerOptions {
  * Sends each agent run of an `orchestrate` run to a BullMQ queue on Redis, where `taskforce worker`
  * processes (any number, any machine) take them, and waits for the result. BullMQ moves a job whose
  * worker died (its lock expired) back to the queue, and another worker runs it again: in a durable
- * run on a shared store, the model calls it had completed come from the journal.
+ * run on a shared store, the model calls it had completed come from the journal. A run's budgets are
+ * kept in Redis (`shareBudget`), where the run and every worker reserve each model call, so they hold
+ * across all of them.
  *
  * @example
  * ```ts
@@ -42,7 +46,9 @@ export async function queueAgentRunner(options: QueueAgentRunnerOptions): Promis
   queue.setMaxListeners(0);
   events.setMaxListeners(0);
   await events.waitUntilReady();
+  const scripts = await connectRedisScripts(options.redis, 'budgets shared by workers');
   return {
+    shareBudget: (run) => openSharedBudget(scripts, run),
     async run(request: RemoteAgentRequest, signal: AbortSignal): Promise<RemoteAgentResult> {
       if (signal.aborted) throw new AbortedError('the agent run was cancelled before it was queued');
       const job = await queue.add('agent', request, {
@@ -65,6 +71,7 @@ export async function queueAgentRunner(options: QueueAgentRunnerOptions): Promis
     async close() {
       await events.close();
       await queue.close();
+      await scripts.close();
     },
   };
 }

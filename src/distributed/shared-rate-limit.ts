@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
-import { importOptional } from '../util/import-optional.js';
-import { redisConnection } from './connection.js';
+import { checkPerWindow } from './per-window.js';
+import { connectRedisScripts, pollScript } from './redis-scripts.js';
 
 /** A limit on provider requests shared by every process that uses the same Redis key. */
 export interface SharedRateLimit {
@@ -21,8 +20,8 @@ export interface SharedRateLimitOptions {
 }
 
 // A sliding-window log in a sorted set, checked and taken in one script on the server's clock, so
-// workers on machines whose clocks differ still share one window. Returns 0 when taken, else the ms
-// until the oldest request leaves the window.
+// workers on machines whose clocks differ still share one window. Answers 'ok' when taken, else
+// 'wait' and the ms until the oldest request leaves the window.
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -31,10 +30,10 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+  return {'ok'}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+return {'wait', tostring(math.max(1, tonumber(oldest[2]) + window - now))}
 `;
 
 /**
@@ -42,30 +41,13 @@ return math.max(1, tonumber(oldest[2]) + window - now)
  * no window of `windowMs` ever holds more than `max` acquisitions, whichever process made them.
  */
 export async function sharedRateLimit(options: SharedRateLimitOptions): Promise<SharedRateLimit> {
-  if (!Number.isInteger(options.max) || options.max < 1) throw new ConfigError(`rate limit: max must be a positive integer, got ${options.max}`);
-  const windowMs = options.windowMs ?? 60_000;
-  if (!Number.isInteger(windowMs) || windowMs < 1) throw new ConfigError(`rate limit: windowMs must be a positive integer, got ${windowMs}`);
-  const { Redis } = await importOptional('ioredis', 'a rate limit shared by workers', () => import('ioredis'));
-  const client = new Redis(redisConnection(options.redis));
+  const { max, windowMs } = checkPerWindow('rate limit', options.max, options.windowMs);
+  const redis = await connectRedisScripts(options.redis, 'a rate limit shared by workers');
   const key = options.key ?? 'taskforce:rate:default';
   return {
     async acquire(signal) {
-      for (;;) {
-        if (signal?.aborted) throw new AbortedError('cancelled while waiting for the shared rate limit');
-        const wait = Number(await client.eval(TAKE, 1, key, windowMs, options.max, randomUUID()));
-        if (wait === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
+      await pollScript(redis, TAKE, [key], [String(windowMs), String(max), randomUUID()], signal, 'the shared rate limit');
     },
-    async close() {
-      await client.quit();
-    },
+    close: () => redis.close(),
   };
-}
-
-/** Reads `N` or `N/MS` (requests per window; default window a minute). */
-export function parseRateLimit(text: string): { readonly max: number; readonly windowMs: number } | undefined {
-  const match = /^(\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!match) return undefined;
-  return { max: Number(match[1]), windowMs: match[2] !== undefined ? Number(match[2]) : 60_000 };
 }

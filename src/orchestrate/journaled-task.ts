@@ -32,7 +32,7 @@ export async function journaledTask(
   const done = journal.entry('task.completed', level.path, task.id);
   if (done) {
     const completed = done.data as CompletedTask;
-    await restoreCalls(settings, record.log, completed.calls);
+    restoreCalls(settings, record.log, completed.calls);
     record.mode = completed.mode;
     if (completed.decision) record.decision = completed.decision;
     record.subRuns.push(...completed.subRuns);
@@ -47,13 +47,13 @@ export async function journaledTask(
 }
 
 /**
- * Puts calls an earlier process made back in `log`, and charges them to this process's budget, so
- * the tree reads as if they were made here and a resumed run cannot spend its budget twice.
+ * Puts calls made by an earlier process (or a worker) back in `log`, and counts them in this process's
+ * budget, so the tree reads as if they were made here and a resumed run cannot spend its budget twice.
  */
-export async function restoreCalls(settings: Pick<RunSettings, 'budget'>, log: CallLog, calls: readonly LoggedCall[]): Promise<void> {
+export function restoreCalls(settings: Pick<RunSettings, 'budget'>, log: CallLog, calls: readonly LoggedCall[]): void {
   for (const call of calls) {
     log.add(call);
-    (await settings.budget.reserve(undefined)).settle(call.usage, call.costUsd);
+    settings.budget.charge(call.usage, call.costUsd);
   }
 }
 

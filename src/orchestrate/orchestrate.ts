@@ -5,6 +5,8 @@ import { metricsOf } from './metrics.js';
 import { runtimeSettingsOf, type OrchestrateOptions, type OrchestrateRunOptions } from './options.js';
 import { runGoal } from './run-goal.js';
 import { resolveRunSettings } from './run-settings.js';
+import { checkBudgets } from '../runtime/budget.js';
+import type { SharedRunBudget } from './orchestration.js';
 import type { RunResult, StoppedBy } from './types.js';
 import type { Workflow } from '../workflow/types.js';
 import type { DurableRun } from '../durable/durable-run.js';
@@ -124,14 +126,17 @@ const RUN_FINISHED_KEY = 'result';
 /** One run of the goal in this process, journaled when `durable` is given. */
 async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, options: OrchestrateRunOptions<T>, durable?: DurableRun): Promise<RunResult<T>> {
   let dispose: (() => void) | undefined;
+  const shared = await shareBudget(rootRunId, options, durable);
   try {
     const startedAt = runtime.clock.now();
-    const resolved = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>, durable?.journal);
+    const resolved = resolveRunSettings(runtime, goal, rootRunId, options as OrchestrateRunOptions<unknown>, durable?.journal, shared);
     dispose = resolved.dispose;
     const { settings, final, tree, workflow } = resolved;
     const { guard } = settings;
     // The caller's cancel, the runtime closing, and the run budget's deadline all stop the run.
     const signal = AbortSignal.any([runtime.signal, settings.budget.signal, ...(options.signal ? [options.signal] : [])]);
+    // ...and the agent runs in flight on workers, at their next model call.
+    signal.addEventListener('abort', () => void shared?.stop(errorMessage(signal.reason)).catch(() => undefined), { once: true });
     const outcome = await runGoal(settings, {
       runId: rootRunId,
       path: '',
@@ -171,5 +176,13 @@ async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, opt
     };
   } finally {
     dispose?.();
+    await shared?.stop('the run ended').catch(() => undefined);
   }
+}
+
+/** The run's budgets in the agent runner's shared ledger, when it has one and the run has budgets. */
+async function shareBudget(rootRunId: string, options: OrchestrateRunOptions<unknown>, durable: DurableRun | undefined): Promise<SharedRunBudget | undefined> {
+  if (!options.budgets || !options.agentRunner?.shareBudget) return undefined;
+  const limits = checkBudgets(options.budgets, 'orchestrate: budgets');
+  return options.agentRunner.shareBudget({ runId: durable?.runId ?? rootRunId, limits, durable: durable !== undefined, resumed: durable?.resumed ?? false });
 }

@@ -4,7 +4,8 @@ import type { PlanGoalOptions } from '../plan/planner.js';
 import type { TaskSpec, TaskTree } from '../plan/types.js';
 import type { Workflow } from '../workflow/types.js';
 import type { RunJournal } from '../durable/journal.js';
-import type { BudgetTracker } from '../runtime/budget.js';
+import type { BudgetKind } from '../errors/budget-errors.js';
+import type { BudgetTracker, Budgets, ExternalLedger } from '../runtime/budget.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 import type { FailurePolicy, RetryPolicy } from '../scheduler/types.js';
 import type { Strategy } from '../../strategies/strategy.js';
@@ -59,6 +60,8 @@ export interface RunSettings {
   readonly completions: Completion[];
   /** Runs agents elsewhere (worker processes) instead of in this process, if set. */
   readonly agentRunner?: AgentRunner;
+  /** The run's budget as `agentRunner` shares it (sent with each agent run), when it does. */
+  readonly sharedBudget?: { readonly key: string; readonly limits: Budgets };
 }
 
 /**
@@ -69,6 +72,30 @@ export interface RunSettings {
  */
 export interface AgentRunner {
   run(request: RemoteAgentRequest, signal: AbortSignal): Promise<RemoteAgentResult>;
+  /**
+   * Keeps run `runId`'s budgets where every process that runs its agents reserves each model call (the
+   * queue runner: in Redis), so they hold across workers. Without it, the run checks its budgets
+   * before each agent run it sends and charges the calls the agent made when it returns.
+   */
+  shareBudget?(run: ShareBudgetRequest): Promise<SharedRunBudget>;
+}
+
+/** The run whose budget to share. */
+export interface ShareBudgetRequest {
+  readonly runId: string;
+  readonly limits: Budgets;
+  /** A durable run's ledger outlives its process, under its run id; any other run's is its own. */
+  readonly durable: boolean;
+  /** A durable run resumed: what its earlier processes spent is kept (otherwise the ledger starts at zero). */
+  readonly resumed: boolean;
+}
+
+/** A run's budget shared with where its agents run: the run reserves in it too. */
+export interface SharedRunBudget extends ExternalLedger {
+  /** Where the agents' processes find it (sent with each request). */
+  readonly key: string;
+  /** Refuses every call reserved from now on, on every process: the run was cancelled or ended. */
+  stop(reason: string): Promise<void>;
 }
 
 /** One agent run to do elsewhere. */
@@ -85,13 +112,23 @@ export interface RemoteAgentRequest {
   readonly prompt: string;
   readonly system?: string;
   readonly depth: number;
+  /** The run's shared budget (`AgentRunner.shareBudget`): every model call of the agent reserves in it. */
+  readonly budget?: { readonly key: string; readonly limits: Budgets };
 }
 
-/** What the agent did: its result, and its model calls (for the task's node and the run's budget). */
-export interface RemoteAgentResult {
-  readonly result: AgentRunResult;
-  readonly calls: readonly LoggedCall[];
-}
+/**
+ * What the agent did, with its model calls (for the task's node and the run's budget): its result,
+ * or the stop that ended it (the run's budget reached, or the run stopped) as data, so the run stops
+ * as it would in process instead of the job being tried again.
+ */
+export type RemoteAgentResult =
+  | { readonly result: AgentRunResult; readonly calls: readonly LoggedCall[] }
+  | { readonly stop: RemoteStop; readonly calls: readonly LoggedCall[] };
+
+/** A stop that ended an agent run elsewhere. */
+export type RemoteStop =
+  | { readonly code: 'BUDGET_EXCEEDED'; readonly budget: BudgetKind; readonly used: number; readonly limit: number; readonly needed?: number }
+  | { readonly code: 'ABORTED'; readonly message: string };
 
 /** A task that completed, as compensation needs it. */
 export interface Completion {

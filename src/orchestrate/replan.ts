@@ -145,10 +145,10 @@ async function resumedState(settings: RunSettings, level: RunLevel, log: CallLog
   const entries = settings.journal?.all('plan.accepted').filter((e) => e.path === level.path && e.key.startsWith(REPLAN_KEY)) ?? [];
   const last = entries.at(-1)?.data as JournaledReplan | undefined;
   if (!last) return undefined;
-  for (const entry of entries) await restoreCalls(settings, log, (entry.data as JournaledReplan).calls);
+  for (const entry of entries) restoreCalls(settings, log, (entry.data as JournaledReplan).calls);
   for (const settled of last.settled) {
     const record: TaskRecord = { log: createCallLog(`${level.runId}/${settled.task.id}`), mode: settled.mode, subRuns: [], ...(settled.decision ? { decision: settled.decision } : {}) };
-    await restoreCalls(settings, record.log, settled.calls);
+    restoreCalls(settings, record.log, settled.calls);
     level.records.set(settled.task.id, record);
   }
   return {

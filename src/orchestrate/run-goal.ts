@@ -43,7 +43,7 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
   const accepted = tree || request.workflow ? undefined : settings.journal?.get<AcceptedPlan>('plan.accepted', path, PLAN_KEY);
   if (accepted) {
     tree = accepted.tree;
-    await restoreCalls(settings, ownLog, accepted.calls);
+    restoreCalls(settings, ownLog, accepted.calls);
   }
   if (!tree && !request.workflow) {
     try {

@@ -6,7 +6,7 @@ import type { RunJournal } from '../durable/journal.js';
 import { DELEGATE_TOOL } from './delegate-tool.js';
 import { createRecursionGuard } from './guard.js';
 import { checkRunOptions, resolveStrategy, type OrchestrateRunOptions } from './options.js';
-import type { FinalStage, RunSettings } from './orchestration.js';
+import type { FinalStage, RunSettings, SharedRunBudget } from './orchestration.js';
 
 /** Whether the strategy is the caller's own object (built-in strategies never start a `Task()`). */
 function isOwnStrategy(strategy: OrchestrateRunOptions<unknown>['strategy']): boolean {
@@ -34,12 +34,15 @@ export function resolveRunSettings(
   rootRunId: string,
   options: OrchestrateRunOptions<unknown>,
   journal?: RunJournal,
+  shared?: SharedRunBudget,
 ): ResolvedRun {
   const checked = checkRunOptions(goal, options, runtime);
   const strategy = resolveStrategy(options.strategy);
   // The run's budget sits inside the runtime's: a reservation must fit both, spend counts in both.
-  const budget = options.budgets
-    ? createBudgetTracker(checkBudgets(options.budgets, 'orchestrate: budgets'), { clock: runtime.clock, events: runtime.events.child(rootRunId), parent: runtime.budget })
+  // Shared with the run's workers, every reservation must also fit the shared ledger.
+  const limits = options.budgets ? checkBudgets(options.budgets, 'orchestrate: budgets') : undefined;
+  const budget = limits
+    ? createBudgetTracker(limits, { clock: runtime.clock, events: runtime.events.child(rootRunId), parent: runtime.budget, ...(shared ? { external: [shared] } : {}) })
     : runtime.budget;
   const guard = createRecursionGuard({ maxDepth: checked.maxDepth, maxAgents: runtime.limits.maxAgents });
   guard.registerGoal(goal, rootRunId);
@@ -67,6 +70,7 @@ export function resolveRunSettings(
     ...(options.beforeModelCall ? { beforeModelCall: options.beforeModelCall } : {}),
     ...(journal ? { journal } : {}),
     ...(options.agentRunner ? { agentRunner: options.agentRunner } : {}),
+    ...(shared && limits ? { sharedBudget: { key: shared.key, limits } } : {}),
     completions: [],
   };
   const final: FinalStage = {

@@ -1,6 +1,7 @@
 import { runAgent } from '../agents/loop.js';
 import type { AgentDefinition, AgentMatch, AgentRunResult } from '../agents/types.js';
-import { ConfigError } from '../errors/taskforce-error.js';
+import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
+import { BudgetExceededError } from '../errors/budget-errors.js';
 import type { TaskSpec } from '../plan/types.js';
 import type { WorkScope } from '../runtime/work-scope.js';
 import type { TaskExecutionContext, TaskExecutor } from '../scheduler/types.js';
@@ -11,7 +12,7 @@ import { toolCallJournal } from '../durable/tool-journal.js';
 import { journaledTask, recordCompletion, restoreCalls } from './journaled-task.js';
 import { delegateTool, DELEGATE_TOOL } from './delegate-tool.js';
 import { createCallLog } from '../runtime/call-log.js';
-import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
+import type { RemoteStop, RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
 import { nodeScope } from './scope.js';
 import { spawnSubRun, subGoalOf } from './sub-run.js';
 
@@ -150,7 +151,10 @@ function workOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal) {
   };
 }
 
-/** An agent run on the run's `agentRunner`: its calls go into the task's node and are charged to the run's budget after. */
+/**
+ * An agent run on the run's `agentRunner`: its calls go into the task's node and are counted in the
+ * run's budget after (reserved before each one, when the budget is shared with the workers).
+ */
 async function runElsewhere(
   settings: RunSettings,
   level: RunLevel,
@@ -163,11 +167,25 @@ async function runElsewhere(
   const run = (runs.get(request.agent) ?? 0) + 1;
   runs.set(request.agent, run);
   const remote = await settings.agentRunner!.run(
-    { ...request, run, runId: level.runId, path: level.path, depth: level.depth, ...(settings.journal ? { journalRunId: settings.journal.runId } : {}) },
+    {
+      ...request,
+      run,
+      runId: level.runId,
+      path: level.path,
+      depth: level.depth,
+      ...(settings.journal ? { journalRunId: settings.journal.runId } : {}),
+      ...(settings.sharedBudget ? { budget: settings.sharedBudget } : {}),
+    },
     signal,
   );
-  await restoreCalls(settings, record.log, remote.calls);
+  restoreCalls(settings, record.log, remote.calls);
+  if ('stop' in remote) throw stopError(remote.stop);
   return remote.result;
+}
+
+/** The error a stop reported from elsewhere stands for, so the run stops as it would in process. */
+function stopError(stop: RemoteStop): Error {
+  return stop.code === 'BUDGET_EXCEEDED' ? new BudgetExceededError(stop.budget, stop.used, stop.limit, stop.needed) : new AbortedError(stop.message);
 }
 
 function recordOf(level: RunLevel, taskId: string): TaskRecord {

@@ -3,7 +3,7 @@ import { BudgetExceededError } from '../errors/budget-errors.js';
 import { createEventBus } from '../events/bus.js';
 import type { TaskforceEvent } from '../events/types.js';
 import { manualClock } from '../util/clock.js';
-import { checkBudgets, createBudgetTracker, type Budgets } from './budget.js';
+import { checkBudgets, createBudgetTracker, type Budgets, type ExternalLedger } from './budget.js';
 
 function setup(limits: Budgets) {
   const clock = manualClock();
@@ -150,5 +150,57 @@ describe('checkBudgets', () => {
   ])('refuses %j with a ConfigError naming the option', (budgets, message) => {
     expect(() => checkBudgets(budgets)).toThrow(message);
     expect(() => checkBudgets(budgets)).toThrow(expect.objectContaining({ code: 'CONFIG_ERROR' }));
+  });
+});
+
+describe('budget tracker with external ledgers', () => {
+  /** An external ledger in memory: grants at most `cap` output, refuses once `refuseAfter` calls were granted. */
+  function fakeLedger(cap: number, refuseAfter = Infinity) {
+    const settled: [number, number][] = [];
+    let granted = 0;
+    const ledger: ExternalLedger = {
+      capsSpend: true,
+      async reserve(call) {
+        if (granted >= refuseAfter) throw new BudgetExceededError('tokens', 1000, 1000); // reached, on another process
+        granted += 1;
+        return { outputTokens: Math.min(cap, call.outputTokens), settle: (tokens, cost) => void settled.push([tokens, cost]) };
+      },
+    };
+    return { ledger, settled };
+  }
+
+  it('reserves in its own ledgers, then the external ones: the call gets the smallest cap, and its usage reaches both', async () => {
+    const a = fakeLedger(300);
+    const b = fakeLedger(200);
+    const budget = createBudgetTracker({ maxTokens: 10_000 }, { clock: manualClock(), external: [a.ledger, b.ledger] });
+    const reservation = await budget.reserve({ inputTokens: 100, defaultOutputTokens: 4096 });
+    expect(reservation.maxOutputTokens).toBe(200);
+    reservation.settle(usage(100, 150), 0.01);
+    expect(a.settled).toEqual([[250, 0.01]]);
+    expect(b.settled).toEqual([[250, 0.01]]);
+    expect(budget.usage()).toMatchObject({ tokens: 250, modelCalls: 1 });
+  });
+
+  it('an external refusal releases what was held, is not counted as a call, and stops the budget', async () => {
+    const first = fakeLedger(500);
+    const refusing = fakeLedger(500, 0);
+    const budget = createBudgetTracker({ maxTokens: 1_000 }, { clock: manualClock(), external: [first.ledger, refusing.ledger] });
+    await expect(budget.reserve({ inputTokens: 100, defaultOutputTokens: 400 })).rejects.toBeInstanceOf(BudgetExceededError);
+    expect(first.settled).toEqual([[0, 0]]);
+    expect(budget.usage().modelCalls).toBe(0);
+    expect(budget.exceeded?.budget).toBe('tokens');
+    expect(() => budget.check()).toThrow(BudgetExceededError);
+  });
+
+  it('caps spend when only an external ledger does, and charge() counts a call made elsewhere without refusing it', async () => {
+    const external = fakeLedger(64);
+    const budget = createBudgetTracker({ maxModelCalls: 1 }, { clock: manualClock(), external: [external.ledger] });
+    expect(budget.capsSpend).toBe(true);
+    expect(createBudgetTracker({ maxModelCalls: 1 }, { clock: manualClock() }).capsSpend).toBe(false);
+    budget.charge(usage(10, 5), 0.5);
+    budget.charge(usage(10, 5), 0.5);
+    expect(budget.usage()).toMatchObject({ tokens: 30, costUsd: 1, modelCalls: 2 });
+    expect(external.settled).toEqual([]);
+    expect(() => budget.check()).toThrow(/modelCalls/);
   });
 });

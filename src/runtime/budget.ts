@@ -2,7 +2,7 @@ import { BudgetExceededError, type BudgetKind } from '../errors/budget-errors.js
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../util/clock.js';
-import type { Usage } from '../util/usage.js';
+import { ZERO_USAGE, type Usage } from '../util/usage.js';
 
 /** Limits on what work may spend. Absent = unlimited. */
 export interface Budgets {
@@ -44,6 +44,37 @@ export interface Reservation {
 }
 
 /**
+ * A ledger kept outside this process, which every process of a run reserves in: a run's budget or a
+ * provider's tokens-per-minute limit shared by workers through Redis (`src/distributed/`). A tracker
+ * reserves a call in its external ledgers after its own, and the call is made only when all agree.
+ */
+export interface ExternalLedger {
+  /** Whether it limits tokens or dollars (then every call is estimated and given an output cap). */
+  readonly capsSpend: boolean;
+  /**
+   * Holds `call`'s worst case; waits while holds of calls in flight leave no room. Resolves with the
+   * output cap granted (at most `call.outputTokens`); rejects with `BudgetExceededError` when the call
+   * cannot fit, or when the ledger was stopped (`AbortedError`), or when `signal` fires.
+   */
+  reserve(call: ExternalCall, signal?: AbortSignal): Promise<ExternalHold>;
+}
+
+/** A call as an external ledger reserves it: its input, the output cap asked for, and its price. */
+export interface ExternalCall {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Set when the request capped its own output: then the cap is not lowered, and a call that cannot fit it is refused. */
+  readonly ownCap: boolean;
+  readonly price?: { readonly input: number; readonly output: number };
+}
+
+/** A call held in an external ledger. Settle it once, with what it spent. */
+export interface ExternalHold {
+  readonly outputTokens: number;
+  settle(tokens: number, costUsd: number): void;
+}
+
+/**
  * Counts what work spends and holds it to its limits. Before a model call, `reserve` holds the call's
  * worst case (input tokens plus its output cap, priced) against every token and dollar limit on the
  * path to the root budget, and counts the call; it refuses a call that cannot fit, and waits while the
@@ -60,6 +91,11 @@ export interface BudgetTracker {
   /** Reserves one call (see above); rejects with BudgetExceededError, or AbortedError when `signal` fires while waiting. */
   reserve(estimate?: CallEstimate, signal?: AbortSignal): Promise<Reservation>;
   usage(): BudgetUsage;
+  /**
+   * Counts a call already made and charged where it was made (restored from a journal, or made on a
+   * worker that reserved it in the run's shared ledger): in this process's ledgers only, never refused.
+   */
+  charge(usage: Usage, costUsd: number): void;
   /** The first budget that stopped work, if any. */
   readonly exceeded: BudgetExceededError | undefined;
   /**
@@ -105,9 +141,14 @@ export function checkBudgets(budgets: unknown, where = 'budgets'): Budgets {
  * // … make the call with maxTokens: reservation.maxOutputTokens …
  * reservation.settle(result.usage, result.costUsd);
  */
-export function createBudgetTracker(limits: Budgets, deps: { clock: Clock; events?: EventBus; parent?: BudgetTracker }): BudgetTracker {
+export function createBudgetTracker(
+  limits: Budgets,
+  deps: { clock: Clock; events?: EventBus; parent?: BudgetTracker; external?: readonly ExternalLedger[] },
+): BudgetTracker {
   checkBudgets(limits);
   const own = createLedger(limits, deps.clock, deps.events);
+  const external = deps.external ?? [];
+  let externalReached: BudgetExceededError | undefined;
   const parent = deps.parent as TrackerWithLedgers | undefined;
   const ledgers: readonly Ledger[] = [own, ...(parent?.[LEDGERS] ?? [])];
 
@@ -131,10 +172,27 @@ export function createBudgetTracker(limits: Budgets, deps: { clock: Clock; event
   const tracker: TrackerWithLedgers = {
     [LEDGERS]: ledgers,
     limits,
-    capsSpend: ledgers.some((ledger) => ledger.limits.maxTokens !== undefined || ledger.limits.maxCostUsd !== undefined),
-    check: () => ledgers.forEach((ledger) => ledger.check()),
-    reserve: (estimate, signal) => reserveIn(ledgers, estimate, signal),
+    capsSpend: ledgers.some((ledger) => ledger.limits.maxTokens !== undefined || ledger.limits.maxCostUsd !== undefined) || external.some((ledger) => ledger.capsSpend),
+    check() {
+      ledgers.forEach((ledger) => ledger.check());
+      if (externalReached) throw externalReached;
+    },
+    reserve: (estimate, signal) =>
+      external.length === 0
+        ? reserveIn(ledgers, estimate, signal)
+        : reserveWithExternal(ledgers, external, estimate, signal).catch((error: unknown) => {
+            // A budget an external ledger reports stops this one too; reached (not just a call too big), it is checked from now on.
+            if (error instanceof BudgetExceededError) {
+              own.stop(error);
+              if (error.needed === undefined) externalReached ??= error;
+            }
+            throw error;
+          }),
     usage: () => own.usage(),
+    charge(usage, costUsd) {
+      for (const ledger of ledgers) ledger.modelCalls += 1;
+      settleOnce(ledgers, 0, 0, 0).settle(usage, costUsd);
+    },
     get exceeded() {
       return ledgers.find((ledger) => ledger.exceeded)?.exceeded;
     },
@@ -164,6 +222,8 @@ interface Ledger {
   fail(kind: BudgetKind, used: number, limit: number): never;
   /** The error for a call refused before it was made (the budget stops, like a reached one). */
   refusal(kind: BudgetKind, used: number, limit: number, needed: number): BudgetExceededError;
+  /** Stops this budget with an error found elsewhere (an external ledger's), unless it stopped already. */
+  stop(error: BudgetExceededError): void;
   warn(): void;
   usage(): BudgetUsage;
 }
@@ -201,6 +261,7 @@ function createLedger(limits: Budgets, clock: Clock, events: EventBus | undefine
       throw stopWith(new BudgetExceededError(kind, used, limit));
     },
     refusal: (kind, used, limit, needed) => stopWith(new BudgetExceededError(kind, used, limit, needed)),
+    stop: (error) => void stopWith(error),
     check() {
       for (const [kind, used, limit] of pairs(ledger.usage())) if (limit !== undefined && used >= limit) ledger.fail(kind, used, limit);
     },
@@ -280,6 +341,50 @@ async function reserveIn(ledgers: readonly Ledger[], estimate: CallEstimate | un
 }
 
 /**
+ * Reserves in this process's ledgers, then in each external one in turn: the call goes ahead with the
+ * smallest output cap any of them granted. A refusal anywhere releases what was held before it.
+ */
+async function reserveWithExternal(
+  ledgers: readonly Ledger[],
+  external: readonly ExternalLedger[],
+  estimate: CallEstimate | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Reservation> {
+  const local = await reserveIn(ledgers, estimate, signal);
+  const holds: ExternalHold[] = [];
+  let output = local.maxOutputTokens;
+  try {
+    for (const ledger of external) {
+      const hold = await ledger.reserve(
+        { inputTokens: estimate?.inputTokens ?? 0, outputTokens: output, ownCap: estimate?.maxOutputTokens !== undefined, ...(estimate?.price ? { price: estimate.price } : {}) },
+        signal,
+      );
+      holds.push(hold);
+      output = Math.min(output, hold.outputTokens);
+    }
+  } catch (error) {
+    for (const hold of holds) hold.settle(0, 0);
+    // Not a call: it was never made.
+    for (const ledger of ledgers) ledger.modelCalls -= 1;
+    local.settle(ZERO_USAGE, 0);
+    throw error;
+  }
+  return {
+    maxOutputTokens: output,
+    settle(usage, costUsd) {
+      local.settle(usage, costUsd);
+      const spent = tokensOf(usage);
+      for (const hold of holds) hold.settle(spent, costUsd);
+    },
+  };
+}
+
+/** Every token a call was billed for: input, output and cache. */
+function tokensOf(usage: Usage): number {
+  return usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+}
+
+/**
  * Refuses a call whose worst case cannot fit in `ledger`, naming the budget and what the call needs at
  * the least: its input and its own output cap, or a single output token when it set none.
  */
@@ -315,7 +420,7 @@ function settleOnce(ledgers: readonly Ledger[], tokens: number, costUsd: number,
     settle(usage, cost) {
       if (settled) return;
       settled = true;
-      const spent = usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+      const spent = tokensOf(usage);
       for (const ledger of ledgers) {
         ledger.heldTokens -= tokens;
         ledger.heldCostUsd -= costUsd;

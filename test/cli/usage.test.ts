@@ -124,4 +124,10 @@ describe('taskforce worker: usage', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--rate-limit takes N or N/MS');
   });
+
+  it('refuses a --token-limit that is not N or N/MS', async () => {
+    const { code, stderr } = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--token-limit', '0/1000', '--scripted', 'test/cli/fixtures/two-tasks.mjs']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--token-limit takes N or N/MS (tokens per window in ms), got "0/1000"');
+  });
 });

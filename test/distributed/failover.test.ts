@@ -16,6 +16,8 @@ const TASKS = 200;
 /** The provider's limit, shared by the three workers: requests per window. */
 const RATE = 40;
 const WINDOW_MS = 1000;
+/** gpt-4o-mini's price (USD per million tokens), as the model layer prices its calls. */
+const PRICE = { input: 0.15, output: 0.6 };
 const PLAN = {
   goal: 'Census the owls of every park',
   tasks: Array.from({ length: TASKS }, (_, i) => ({
@@ -118,6 +120,34 @@ describe('agents on worker processes (BullMQ on Redis): failover', () => {
     const w1Completed = new Set(provider.from('w1').filter((r) => r.reply !== undefined && journaledAtW1Death.has(r.reply)).map((r) => r.body));
     expect(w1Completed.size).toBeGreaterThan(0);
     expect(provider.requests.filter((r) => distributed(r) && r.client !== 'w1' && w1Completed.has(r.body)).map((r) => `${r.client}:${r.kind}`)).toEqual([]);
+  });
+
+  it("holds the run's budget across 3 worker processes: what the provider billed all of them stays within it", { timeout: 120_000 }, async () => {
+    const plan = { goal: 'Census the owls of the small parks', tasks: PLAN.tasks.slice(0, 60).map((t) => ({ ...t, dependsOn: [] })) };
+    writeFileSync(join(dir, 'small-plan.json'), JSON.stringify(plan));
+    const billed = (prefix: string) =>
+      provider.requests.filter((r) => r.client.startsWith(prefix) && r.usage).reduce((usd, r) => usd + (r.usage!.inputTokens * PRICE.input + r.usage!.outputTokens * PRICE.output) / 1e6, 0);
+    // What the whole run costs, in process.
+    parsed(await startBuiltCli(['run', ...runArgs, '--no-journal', '--plan', 'small-plan.json'], { env: env('b-local'), cwd: dir }).done);
+    const budget = billed('b-local') * 0.4;
+
+    const budgetWorkers = ['b-w1', 'b-w2', 'b-w3'].map((name) =>
+      startBuiltCli(['worker', '--redis', redis.url, '--queue', 'budget', '--concurrency', '4', '--model', 'openai:gpt-4o-mini', '--db', db()], { env: env(name), cwd: dir }),
+    );
+    workers.push(...budgetWorkers);
+    await Promise.all(budgetWorkers.map((w) => w.waitFor(/worker ready/)));
+    const run = await startBuiltCli(['run', ...runArgs, '--redis', redis.url, '--queue', 'budget', '--db', db(), '--run-id', 'census-budget', '--budget-usd', String(budget), '--plan', 'small-plan.json'], {
+      env: env('b-coordinator'),
+      cwd: dir,
+    }).done;
+    expect(run.code, run.stderr.slice(-2000)).toBe(1);
+    const result = JSON.parse(run.stdout) as RunJson & { stoppedBy?: { kind: string; budget?: string } };
+    expect(result.stoppedBy).toMatchObject({ kind: 'budget', budget: 'costUsd' });
+    // Every process's calls together, as the provider billed them: within the budget, and most of it used.
+    const spent = billed('b-w') + billed('b-coordinator');
+    expect(spent).toBeLessThanOrEqual(budget);
+    expect(spent).toBeGreaterThan(budget * 0.5);
+    expect(['b-w1', 'b-w2', 'b-w3'].filter((w) => provider.from(w).length > 0).length).toBeGreaterThan(1);
   });
 
   async function journaledReplies(): Promise<Set<string>> {

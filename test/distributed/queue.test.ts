@@ -101,7 +101,8 @@ describe('agents on worker processes through BullMQ on Redis', () => {
       await expect.poll(async () => registry.metrics(), { timeout: 5000 }).toContain(`taskforce_queue_jobs{queue="${queue}",state="waiting"} 1`);
       expect(await registry.metrics()).toContain(`taskforce_queue_workers{queue="${queue}"} 0`);
       const worker = await startAgentWorker({ redis: redis.url, queue, runtime });
-      expect((await pending).result.output).toBe('ada did Do t0.');
+      const done = await pending;
+      expect('result' in done && done.result.output).toBe('ada did Do t0.');
       const text = await registry.metrics();
       expect(text).toContain(`taskforce_queue_workers{queue="${queue}"} 1`);
       expect(text).toContain(`taskforce_queue_jobs{queue="${queue}",state="waiting"} 0`);

@@ -13,6 +13,8 @@ export interface ReceivedRequest {
   readonly kind: 'planner' | 'synthesizer' | 'critic' | 'reviser' | 'worker';
   /** The reply's text (set when it is answered). */
   reply?: string;
+  /** The tokens the reply reports, as billed (set when it is answered). */
+  usage?: { readonly inputTokens: number; readonly outputTokens: number };
   /** When it arrived (ms since the epoch). */
   readonly at: number;
 }
@@ -78,6 +80,7 @@ export class CountingProvider {
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const content = (request.reply = this.reply(request.kind, body));
     const usage = { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 };
+    request.usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
     const base = { id: `chatcmpl-${request.n}`, created: 0, model: body.model };
     if (body.stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });

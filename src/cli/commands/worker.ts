@@ -1,7 +1,9 @@
 import { startAgentWorker } from '../../distributed/agent-worker.js';
 import { DEFAULT_QUEUE } from '../../distributed/connection.js';
-import { parseRateLimit, sharedRateLimit } from '../../distributed/shared-rate-limit.js';
-import { numberFlag, parseCommandArgs, requirePositionals, stringFlag, stringList, type FlagSpec } from '../args.js';
+import { parsePerWindow } from '../../distributed/per-window.js';
+import { sharedRateLimit } from '../../distributed/shared-rate-limit.js';
+import { sharedTokenLimit } from '../../distributed/shared-token-limit.js';
+import { numberFlag, parseCommandArgs, requirePositionals, stringFlag, stringList, type FlagSpec, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { println, type CliIo } from '../io.js';
@@ -19,7 +21,8 @@ and tools, until Ctrl-C or SIGTERM (the runs in hand finish first). Runs started
 "taskforce run --redis URL" send their agents here; planning, strategies, synthesis and the
 journal stay with the run. In a durable run, the model calls a worker completed are journaled
 in the run store (--db, shared with the run), so a job taken over from a worker that died does
-not repeat them.
+not repeat them. Each model call reserves in the run's budgets, kept in Redis for the run and
+all its workers.
 
 Options:
   --redis URL         the Redis server (default: TASKFORCE_REDIS_URL)
@@ -29,6 +32,9 @@ Options:
                       a worker that died run again elsewhere after this (default 30000)
   --rate-limit N[/MS] at most N provider requests in any MS ms (default a minute), shared by every
                       worker given the same limit on this Redis
+  --token-limit N[/MS]
+                      at most N tokens (input + output cap) in the calls let through in any MS ms
+                      (default a minute), shared the same way
 ${METRICS_PORT_HELP}
                       (with the queue's depth by state and the number of workers connected)
 ${MODEL_FLAGS_HELP}
@@ -47,6 +53,7 @@ const FLAGS = {
   concurrency: { type: 'string' },
   'lock-ms': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'token-limit': { type: 'string' },
   'metrics-port': { type: 'string' },
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
@@ -63,13 +70,13 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
   const concurrency = numberFlag(parsed, 'concurrency', WORKER_HELP, { integer: true, min: 1 }) ?? 4;
   const lockDurationMs = numberFlag(parsed, 'lock-ms', WORKER_HELP, { integer: true, min: 100 });
   const queue = stringFlag(parsed, 'queue') ?? DEFAULT_QUEUE;
-  const rateText = stringFlag(parsed, 'rate-limit');
-  const rate = rateText !== undefined ? parseRateLimit(rateText) : undefined;
-  if (rateText !== undefined && (!rate || rate.max < 1 || rate.windowMs < 1)) throw new UsageError(`--rate-limit takes N or N/MS (requests per window in ms), got "${rateText}"`, WORKER_HELP);
+  const rate = perWindowFlag(parsed, 'rate-limit', 'requests');
+  const tokens = perWindowFlag(parsed, 'token-limit', 'tokens');
   const metricsPort = numberFlag(parsed, 'metrics-port', WORKER_HELP, { integer: true, min: 0, max: 65535 });
   const model = await resolveCliModel('worker', parsed, io, WORKER_HELP);
   const store = await openCliStore(io, parsed);
   const rateLimit = rate ? await sharedRateLimit({ redis, ...rate, key: `taskforce:rate:${queue}` }) : undefined;
+  const tokenLimit = tokens ? await sharedTokenLimit({ redis, ...tokens, key: `taskforce:tokens:${queue}` }) : undefined;
   try {
     await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json: true }, async (taskforce) => {
       const metrics = metricsPort !== undefined ? await startCliMetrics(io, metricsPort) : undefined;
@@ -83,6 +90,7 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
         store,
         ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
         ...(rateLimit ? { rateLimit } : {}),
+        ...(tokenLimit ? { tokenLimit } : {}),
       });
       println(io.stderr, `worker ready: queue ${queue} on ${redis.replace(/\/\/[^@]*@/, '//')}, ${concurrency} at once, pid ${process.pid}`);
       if (!io.interrupt.aborted) await new Promise<void>((resolve) => io.interrupt.addEventListener('abort', () => resolve(), { once: true }));
@@ -93,7 +101,17 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
     });
   } finally {
     await rateLimit?.close();
+    await tokenLimit?.close();
     await store.close();
   }
   return EXIT.OK;
+}
+
+/** `--rate-limit` / `--token-limit`: N or N/MS, `what` per window of MS ms. */
+function perWindowFlag(parsed: ParsedArgs, flag: 'rate-limit' | 'token-limit', what: string) {
+  const text = stringFlag(parsed, flag);
+  if (text === undefined) return undefined;
+  const limit = parsePerWindow(text);
+  if (!limit || limit.max < 1 || limit.windowMs < 1) throw new UsageError(`--${flag} takes N or N/MS (${what} per window in ms), got "${text}"`, WORKER_HELP);
+  return limit;
 }
