@@ -140,6 +140,7 @@ export {
   startAgentWorker,
   sharedRateLimit,
   sharedTokenLimit,
+  sharedCallLimit,
   registerQueueMetrics,
   type QueueAgentRunner,
   type QueueAgentRunnerOptions,
@@ -149,6 +150,8 @@ export {
   type SharedRateLimitOptions,
   type SharedTokenLimit,
   type SharedTokenLimitOptions,
+  type SharedCallLimit,
+  type SharedCallLimitOptions,
 } from './distributed/index.js';
 export type { AgentRunner, RemoteAgentRequest, RemoteAgentResult, RemoteStop, ShareBudgetRequest, SharedRunBudget } from './orchestrate/orchestration.js';
 export {

@@ -15,6 +15,7 @@ import { DEFAULT_QUEUE, redisConnection } from './connection.js';
 import { connectRedisScripts, type RedisScripts } from './redis-scripts.js';
 import { sharedBudgetLedger } from './shared-budget.js';
 import type { SharedRateLimit } from './shared-rate-limit.js';
+import type { SharedCallLimit } from './shared-call-limit.js';
 import type { SharedTokenLimit } from './shared-token-limit.js';
 
 export interface AgentWorkerOptions {
@@ -32,6 +33,8 @@ export interface AgentWorkerOptions {
   readonly rateLimit?: SharedRateLimit;
   /** A provider tokens-per-minute limit shared with the other workers: each model call reserves in it. */
   readonly tokenLimit?: SharedTokenLimit;
+  /** A cap on model calls in flight shared with the other workers: each model call holds a place in it. */
+  readonly callLimit?: SharedCallLimit;
 }
 
 /** A running worker: close it to stop taking jobs (the ones in hand finish first). */
@@ -45,8 +48,8 @@ export interface AgentWorker {
  * Takes agent runs from the queue and runs them with `runtime`'s agents, tools and models. In a durable
  * run its model and tool calls are journaled in `store` under the task's path, the same keys an
  * in-process run uses, so a job run again after its worker died answers completed calls from the journal.
- * Each model call reserves in the run's shared budget (when the run sent one) and in `tokenLimit`
- * before it is made; a budget reached or a run stopped ends the job with the stop, which the run
+ * Each model call reserves in the run's shared budget (when the run sent one), `tokenLimit` and
+ * `callLimit` before it is made; a budget reached or a run stopped ends the job with the stop, which the run
  * takes as its own (the job is not tried again).
  */
 export async function startAgentWorker(options: AgentWorkerOptions): Promise<AgentWorker> {
@@ -83,9 +86,14 @@ interface JobContext {
   readonly journal?: RunJournal;
   readonly rateLimit?: SharedRateLimit;
   readonly tokenLimit?: SharedTokenLimit;
+  readonly callLimit?: SharedCallLimit;
 }
 
-const pick = ({ rateLimit, tokenLimit }: AgentWorkerOptions) => ({ ...(rateLimit ? { rateLimit } : {}), ...(tokenLimit ? { tokenLimit } : {}) });
+const pick = ({ rateLimit, tokenLimit, callLimit }: AgentWorkerOptions) => ({
+  ...(rateLimit ? { rateLimit } : {}),
+  ...(tokenLimit ? { tokenLimit } : {}),
+  ...(callLimit ? { callLimit } : {}),
+});
 
 /** One agent run as a job: the agent, in a scope of the runtime for the task's node, journaled when durable. */
 async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): Promise<RemoteAgentResult> {
@@ -128,11 +136,13 @@ async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: Jo
   }
 }
 
-/** The job's budget: the runtime's, with the run's shared budget and the shared token limit as external ledgers. */
+/** The job's budget: the runtime's, with the run's shared budget and the shared limits as external ledgers. */
 function jobBudget(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): BudgetTracker {
   const external: ExternalLedger[] = [];
   if (request.budget) external.push(sharedBudgetLedger(context.scripts, request.budget.key, request.budget.limits));
   if (context.tokenLimit) external.push(context.tokenLimit);
+  // Last: a place is taken only once the call may go.
+  if (context.callLimit) external.push(context.callLimit);
   return external.length > 0 ? createBudgetTracker({}, { clock: runtime.clock, parent: runtime.budget, external }) : runtime.budget;
 }
 

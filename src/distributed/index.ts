@@ -4,3 +4,4 @@ export { redisConnection, DEFAULT_QUEUE, type RedisConnection } from './connecti
 export { registerQueueMetrics } from './queue-metrics.js';
 export { sharedRateLimit, type SharedRateLimit, type SharedRateLimitOptions } from './shared-rate-limit.js';
 export { sharedTokenLimit, type SharedTokenLimit, type SharedTokenLimitOptions } from './shared-token-limit.js';
+export { sharedCallLimit, type SharedCallLimit, type SharedCallLimitOptions } from './shared-call-limit.js';

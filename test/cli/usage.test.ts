@@ -130,4 +130,10 @@ describe('taskforce worker: usage', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--token-limit takes N or N/MS (tokens per window in ms), got "0/1000"');
   });
+
+  it('refuses a --max-in-flight below 1', async () => {
+    const { code, stderr } = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--max-in-flight', '0', '--scripted', 'test/cli/fixtures/two-tasks.mjs']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--max-in-flight');
+  });
 });

@@ -15,6 +15,7 @@ import { startAgentWorker } from '../../src/distributed/agent-worker.js';
 import { connectRedisScripts, type RedisScripts } from '../../src/distributed/redis-scripts.js';
 import { openSharedBudget, sharedBudgetKey, sharedBudgetLedger } from '../../src/distributed/shared-budget.js';
 import { sharedTokenLimit } from '../../src/distributed/shared-token-limit.js';
+import { sharedCallLimit } from '../../src/distributed/shared-call-limit.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { AGENTS, scripted } from '../orchestrate/helpers.js';
 import { teamScript, type Script } from '../orchestrate/script.js';
@@ -153,6 +154,34 @@ describe('limits shared through Redis', () => {
       // A call that set no cap of its own gets one lowered to fit the window.
       await new Promise((resolve) => setTimeout(resolve, WINDOW));
       expect((await limits[1]!.reserve({ inputTokens: 500, outputTokens: 4096, ownCap: false })).outputTokens).toBe(1_500);
+    } finally {
+      await Promise.all(limits.map((l) => l.close()));
+    }
+  });
+
+  it('a cap on calls in flight holds across two processes, and a place whose process died comes back when it expires', async () => {
+    const limits = await Promise.all([0, 1].map(() => sharedCallLimit({ redis: redis.url, max: 3, key: 'in-flight-test', holdTtlMs: 400 })));
+    try {
+      let inFlight = 0;
+      let most = 0;
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const hold = await limits[i % 2]!.reserve({ inputTokens: 0, outputTokens: 0, ownCap: false });
+          most = Math.max(most, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          inFlight--;
+          hold.settle(0, 0);
+        }),
+      );
+      expect(most).toBe(3);
+      // 12 calls of 30 ms, 3 at a time: four rounds at least.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 30 - 5);
+      // Three places taken and never given back (their process "died"): the next call waits for them to expire.
+      await Promise.all([0, 1, 2].map(() => limits[0]!.reserve({ inputTokens: 0, outputTokens: 0, ownCap: false })));
+      const waited = Date.now();
+      (await limits[1]!.reserve({ inputTokens: 0, outputTokens: 0, ownCap: false })).settle(0, 0);
+      expect(Date.now() - waited).toBeGreaterThanOrEqual(300);
     } finally {
       await Promise.all(limits.map((l) => l.close()));
     }

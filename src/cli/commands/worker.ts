@@ -3,6 +3,7 @@ import { DEFAULT_QUEUE } from '../../distributed/connection.js';
 import { parsePerWindow } from '../../distributed/per-window.js';
 import { sharedRateLimit } from '../../distributed/shared-rate-limit.js';
 import { sharedTokenLimit } from '../../distributed/shared-token-limit.js';
+import { sharedCallLimit } from '../../distributed/shared-call-limit.js';
 import { numberFlag, parseCommandArgs, requirePositionals, stringFlag, stringList, type FlagSpec, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -35,6 +36,7 @@ Options:
   --token-limit N[/MS]
                       at most N tokens (input + output cap) in the calls let through in any MS ms
                       (default a minute), shared the same way
+  --max-in-flight N   at most N model calls in flight at once over all the workers given it
 ${METRICS_PORT_HELP}
                       (with the queue's depth by state and the number of workers connected)
 ${MODEL_FLAGS_HELP}
@@ -54,6 +56,7 @@ const FLAGS = {
   'lock-ms': { type: 'string' },
   'rate-limit': { type: 'string' },
   'token-limit': { type: 'string' },
+  'max-in-flight': { type: 'string' },
   'metrics-port': { type: 'string' },
   ...MODEL_FLAGS,
   agents: { type: 'string', multiple: true },
@@ -72,11 +75,13 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
   const queue = stringFlag(parsed, 'queue') ?? DEFAULT_QUEUE;
   const rate = perWindowFlag(parsed, 'rate-limit', 'requests');
   const tokens = perWindowFlag(parsed, 'token-limit', 'tokens');
+  const inFlight = numberFlag(parsed, 'max-in-flight', WORKER_HELP, { integer: true, min: 1 });
   const metricsPort = numberFlag(parsed, 'metrics-port', WORKER_HELP, { integer: true, min: 0, max: 65535 });
   const model = await resolveCliModel('worker', parsed, io, WORKER_HELP);
   const store = await openCliStore(io, parsed);
   const rateLimit = rate ? await sharedRateLimit({ redis, ...rate, key: `taskforce:rate:${queue}` }) : undefined;
   const tokenLimit = tokens ? await sharedTokenLimit({ redis, ...tokens, key: `taskforce:tokens:${queue}` }) : undefined;
+  const callLimit = inFlight !== undefined ? await sharedCallLimit({ redis, max: inFlight, key: `taskforce:in-flight:${queue}` }) : undefined;
   try {
     await withTaskforce(io, { model, agentsDirs: stringList(parsed, 'agents'), json: true }, async (taskforce) => {
       const metrics = metricsPort !== undefined ? await startCliMetrics(io, metricsPort) : undefined;
@@ -91,6 +96,7 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
         ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
         ...(rateLimit ? { rateLimit } : {}),
         ...(tokenLimit ? { tokenLimit } : {}),
+        ...(callLimit ? { callLimit } : {}),
       });
       println(io.stderr, `worker ready: queue ${queue} on ${redis.replace(/\/\/[^@]*@/, '//')}, ${concurrency} at once, pid ${process.pid}`);
       if (!io.interrupt.aborted) await new Promise<void>((resolve) => io.interrupt.addEventListener('abort', () => resolve(), { once: true }));
@@ -102,6 +108,7 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
   } finally {
     await rateLimit?.close();
     await tokenLimit?.close();
+    await callLimit?.close();
     await store.close();
   }
   return EXIT.OK;
