@@ -1,4 +1,5 @@
 import { runAgent } from '../agents/loop.js';
+import type { AgentDefinition } from '../agents/types.js';
 import { childPath, RunJournal } from '../durable/journal.js';
 import { journaledModel } from '../durable/model-journal.js';
 import { toolCallJournal } from '../durable/tool-journal.js';
@@ -29,7 +30,7 @@ export interface AgentWorkerOptions {
   readonly store?: RunStore;
   /** How long a job stays locked without this worker renewing it; a dead worker's jobs run again after it. Default 30 s. */
   readonly lockDurationMs?: number;
-  /** A provider rate limit shared with the other workers: awaited before each model call. */
+  /** A provider rate limit shared with the other workers: each model call takes its place in the window last, just before it goes. */
   readonly rateLimit?: SharedRateLimit;
   /** A provider tokens-per-minute limit shared with the other workers: each model call reserves in it. */
   readonly tokenLimit?: SharedTokenLimit;
@@ -48,13 +49,14 @@ export interface AgentWorker {
  * Takes agent runs from the queue and runs them with `runtime`'s agents, tools and models. In a durable
  * run its model and tool calls are journaled in `store` under the task's path, the same keys an
  * in-process run uses, so a job run again after its worker died answers completed calls from the journal.
- * Each model call reserves in the run's shared budget (when the run sent one), `tokenLimit` and
- * `callLimit` before it is made; a budget reached or a run stopped ends the job with the stop, which the run
+ * Each model call reserves in the run's shared budget (when the run sent one), `tokenLimit`,
+ * `callLimit` and `rateLimit` before it is made; a budget reached or a run stopped ends the job with the stop, which the run
  * takes as its own (the job is not tried again).
  */
 export async function startAgentWorker(options: AgentWorkerOptions): Promise<AgentWorker> {
   const bullmq = await importOptional('bullmq', 'running agents on worker processes', () => import('bullmq'));
   const { runtime, store } = options;
+  await connectModels(runtime);
   const scripts = await connectRedisScripts(options.redis, 'budgets shared by workers');
   let completed = 0;
   const worker = new bullmq.Worker<RemoteAgentRequest, RemoteAgentResult>(
@@ -79,6 +81,24 @@ export async function startAgentWorker(options: AgentWorkerOptions): Promise<Age
   };
 }
 
+/**
+ * Loads the SDKs and builds the clients of the models the agents use before the first job: a call let
+ * through a shared rate limit then goes out at once, not after an SDK import that lets the calls
+ * behind it catch up and reach the provider together.
+ */
+async function connectModels(runtime: Runtime): Promise<void> {
+  const { base } = runtime.models;
+  const modelOf = (agent: AgentDefinition) => {
+    try {
+      return base.forAgent(agent);
+    } catch {
+      return undefined; // an agent whose model cannot be built fails when it is run, as in process
+    }
+  };
+  const models = new Set([base.worker, ...runtime.agents.list().map(modelOf)]);
+  await Promise.all([...models].map((model) => model?.connect?.()));
+}
+
 /** Where a job runs: the run's journal, the shared limits, and the job's signal. */
 interface JobContext {
   readonly scripts: RedisScripts;
@@ -97,7 +117,7 @@ const pick = ({ rateLimit, tokenLimit, callLimit }: AgentWorkerOptions) => ({
 
 /** One agent run as a job: the agent, in a scope of the runtime for the task's node, journaled when durable. */
 async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): Promise<RemoteAgentResult> {
-  const { journal, signal, rateLimit } = context;
+  const { journal, signal } = context;
   const agent = runtime.agents.require(request.agent);
   const log = createCallLog(`${request.runId}/${request.taskId}`);
   // The journal keys of this agent run: its task and its number there, the same on every worker that runs it.
@@ -111,7 +131,6 @@ async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: Jo
     budget,
     maxDepth: runtime.limits.maxDepth,
     signal,
-    ...(rateLimit ? { gate: () => rateLimit.acquire(signal) } : {}),
     ...(journal ? { journal: (model) => journaledModel(model, journal, node) } : {}),
   });
   const toolJournal = journal
@@ -141,8 +160,9 @@ function jobBudget(runtime: Runtime, request: RemoteAgentRequest, context: JobCo
   const external: ExternalLedger[] = [];
   if (request.budget) external.push(sharedBudgetLedger(context.scripts, request.budget.key, request.budget.limits));
   if (context.tokenLimit) external.push(context.tokenLimit);
-  // Last: a place is taken only once the call may go.
+  // Last: a place in flight, then in the rate window, is taken only once the call may go.
   if (context.callLimit) external.push(context.callLimit);
+  if (context.rateLimit) external.push(context.rateLimit);
   return external.length > 0 ? createBudgetTracker({}, { clock: runtime.clock, parent: runtime.budget, external }) : runtime.budget;
 }
 

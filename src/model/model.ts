@@ -101,6 +101,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     provider: provider.provider,
     modelId: provider.modelId,
     ...(price ? { price: { input: price.input, output: price.output } } : {}),
+    ...(provider.connect ? { connect: () => provider.connect!() } : {}),
     generate,
     async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
       const call = started(request);

@@ -129,6 +129,11 @@ export interface ProviderModel {
   readonly endpoint?: string;
   /** How this provider delivers `responseFormat` natively (informational; used in docs and events). */
   readonly structuredMode: 'tool' | 'json_schema' | 'prompt';
+  /**
+   * Loads the SDK and builds the client now rather than at the first call, for a process whose first
+   * calls must not wait on it (a worker under a shared rate limit). Optional; idempotent.
+   */
+  connect?(): Promise<void>;
   doGenerate(request: ProviderRequest): Promise<ProviderResult>;
   doStream(request: ProviderRequest): AsyncIterable<ProviderStreamPart>;
 }
@@ -162,6 +167,8 @@ export interface Model {
    * price before it is made. Absent (scripted models, unknown ids): calls are reserved at $0.
    */
   readonly price?: { readonly input: number; readonly output: number };
+  /** Its provider's `connect`, when it has one: the SDK loaded and the client built ahead of the first call. */
+  connect?(): Promise<void>;
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Text deltas as they arrive, then one `finish` part with the same result `generate` would give. */
   stream(request: GenerateRequest): AsyncIterable<StreamPart>;

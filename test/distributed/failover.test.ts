@@ -108,14 +108,12 @@ describe('agents on worker processes (BullMQ on Redis): failover', () => {
     expect(repeated.map((r) => `${r.client}:${r.kind}`)).toEqual([]);
     expect(completedBodies.size).toBeGreaterThan(50);
     // Nor any of w1's completed calls, by the workers that took over its jobs.
-    // The workers together never sent the provider more than the limit in a window (less a few ms, the
-    // time from being let through to arriving), once each had made its first calls: those also wait for
-    // the provider SDK to load after they were let through, so they arrive bunched (docs/workers.md).
+    // The workers together never sent the provider more than the limit in a window, from their first
+    // calls on: a request holds its place for the window and a slack (a quarter of it here), and each
+    // worker loads its provider SDK before it takes a job, so a request arrives within the slack.
     const workerArrivals = provider.requests.filter((r) => r.client.startsWith('w')).map((r) => r.at).sort((a, b) => a - b);
-    const warm = Math.max(...['w1', 'w2', 'w3'].map((w) => provider.from(w)[4]?.at ?? 0));
-    const windows = workerArrivals.filter((t) => t >= warm);
-    expect(windows.length).toBeGreaterThan(TASKS / 2);
-    for (const start of windows) expect(workerArrivals.filter((t) => t >= start && t < start + WINDOW_MS - 50).length).toBeLessThanOrEqual(RATE);
+    expect(workerArrivals.length).toBeGreaterThan(TASKS);
+    for (const start of workerArrivals) expect(workerArrivals.filter((t) => t >= start && t < start + WINDOW_MS).length).toBeLessThanOrEqual(RATE);
     const journaledAtW1Death = await atW1Death!;
     const w1Completed = new Set(provider.from('w1').filter((r) => r.reply !== undefined && journaledAtW1Death.has(r.reply)).map((r) => r.body));
     expect(w1Completed.size).toBeGreaterThan(0);

@@ -63,6 +63,8 @@ function recorder(provider: ProviderModel, path: string): ProviderModel {
   };
   return {
     ...describe(provider),
+    // Recording calls the provider; replaying never does, so it has nothing to connect.
+    ...(provider.connect ? { connect: () => provider.connect!() } : {}),
     async doGenerate(request) {
       const result = await provider.doGenerate(request);
       await write(request, { kind: 'generate', result });

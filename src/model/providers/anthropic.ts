@@ -71,6 +71,7 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
     // The breaker key: the base URL, or the SDK's default endpoint (named, not spelled out here).
     endpoint: options.baseURL ?? 'anthropic',
     structuredMode: 'tool',
+    connect: async () => void (await connect()),
     async doGenerate(request) {
       const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
       const { sdk, client } = await connect();

@@ -72,6 +72,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
     // The breaker key: the base URL, or the SDK's default endpoint (named, not spelled out here).
     endpoint: options.baseURL ?? provider,
     structuredMode: 'json_schema',
+    connect: async () => void (await connect()),
     async doGenerate(request) {
       const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
       const { sdk, client } = await connect();

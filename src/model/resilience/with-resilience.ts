@@ -99,6 +99,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
     modelId: provider.modelId,
     endpoint,
     structuredMode: provider.structuredMode,
+    ...(provider.connect ? { connect: () => provider.connect!() } : {}),
 
     async doGenerate(request: ProviderRequest): Promise<ProviderResult> {
       const callId = request.callId ?? ids.next('call');
