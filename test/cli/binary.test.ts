@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ describe('the built taskforce binary', { timeout: 120_000 }, () => {
     expect(join(ROOT, pkg.bin.taskforce)).toBe(CLI);
     expect(pkg.scripts.demo).toBe('npm run build --silent && node dist/src/cli/main.js demo');
     expect((await readFile(CLI, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
+    // Executable as built (npm makes an installed bin so too): `./dist/src/cli/main.js` runs, and so does a linked bin.
+    expect((await stat(CLI)).mode & 0o111).toBe(0o111);
   });
 
   it('prints the main help on --help and exits 0', async () => {
