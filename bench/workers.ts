@@ -53,7 +53,7 @@ const WORKER_CONCURRENCY = 4;
 const COORDINATOR_CONCURRENCY = 48;
 const WORKER_COUNTS = [1, 2, 3] as const;
 const SCALING_TARGET: Record<number, number> = { 2: 1.8, 3: 2.6 };
-const CLI = join(ROOT, 'dist/src/cli/main.js');
+const CLI = join(ROOT, 'dist/pkg/cli/main.js');
 /** Its own file: `bench/results/latest.json` is the users' benchmark's, rewritten whole on each run. */
 export const RESULTS_PATH = join(ROOT, 'bench/results/workers.json');
 const REPORTED = 'target: none — reported';

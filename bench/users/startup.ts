@@ -1,18 +1,18 @@
 /**
  * Figure 6: start-up, spawn to exit, median of several cold processes: `node -e 0` (the floor),
- * importing the package, `taskforce --help`; and CLI start to the first model call, taken when the
+ * importing the package by name (as users do: the bundle in dist/pkg), `taskforce --help`; and CLI start to the first model call, taken when the
  * loopback server sees the request.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { figureOf, type Figure } from './figure.js';
 import type { Loopback } from './loopback.js';
 import { interleaved, processMs, ROOT, spawnAndWait, type ChildResult } from './spawn.js';
 
-const CLI = join(ROOT, 'dist/src/cli/main.js');
+const CLI = join(ROOT, 'dist/pkg/cli/main.js');
 const COMMANDS = {
   floor: ['-e', '0'],
-  import: ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/src/index.js')).href)})`],
+  // By its name, from the repository (a package may import itself): the file users get, dist/pkg/index.js.
+  import: ['--input-type=module', '-e', `await import('taskforce-agents')`],
   help: [CLI, '--help'],
 } as const;
 const ms = (v: Readonly<Record<string, unknown>>) => Number(v.ms);

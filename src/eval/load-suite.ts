@@ -80,7 +80,7 @@ async function importSuite(file: string, shown: string, ext: string): Promise<un
     if (TS_EXTENSIONS.has(ext) && (code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING'))
       throw new EvalSuiteError(
         shown,
-        'plain node cannot import a TypeScript suite. Run the CLI under tsx (`npx tsx node_modules/taskforce/dist/src/cli/main.js eval ' +
+        'plain node cannot import a TypeScript suite. Run the CLI under tsx (`npx tsx node_modules/taskforce-agents/dist/pkg/cli/main.js eval ' +
           `${shown}\`), import the suite in a vitest test and call runSuite(), or write it as .mjs`,
         { cause: error },
       );

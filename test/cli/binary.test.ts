@@ -15,9 +15,9 @@ describe('the built taskforce binary', { timeout: 120_000 }, () => {
   it('is the bin package.json installs, and "npm run demo" builds and runs it', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     expect(join(ROOT, pkg.bin.taskforce)).toBe(CLI);
-    expect(pkg.scripts.demo).toBe('npm run build --silent && node dist/src/cli/main.js demo');
+    expect(pkg.scripts.demo).toBe('npm run build --silent && node dist/pkg/cli/main.js demo');
     expect((await readFile(CLI, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
-    // Executable as built (npm makes an installed bin so too): `./dist/src/cli/main.js` runs, and so does a linked bin.
+    // Executable as built (npm makes an installed bin so too): `./dist/pkg/cli/main.js` runs, and so does a linked bin.
     expect((await stat(CLI)).mode & 0o111).toBe(0o111);
   });
 

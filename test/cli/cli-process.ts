@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built CLI, as `package.json` `bin` and `npm run demo` run it. */
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'pkg', 'cli', 'main.js');
 
 /** Fails the suite with a clear message when the CLI has not been built. */
 export function requireBuiltCli(): void {
@@ -47,7 +47,7 @@ export interface CliProcess {
   done: Promise<CliRun>;
 }
 
-/** Starts `node dist/src/cli/main.js ...args` with a clean environment (plus `env`). */
+/** Starts `node dist/pkg/cli/main.js ...args` with a clean environment (plus `env`). */
 export function startBuiltCli(args: readonly string[], options: { env?: Readonly<Record<string, string>>; cwd?: string } = {}): CliProcess {
   requireBuiltCli();
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
