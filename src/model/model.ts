@@ -20,6 +20,8 @@ import type {
 } from './types.js';
 import { mergeCallTags, requestMessages } from './types.js';
 
+const NO_TAGS: CallTags = Object.freeze({});
+
 /** What `modelFromProvider` adds around a provider: prices, events, time, ids and event tags. */
 export interface ModelWrapperOptions {
   /** Prices used for `costUsd`; merged over the defaults. */
@@ -42,9 +44,9 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
   const events = options.events;
   const tags = options.tags ?? {};
 
-  const toProviderRequest = (request: GenerateRequest & { responseFormat?: ResponseFormat }): ProviderRequest => {
+  const toProviderRequest = (request: GenerateRequest & { responseFormat?: ResponseFormat }, callId: string): ProviderRequest => {
     const { prompt: _prompt, tags: _tags, ...rest } = request;
-    return { ...rest, messages: requestMessages(request) };
+    return { ...rest, messages: requestMessages(request), callId };
   };
   // A reply names its model id (often the same one every time): its price is looked up once.
   const priceById = new Map<string, ModelPrice | undefined>();
@@ -54,14 +56,19 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
   };
   const priced = (result: ProviderResult): GenerateResult => ({ ...result, costUsd: costOf(result.usage, priceOf(result.modelId)) });
   type Call = { readonly callId: string; readonly startedAt: number; readonly tags: CallTags };
+  // Events are built only when someone listens: a call's tags, and the event objects, are not free.
+  const observed = () => events !== undefined && events.hasListeners();
   const started = (request: GenerateRequest): Call => {
     const callId = ids.next('call');
+    if (!observed()) return { callId, startedAt: 0, tags: NO_TAGS };
     const callTags = mergeCallTags(tags, request.tags);
-    events?.emit({ type: 'model.call.started', callId, provider: provider.provider, model: provider.modelId, ...callTags });
+    events!.emit({ type: 'model.call.started', callId, provider: provider.provider, model: provider.modelId, ...callTags });
     return { callId, startedAt: clock.now(), tags: callTags };
   };
+  // A call not observed when it started reports nothing when it ends, so started/finished stay paired.
   const finished = (call: Call, result: GenerateResult) =>
-    events?.emit({
+    call.tags !== NO_TAGS &&
+    events!.emit({
       type: 'model.call.finished',
       callId: call.callId,
       provider: provider.provider,
@@ -73,7 +80,8 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
       ...call.tags,
     });
   const failed = (call: Call, error: unknown) =>
-    events?.emit({
+    call.tags !== NO_TAGS &&
+    events!.emit({
       type: 'model.call.failed',
       callId: call.callId,
       provider: provider.provider,
@@ -87,7 +95,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
   const generate = async (request: GenerateRequest & { responseFormat?: ResponseFormat }): Promise<GenerateResult> => {
     const call = started(request);
     try {
-      const result = priced(await provider.doGenerate({ ...toProviderRequest(request), callId: call.callId }));
+      const result = priced(await provider.doGenerate(toProviderRequest(request, call.callId)));
       finished(call, result);
       return result;
     } catch (error) {
@@ -106,7 +114,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
       const call = started(request);
       try {
-        for await (const part of provider.doStream({ ...toProviderRequest(request), callId: call.callId })) {
+        for await (const part of provider.doStream(toProviderRequest(request, call.callId))) {
           if (part.type === 'text-delta') {
             yield part;
           } else {

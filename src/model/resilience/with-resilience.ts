@@ -27,6 +27,9 @@ import type { ResilienceDeps, ResilienceOptions } from './types.js';
  * const model = modelFromProvider(resilient, { events });
  * ```
  */
+/** The reservation of a call no rate limit counts. */
+const UNLIMITED: RateReservation = Object.freeze({ settle: () => undefined });
+
 export function withResilience(provider: ProviderModel, options: ResilienceOptions, deps: ResilienceDeps): ProviderModel {
   const settings = resolveResilienceSettings(options, `resilience of ${provider.provider}/${provider.modelId}`);
   const { clock, random, events } = deps;
@@ -51,7 +54,16 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
     readonly reservation: RateReservation;
     end(): void;
   }
-  const beginAttempt = async (request: ProviderRequest, estimated: number, callId: string): Promise<Attempt> => {
+  // With no rate limit and no concurrency cap nothing can make a call wait: an attempt begins at once,
+  // without the two awaits (and their promises) that most calls would otherwise pay for nothing.
+  const neverWaits = settings.requestsPerMinute === undefined && settings.tokensPerMinute === undefined && !Number.isFinite(settings.maxConcurrency);
+  const openAttempt = (request: ProviderRequest): Attempt => {
+    const scope = openAttemptScope(request.signal, settings.timeoutMs, clock, provider.provider);
+    return { scope, reservation: UNLIMITED, end: () => scope.end() };
+  };
+  const beginAttempt = (request: ProviderRequest, estimated: number, callId: string): Attempt | Promise<Attempt> =>
+    neverWaits ? openAttempt(request) : beginLimitedAttempt(request, estimated, callId);
+  const beginLimitedAttempt = async (request: ProviderRequest, estimated: number, callId: string): Promise<Attempt> => {
     const reservation = await limiter.acquire(estimated, request.signal);
     const release = await slots.acquire(request.signal, (queued) =>
       events?.emit({
@@ -109,7 +121,8 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         let current: Attempt | undefined;
         let outcome: unknown;
         try {
-          current = await beginAttempt(request, estimated, callId);
+          const begun = beginAttempt(request, estimated, callId);
+          current = begun instanceof Promise ? await begun : begun;
           const result = await current.scope.race(provider.doGenerate({ ...request, signal: current.scope.signal }));
           current.reservation.settle(totalTokens(result.usage));
           ticket.success();
@@ -134,7 +147,8 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         let consumerHolds = false;
         let outcome: unknown;
         try {
-          current = await beginAttempt(request, estimated, callId);
+          const begun = beginAttempt(request, estimated, callId);
+          current = begun instanceof Promise ? await begun : begun;
           iterator = provider.doStream({ ...request, signal: current.scope.signal })[Symbol.asyncIterator]();
           for (;;) {
             const next = await current.scope.race(iterator.next());
