@@ -30,9 +30,9 @@ export {
   type TaskResult,
   type Taskforce,
   type TaskforceTaskOptions,
+  orchestrate,
 } from './api/index.js';
 export {
-  orchestrate,
   SubRunError,
   type OrchestrateOptions,
   type OrchestrateRunOptions,

@@ -4,6 +4,7 @@ import { runTask, type TaskOptions, type TaskResult } from './task.js';
 import { planGoal, type PlanGoalOptions } from '../plan/planner.js';
 import type { TaskTree } from '../plan/types.js';
 import { runOrchestration } from '../orchestrate/orchestrate.js';
+import { withQueueRunner } from './queue-runner.js';
 import { resumeWith } from './resume.js';
 import type { OrchestrateRunOptions } from '../orchestrate/options.js';
 import type { RunResult } from '../orchestrate/types.js';
@@ -52,9 +53,9 @@ export async function createTaskforce(config: RuntimeConfig | { readonly runtime
   return {
     runtime,
     task: (description, prompt, agentType, options) => runTask(runtime, description, prompt, agentType, options),
-    orchestrate: (goal, options) => runOrchestration(runtime, goal, options),
+    orchestrate: (goal, options = {}) => withQueueRunner(options, (o) => runOrchestration(runtime, goal, o)),
     resume: <T>(runId: string, options: OrchestrateRunOptions<T> = {}) =>
-      resumeWith<T, OrchestrateRunOptions<T>>((goal, o) => runOrchestration<T>(runtime, goal, o), runId, {
+      resumeWith<T, OrchestrateRunOptions<T>>((goal, opts) => withQueueRunner(opts, (o) => runOrchestration<T>(runtime, goal, o)), runId, {
         ...(runtime.runStore ? { durable: runtime.runStore } : {}),
         ...options,
       }),

@@ -1,4 +1,4 @@
-import { orchestrate } from '../orchestrate/orchestrate.js';
+import { orchestrate } from './orchestrate.js';
 import type { OrchestrateOptions, OrchestrateRunOptions } from '../orchestrate/options.js';
 import type { RunResult } from '../orchestrate/types.js';
 import { RunNotFoundError } from '../store/errors.js';

@@ -1,6 +1,6 @@
 import type { TaskforceEvent } from '../events/types.js';
 import { createEventStream, type EventStream } from '../observe/event-stream.js';
-import { orchestrate } from '../orchestrate/orchestrate.js';
+import { orchestrate } from './orchestrate.js';
 import type { OrchestrateOptions } from '../orchestrate/options.js';
 import type { RunResult } from '../orchestrate/types.js';
 import { defaultRuntime } from './default-runtime.js';

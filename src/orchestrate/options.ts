@@ -103,6 +103,15 @@ export interface OrchestrateRunOptions<T = string> {
    * (docs/workers.md). Planning, strategies, synthesis and the journal stay in this process.
    */
   readonly agentRunner?: AgentRunner;
+  /**
+   * A Redis URL (`redis://host:port`): the run's agents go to `taskforce worker` processes through a
+   * BullMQ queue on it, as with `agentRunner: await queueAgentRunner({ redis, queue })`, opened for the
+   * run and closed after it. Not stored with a durable run (it may hold credentials): give it again to
+   * resume. Ignored when `agentRunner` is given.
+   */
+  readonly redis?: string;
+  /** The queue's name, with `redis`; default `taskforce-agents`. */
+  readonly queue?: string;
 }
 
 /** Options of `orchestrate`: one run's options, plus a runtime to reuse or the settings of a new one. */

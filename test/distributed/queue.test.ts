@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orchestrate } from '../../src/orchestrate/orchestrate.js';
+import { orchestrate as publicOrchestrate } from '../../src/api/orchestrate.js';
+import { createTaskforce } from '../../src/api/create-taskforce.js';
+import { Redis } from 'ioredis';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel } from '../../src/model/scripted.js';
@@ -56,6 +59,33 @@ describe('agents on worker processes through BullMQ on Redis', () => {
       await runner.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(runtimes.map((r) => r.close()));
+    }
+  });
+
+  it('orchestrate({ redis, queue }) and a Taskforce\'s orchestrate send the agents to the workers, and close the queue after', async () => {
+    const queue = `opt-${Date.now()}`;
+    const workerModel = scriptedModel({ replies: teamScript(SCRIPT) });
+    const runtime = await createRuntime({ model: modelFromProvider(workerModel), agents: AGENTS, builtinAgents: false });
+    const worker = await startAgentWorker({ redis: redis.url, queue, runtime });
+    const tf = await createTaskforce({ model: modelFromProvider(scriptedModel({ replies: teamScript(SCRIPT) })), agents: AGENTS, builtinAgents: false });
+    const admin = new Redis(redis.url);
+    const clients = async () => String(await admin.client('LIST')).trim().split('\n').length;
+    try {
+      const before = await clients();
+      const local = await orchestrate('Tell me about owls', scripted(SCRIPT).options);
+      const viaOption = await publicOrchestrate('Tell me about owls', scripted(SCRIPT, { redis: redis.url, queue }).options);
+      expect(viaOption.output).toBe(local.output);
+      expect(workerModel.requests).toHaveLength(12);
+      const viaTaskforce = await tf.orchestrate('Tell me about owls', { redis: redis.url, queue });
+      expect(viaTaskforce.tree.tasks.every((t) => t.status === 'completed')).toBe(true);
+      expect(workerModel.requests).toHaveLength(24);
+      // Each run's queue runner closed its connections to Redis when the run ended.
+      expect(await clients()).toBe(before);
+    } finally {
+      admin.disconnect();
+      await tf.close();
+      await worker.close();
+      await runtime.close();
     }
   });
 
