@@ -1,6 +1,6 @@
 import { ConfigError, AbortedError } from '../errors/taskforce-error.js';
 import { EmptyOutputError, RefusalError, TruncatedOutputError } from '../errors/output-errors.js';
-import type { Message, Model, ToolSpec, Usage } from '../model/types.js';
+import type { GenerateRequest, GenerateResult, Message, Model, ToolSpec, Usage } from '../model/types.js';
 import { addUsage, ZERO_USAGE } from '../model/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Tool } from '../tools/types.js';
@@ -9,9 +9,9 @@ import { generateWithText } from '../model/stream-text.js';
 import { linkSignals } from '../util/signals.js';
 import { toolSpecOf } from '../tools/define-tool.js';
 import { executeToolCall, type ToolCallJournal, type ToolCallOutcome } from '../tools/execute-tool.js';
-import { approvalFor, toolsForAgent, type ToolAccess } from './tool-selection.js';
+import { approvalFor, toolsForAgent, type AgentTools, type ToolAccess } from './tool-selection.js';
 import { renderDataBlocks } from '../util/data-blocks.js';
-import { runHook } from './hooks.js';
+import { runHook, type HookInput } from './hooks.js';
 import type { AgentDefinition, AgentRunResult, AgentStep } from './types.js';
 
 /**
@@ -86,130 +86,227 @@ export interface RunAgentOptions {
  *   the final answer is a refusal, was cut at max tokens or is empty; HookFailedError; model and budget
  *   errors as they come.
  */
-export async function runAgent(
+export function runAgent(
   runtime: AgentEnvironment,
   agent: AgentDefinition,
   prompt: string,
   options: RunAgentOptions = {},
 ): Promise<AgentRunResult> {
-  const link = linkSignals([options.signal, runtime.signal]);
-  try {
-    return await runSteps(runtime, agent, prompt, options, link.signal);
-  } finally {
-    link.release();
-  }
+  const own = options.signal;
+  // The environment's own signal (or none) needs no link: nothing to listen on, nothing to release.
+  if (own === undefined || own === runtime.signal) return runSteps(runtime, agent, prompt, options, runtime.signal);
+  const link = linkSignals([own, runtime.signal]);
+  return runSteps(runtime, agent, prompt, options, link.signal).finally(link.release);
 }
 
 /** Tool calls in one step from which their batch gets a signal that allows that many listeners. */
 const MANY_TOOL_CALLS = 8;
 
-async function runSteps(runtime: AgentEnvironment, agent: AgentDefinition, prompt: string, options: RunAgentOptions, signal: AbortSignal): Promise<AgentRunResult> {
+/** The selection of an agent that names no tools on a runtime that has none: one for all such runs. */
+const NO_TOOLS: AgentTools = { tools: new Map(), missing: [], withheld: new Map(), needApproval: new Set() };
+
+/** One agent run in flight: what its steps share, from the first model call to the result. */
+interface AgentRun {
+  readonly runtime: AgentEnvironment;
+  readonly agent: AgentDefinition;
+  readonly prompt: string;
+  /** What the run keeps of its options (not the options object, which the caller may drop). */
+  readonly taskId: string | undefined;
+  readonly onText: RunAgentOptions['onText'];
+  readonly toolJournal: RunAgentOptions['toolJournal'];
+  readonly model: Model;
+  readonly cap: number;
+  readonly selection: AgentTools;
+  readonly approve: ReturnType<typeof approvalFor>;
+  /** The same request for every step: its `messages` grow from step to step. */
+  readonly request: GenerateRequest & { readonly messages: Message[]; readonly signal: AbortSignal; readonly tags: AgentTags };
+  steps: AgentStep[];
+  usage: Usage;
+  costUsd: number;
+  readonly startedAt: number;
+}
+
+type AgentTags = { readonly agent: string; readonly taskId?: string };
+
+function runSteps(runtime: AgentEnvironment, agent: AgentDefinition, prompt: string, options: RunAgentOptions, signal: AbortSignal): Promise<AgentRunResult> {
+  try {
+    return loop(startRun(runtime, agent, prompt, options, signal));
+  } catch (error) {
+    // A bad cap, or a model that throws instead of rejecting: a rejection all the same, as from an async function.
+    return Promise.reject(error);
+  }
+}
+
+/** Everything before the first model call that needs no waiting: the cap, the model, the tools, the request. */
+function startRun(runtime: AgentEnvironment, agent: AgentDefinition, prompt: string, options: RunAgentOptions, signal: AbortSignal): AgentRun {
   const startedAt = runtime.clock.now();
   const cap = stepCap(agent, options, runtime.limits.maxSteps);
-  const tags = { agent: agent.name, ...(options.taskId !== undefined ? { taskId: options.taskId } : {}) };
+  const tags: AgentTags = options.taskId !== undefined ? { agent: agent.name, taskId: options.taskId } : { agent: agent.name };
   const model = options.model ?? runtime.models.forAgent(agent);
 
-  const selection = toolsForAgent(agent, runtime.tools, runtime.toolAccess);
-  const { tools, missing, withheld } = selection;
+  const selection = runtime.tools.size === 0 && !agent.tools?.length ? NO_TOOLS : toolsForAgent(agent, runtime.tools, runtime.toolAccess);
   const approve = approvalFor(selection, runtime.toolAccess, tags);
-  if (missing.length > 0)
+  if (selection.missing.length > 0)
     runtime.events.emit({
       type: 'log',
       level: 'warn',
-      message: `agent "${agent.name}" lists tools this runtime does not provide: ${missing.join(', ')}`,
+      message: `agent "${agent.name}" lists tools this runtime does not provide: ${selection.missing.join(', ')}`,
     });
-  const toolSpecs: ToolSpec[] = [...tools.values()].map(toolSpecOf);
-  const system = [agent.systemPrompt.trim(), options.system?.trim()].filter(Boolean).join('\n\n');
-
-  const hookInput = (stdin: string) => ({
-    stdin,
-    ...(options.taskId !== undefined ? { taskId: options.taskId } : {}),
-    signal,
-  });
-  if (agent.hooks?.pre !== undefined) await runHook(runtime, agent, 'pre', hookInput(prompt));
-
+  const tools = selection.tools.size > 0 ? [...selection.tools.values()].map(toolSpecOf) : undefined;
+  const system = systemOf(agent, options);
   const context = options.context ? renderDataBlocks([['context', options.context]]) : '';
   const messages: Message[] = [{ role: 'user', content: context ? `${context}\n\n---\n\n${prompt}` : prompt }];
-  const steps: AgentStep[] = [];
-  let usage: Usage = ZERO_USAGE;
-  let costUsd = 0;
-  let output: string | undefined;
+  const request = requestOf(system, messages, tools, signal, tags);
+  const { taskId, onText, toolJournal } = options;
+  return { runtime, agent, prompt, taskId, onText, toolJournal, model, cap, selection, approve, request, steps: [], usage: ZERO_USAGE, costUsd: 0, startedAt };
+}
 
-  for (let index = 0; index < cap && output === undefined; index++) {
-    if (signal.aborted) throw new AbortedError(`agent "${agent.name}" was aborted before step ${index}`, { cause: signal.reason });
-    const request = { ...(system ? { system } : {}), messages, ...(toolSpecs.length > 0 ? { tools: toolSpecs } : {}), signal, tags };
-    const { onText } = options;
-    const step = index + 1;
-    const result = onText ? await generateWithText(model, request, (text) => onText(text, step)) : await model.generate(request);
-    usage = addUsage(usage, result.usage);
-    costUsd += result.costUsd;
-    if (runtime.events.hasListeners()) runtime.events.emit({ type: 'agent.step', ...tags, step: index, toolCalls: result.toolCalls.map((c) => c.name) });
+/**
+ * The request of every step, its optional fields left out rather than undefined. Object literals, not
+ * spreads: the request lives as long as the run, and a literal keeps its fields in the object itself.
+ */
+function requestOf(system: string, messages: Message[], tools: ToolSpec[] | undefined, signal: AbortSignal, tags: AgentTags): AgentRun['request'] {
+  if (tools) return system ? { system, messages, tools, signal, tags } : { messages, tools, signal, tags };
+  return system ? { system, messages, signal, tags } : { messages, signal, tags };
+}
 
-    if (result.toolCalls.length === 0) {
-      if (result.stopReason === 'refusal' || result.refusal) throw new RefusalError(model.provider, result.refusal ?? result.text);
-      if (result.stopReason === 'max_tokens') throw new TruncatedOutputError(model.provider, result.text, undefined);
-      if (result.text.trim() === '') throw new EmptyOutputError({ provider: model.provider, agent: agent.name, taskId: options.taskId });
-      steps.push(stepOf(index, result, [], result.modelId));
-      output = result.text;
-      break;
-    }
-    if (index === cap - 1) {
-      // No model call follows, so nothing would read these results: record the calls without running them.
-      const notRun = result.toolCalls.map((call) => ({
-        id: call.id,
-        name: call.name,
-        input: call.input,
-        output: `not run: agent "${agent.name}" reached its step cap of ${cap}`,
-        isError: true,
-        durationMs: 0,
-      }));
-      steps.push(stepOf(index, result, notRun, result.modelId));
-      break;
-    }
-    // Parallel tool calls each listen on the signal until they end: many at once is normal here, not
-    // the leak Node warns about past 10, so a large batch gets a signal of its own that allows it.
-    const batch = linkSignals([signal], { manyListeners: result.toolCalls.length >= MANY_TOOL_CALLS });
-    const outcomes = await Promise.all(
-      result.toolCalls.map((call) => {
-        const execute = (idempotencyKey?: string) =>
-          executeToolCall(call, {
-            tools,
-            withheld,
-            ...(approve ? { approve } : {}),
-            defaultTimeoutMs: runtime.limits.toolTimeoutMs,
-            clock: runtime.clock,
-            signal: batch.signal,
-            events: runtime.events,
-            ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-            ...tags,
-          });
-        return options.toolJournal ? options.toolJournal.run(call, agent.name, execute) : execute();
-      }),
-    ).finally(batch.release);
-    steps.push(stepOf(index, result, outcomes, result.modelId));
-    messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
-    for (const outcome of outcomes)
-      messages.push({ role: 'tool', toolCallId: outcome.id, toolName: outcome.name, content: outcome.output, ...(outcome.isError ? { isError: true } : {}) });
+/** The agent's system prompt, then the caller's extra instructions, blank ones left out. */
+function systemOf(agent: AgentDefinition, options: RunAgentOptions): string {
+  const own = agent.systemPrompt.trim();
+  const extra = options.system?.trim();
+  return extra ? (own ? `${own}\n\n${extra}` : extra) : own;
+}
+
+/**
+ * The steps as a chain of reactions (model call → tool calls → next step, or the end), not an async
+ * loop: thousands of runs may wait at once, and a suspended async frame holds about twice as much as
+ * the one reaction each waiting step has here.
+ */
+function loop(run: AgentRun): Promise<AgentRunResult> {
+  if (run.agent.hooks?.pre === undefined) return step(run, 0);
+  return runHook(run.runtime, run.agent, 'pre', hookInput(run, run.prompt)).then(() => step(run, 0));
+}
+
+/** Step `index`: its model call, then the tool calls it asked for and the next step, or the end. */
+function step(run: AgentRun, index: number): Promise<AgentRunResult> {
+  return callModel(run, index).then((result) => {
+    const answer = answerOf(run, index, result);
+    if (answer !== undefined) return end(run, answer, 'final');
+    if (index === run.cap - 1) return end(run, lastText(run), 'max_steps');
+    return runToolCalls(run, index, result).then(() => step(run, index + 1));
+  });
+}
+
+function end(run: AgentRun, output: string, finishReason: AgentRunResult['finishReason']): AgentRunResult | Promise<AgentRunResult> {
+  if (run.agent.hooks?.post === undefined) return resultOf(run, output, finishReason);
+  return runHook(run.runtime, run.agent, 'post', hookInput(run, output)).then(() => resultOf(run, output, finishReason));
+}
+
+function callModel(run: AgentRun, index: number): Promise<GenerateResult> {
+  const { signal } = run.request;
+  if (signal.aborted) return Promise.reject(new AbortedError(`agent "${run.agent.name}" was aborted before step ${index}`, { cause: signal.reason }));
+  const { onText } = run;
+  const step = index + 1;
+  return onText ? generateWithText(run.model, run.request, (text) => onText(text, step)) : run.model.generate(run.request);
+}
+
+/**
+ * Records one model call: its usage, its `agent.step` event, and its step when no tool calls follow
+ * it. Returns the answer when the call gave one.
+ */
+function answerOf(run: AgentRun, index: number, result: GenerateResult): string | undefined {
+  const { agent, model } = run;
+  run.usage = addUsage(run.usage, result.usage);
+  run.costUsd += result.costUsd;
+  if (run.runtime.events.hasListeners()) run.runtime.events.emit({ type: 'agent.step', ...run.request.tags, step: index, toolCalls: result.toolCalls.map((c) => c.name) });
+
+  if (result.toolCalls.length === 0) {
+    if (result.stopReason === 'refusal' || result.refusal) throw new RefusalError(model.provider, result.refusal ?? result.text);
+    if (result.stopReason === 'max_tokens') throw new TruncatedOutputError(model.provider, result.text, undefined);
+    if (result.text.trim() === '') throw new EmptyOutputError({ provider: model.provider, agent: agent.name, taskId: run.taskId });
+    addStep(run, stepOf(index, result, [], result.modelId));
+    return result.text;
   }
-
-  const finishReason = output === undefined ? 'max_steps' : 'final';
-  if (output === undefined) {
-    runtime.events.emit({
-      type: 'log',
-      level: 'warn',
-      message: `agent "${agent.name}"${options.taskId ? ` (task ${options.taskId})` : ''} reached its step cap of ${cap} without a final answer; using its last text`,
-    });
-    output = [...steps].reverse().find((step) => step.text.trim() !== '')?.text ?? '';
+  if (index === run.cap - 1) {
+    // No model call follows, so nothing would read these results: record the calls without running them.
+    const notRun = result.toolCalls.map((call) => ({
+      id: call.id,
+      name: call.name,
+      input: call.input,
+      output: `not run: agent "${agent.name}" reached its step cap of ${run.cap}`,
+      isError: true,
+      durationMs: 0,
+    }));
+    addStep(run, stepOf(index, result, notRun, result.modelId));
   }
-  if (agent.hooks?.post !== undefined) await runHook(runtime, agent, 'post', hookInput(output));
-  if (runtime.events.hasListeners()) runtime.events.emit({ type: 'agent.completed', ...tags, steps: steps.length, usage, costUsd });
-  return { output, agent: agent.name, usage, costUsd, steps, durationMs: runtime.clock.now() - startedAt, finishReason };
+  return undefined;
+}
+
+/** Runs the tool calls of one step (in parallel, results in the model's order) and puts them in the conversation. */
+async function runToolCalls(run: AgentRun, index: number, result: GenerateResult): Promise<void> {
+  const { runtime, agent, toolJournal, selection, approve } = run;
+  const { tags } = run.request;
+  // Parallel tool calls each listen on the signal until they end: many at once is normal here, not
+  // the leak Node warns about past 10, so a large batch gets a signal of its own that allows it.
+  const batch = linkSignals([run.request.signal], { manyListeners: result.toolCalls.length >= MANY_TOOL_CALLS });
+  const outcomes = await Promise.all(
+    result.toolCalls.map((call) => {
+      const execute = (idempotencyKey?: string) =>
+        executeToolCall(call, {
+          tools: selection.tools,
+          withheld: selection.withheld,
+          ...(approve ? { approve } : {}),
+          defaultTimeoutMs: runtime.limits.toolTimeoutMs,
+          clock: runtime.clock,
+          signal: batch.signal,
+          events: runtime.events,
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+          ...tags,
+        });
+      return toolJournal ? toolJournal.run(call, agent.name, execute) : execute();
+    }),
+  ).finally(batch.release);
+  addStep(run, stepOf(index, result, outcomes, result.modelId));
+  const { messages } = run.request;
+  messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
+  for (const outcome of outcomes)
+    messages.push({ role: 'tool', toolCallId: outcome.id, toolName: outcome.name, content: outcome.output, ...(outcome.isError ? { isError: true } : {}) });
+}
+
+/** The output of a run that reached its step cap without a final answer: its last text, with a warning. */
+function lastText(run: AgentRun): string {
+  const { taskId } = run;
+  run.runtime.events.emit({
+    type: 'log',
+    level: 'warn',
+    message: `agent "${run.agent.name}"${taskId ? ` (task ${taskId})` : ''} reached its step cap of ${run.cap} without a final answer; using its last text`,
+  });
+  return [...run.steps].reverse().find((step) => step.text.trim() !== '')?.text ?? '';
+}
+
+function addStep(run: AgentRun, step: AgentStep): void {
+  // Most runs have one step: an array of exactly one, not the 16 slots V8 makes room for on a first push.
+  if (run.steps.length === 0) run.steps = [step];
+  else run.steps.push(step);
+}
+
+function hookInput(run: AgentRun, stdin: string): HookInput {
+  const { taskId } = run;
+  return taskId !== undefined ? { stdin, taskId, signal: run.request.signal } : { stdin, signal: run.request.signal };
+}
+
+function resultOf(run: AgentRun, output: string, finishReason: AgentRunResult['finishReason']): AgentRunResult {
+  const { runtime, steps, usage, costUsd } = run;
+  if (runtime.events.hasListeners()) runtime.events.emit({ type: 'agent.completed', ...run.request.tags, steps: steps.length, usage, costUsd });
+  return { output, agent: run.agent.name, usage, costUsd, steps, durationMs: runtime.clock.now() - run.startedAt, finishReason };
 }
 
 /** The step cap of one run: the smaller of the agent's `maxTurns` and the caller's `maxSteps`, else the runtime default. */
 export function stepCap(agent: Pick<AgentDefinition, 'name' | 'maxTurns'>, options: Pick<RunAgentOptions, 'maxSteps'>, runtimeCap: number): number {
   // The runtime's cap is a limit: an agent file's `maxTurns` or a caller's `maxSteps` can lower it, never raise it.
-  const cap = Math.min(runtimeCap, ...[agent.maxTurns, options.maxSteps].filter((n): n is number => n !== undefined));
+  let cap = runtimeCap;
+  if (agent.maxTurns !== undefined) cap = Math.min(cap, agent.maxTurns);
+  if (options.maxSteps !== undefined) cap = Math.min(cap, options.maxSteps);
   if (!Number.isInteger(cap) || cap < 1)
     throw new ConfigError(`agent "${agent.name}": the step cap must be a positive integer, got ${cap} (maxTurns / maxSteps)`);
   return cap;

@@ -1,11 +1,12 @@
-import type { AgentStep } from '../agents/types.js';
-import { runAgent, type AgentEnvironment } from '../agents/loop.js';
+import type { AgentRunResult, AgentStep } from '../agents/types.js';
+import { runAgent, type AgentEnvironment, type RunAgentOptions } from '../agents/loop.js';
+import type { EventBus } from '../events/bus.js';
 import { linkSignals } from '../util/signals.js';
 import { ConfigError } from '../errors/taskforce-error.js';
 import type { Model, Usage } from '../model/types.js';
 import { RecursionCapError } from '../errors/recursion-errors.js';
 import { chainModel } from '../runtime/model-chain.js';
-import type { WorkScope } from '../runtime/work-scope.js';
+import type { AgentAdmission } from '../runtime/work-scope.js';
 import { defaultRuntime } from './default-runtime.js';
 import type { Runtime } from '../runtime/runtime-types.js';
 
@@ -66,19 +67,29 @@ export interface TaskResult {
  * console.log(a.output, b.costUsd);
  * ```
  */
-export async function Task(description: string, prompt: string, agentType: string, options: TaskOptions = {}): Promise<TaskResult> {
-  const runtime = options.runtime ?? (await defaultRuntime());
-  return runTask(runtime, description, prompt, agentType, options);
+export function Task(description: string, prompt: string, agentType: string, options: TaskOptions = {}): Promise<TaskResult> {
+  const { runtime } = options;
+  return runtime ? runTask(runtime, description, prompt, agentType, options) : defaultRuntime().then((own) => runTask(own, description, prompt, agentType, options));
 }
 
 /** `Task()` on an explicit runtime (what `createTaskforce(...).task()` calls). */
-export async function runTask(
+export function runTask(
   runtime: Runtime,
   description: string,
   prompt: string,
   agentType: string,
   options: Omit<TaskOptions, 'runtime'> = {},
 ): Promise<TaskResult> {
+  try {
+    return startTask(runtime, description, prompt, agentType, options);
+  } catch (error) {
+    // Refused before it started: still a rejection, as from any async call.
+    return Promise.reject(error);
+  }
+}
+
+/** `runTask` up to the agent run, which it starts: all of it synchronous, so nothing of it waits with the run. */
+function startTask(runtime: Runtime, description: string, prompt: string, agentType: string, options: Omit<TaskOptions, 'runtime'>): Promise<TaskResult> {
   if (typeof prompt !== 'string' || prompt.trim() === '')
     throw new ConfigError(`Task("${description}", …, "${agentType}"): the prompt must be a non-empty string`);
   const agent = runtime.agents.require(agentType);
@@ -106,58 +117,96 @@ export async function runTask(
           slot: runtime.slot,
           events: runtime.events,
         });
-  const environment: AgentEnvironment = {
-    models: { forAgent: () => model },
-    tools: runtime.tools,
-    toolAccess: runtime.toolAccess,
-    limits: runtime.limits,
-    events: runtime.events,
-    clock: runtime.clock,
-    signal,
-  };
   const startedAt = runtime.clock.now();
   const observed = runtime.events.hasListeners();
   if (observed) {
     runtime.events.emit({ type: 'task.started', taskId, title: description, attempt: 1 });
     runtime.events.emit({ type: 'agent.assigned', taskId, agent: agent.name, reason: 'named by Task()' });
   }
-  const scope: WorkScope = { depth, maxDepth: parent.maxDepth, budget: parent.budget, signal, runId: parent.runId, taskId, admitAgent: parent.admitAgent };
-  try {
-    const result =
-      admission.kind === 'reuse'
-        ? admission.result
-        : await runtime.work.run(
-            scope,
-            () =>
-              runAgent(environment, agent, prompt, {
-                taskId,
-                signal,
-                // Streamed as it is written when someone listens (`answer.delta` events with this task's id).
-                ...(observed ? { onText: (text: string, draft: number) => runtime.events.emit({ type: 'answer.delta', taskId, draft, text }) } : {}),
-                ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-                ...(options.context !== undefined ? { context: options.context } : {}),
-              }),
-            // Only a tool can start a Task() from inside an agent run.
-            { mayNest: runtime.tools.size > 0 },
-          );
-    if (admission.kind === 'run') admission.ticket.done(result);
-    const durationMs = runtime.clock.now() - startedAt;
-    if (observed) runtime.events.emit({ type: 'task.completed', taskId, durationMs });
-    return {
-      output: result.output,
-      agent: result.agent,
-      usage: result.usage,
-      costUsd: result.costUsd,
-      steps: result.steps,
-      durationMs,
-      finishReason: result.finishReason,
+  let running: AgentRunResult | Promise<AgentRunResult>;
+  if (admission.kind === 'reuse') running = admission.result;
+  else {
+    // The runtime is the agent's environment as it is, unless this run has a signal of its own.
+    const environment: AgentEnvironment =
+      signal === runtime.signal
+        ? runtime
+        : { models: runtime.models, tools: runtime.tools, toolAccess: runtime.toolAccess, limits: runtime.limits, events: runtime.events, clock: runtime.clock, signal };
+    const agentOptions: RunAgentOptions = {
       taskId,
+      signal,
+      model,
+      // Streamed as it is written when someone listens (`answer.delta` events with this task's id).
+      onText: observed ? answerDeltas(runtime.events, taskId) : undefined,
+      maxSteps: options.maxSteps,
+      context: options.context,
     };
-  } catch (error) {
-    if (admission.kind === 'run') admission.ticket.release();
-    runtime.events.emit({ type: 'task.failed', taskId, error: error instanceof Error ? error.message : String(error), willRetry: false });
-    throw error;
-  } finally {
-    link.release();
+    // Only a tool can start a Task() from inside an agent run: without tools, no child needs a scope.
+    running =
+      runtime.tools.size === 0
+        ? runAgent(environment, agent, prompt, agentOptions)
+        : runtime.work.run({ depth, maxDepth: parent.maxDepth, budget: parent.budget, signal, runId: parent.runId, taskId, admitAgent: parent.admitAgent }, () =>
+            runAgent(environment, agent, prompt, agentOptions),
+          );
   }
+  return settleTask(runtime, taskId, admission, running, link.release, startedAt, observed);
+}
+
+function answerDeltas(events: EventBus, taskId: string): (text: string, draft: number) => void {
+  return (text, draft) => events.emit({ type: 'answer.delta', taskId, draft, text });
+}
+
+/**
+ * Reports how the agent run ended, then lets go of its signal link. Reactions on the run's promise, not
+ * an async function: thousands of runs may wait at once, and a suspended async frame holds about twice
+ * as much as these two closures.
+ */
+function settleTask(
+  runtime: Runtime,
+  taskId: string,
+  admission: AgentAdmission,
+  running: AgentRunResult | Promise<AgentRunResult>,
+  release: () => void,
+  startedAt: number,
+  observed: boolean,
+): Promise<TaskResult> {
+  const fail = (error: unknown): never => {
+    try {
+      throw failed(runtime, taskId, admission, error);
+    } finally {
+      release();
+    }
+  };
+  return Promise.resolve(running).then((result) => {
+    let report: TaskResult;
+    try {
+      report = completed(runtime, taskId, admission, result, startedAt, observed);
+    } catch (error) {
+      return fail(error);
+    }
+    release();
+    return report;
+  }, fail);
+}
+
+/** Releases the run's admission and reports the failure; returns the error to rethrow. */
+function failed(runtime: Runtime, taskId: string, admission: AgentAdmission, error: unknown): unknown {
+  if (admission.kind === 'run') admission.ticket.release();
+  runtime.events.emit({ type: 'task.failed', taskId, error: error instanceof Error ? error.message : String(error), willRetry: false });
+  return error;
+}
+
+function completed(runtime: Runtime, taskId: string, admission: AgentAdmission, result: AgentRunResult, startedAt: number, observed: boolean): TaskResult {
+  if (admission.kind === 'run') admission.ticket.done(result);
+  const durationMs = runtime.clock.now() - startedAt;
+  if (observed) runtime.events.emit({ type: 'task.completed', taskId, durationMs });
+  return {
+    output: result.output,
+    agent: result.agent,
+    usage: result.usage,
+    costUsd: result.costUsd,
+    steps: result.steps,
+    durationMs,
+    finishReason: result.finishReason,
+    taskId,
+  };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,34 @@ describe('createRuntime', () => {
     const allocated = events.filter((e) => e.type === 'resource.allocated');
     expect(allocated).toHaveLength(5);
     expect(Math.max(...allocated.map((e) => (e.type === 'resource.allocated' ? e.inUse : 0)))).toBe(2);
+  });
+
+  it('hands slots on first come, first served, in the caller\'s async context; a throw frees its slot; close refuses the line', async () => {
+    const runtime = await createRuntime({ model: scripted(), builtinAgents: false, limits: { concurrency: 1 } });
+    const context = new AsyncLocalStorage<string>();
+    let release!: () => void;
+    const held = runtime.slot(() => new Promise<void>((r) => (release = r)));
+    const order: string[] = [];
+    const queued = ['a', 'b', 'c'].map((name) => context.run(name, () => runtime.slot(async () => void order.push(`${name}:${context.getStore()}`))));
+    const throwing = runtime.slot(() => {
+      throw new Error('sync throw');
+    });
+    const last = runtime.slot(async () => 'after the throw');
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all([held, ...queued]);
+    expect(order).toEqual(['a:a', 'b:b', 'c:c']);
+    await expect(throwing).rejects.toThrow('sync throw');
+    await expect(last).resolves.toBe('after the throw');
+
+    let hold!: () => void;
+    const busy = runtime.slot(() => new Promise<void>((r) => (hold = r)));
+    const waiting = [runtime.slot(async () => 'never'), runtime.slot(async () => 'never')];
+    await new Promise((r) => setImmediate(r));
+    await runtime.close();
+    hold();
+    await busy;
+    for (const refused of waiting) await expect(refused).rejects.toBeInstanceOf(AbortedError);
   });
 
   it('refuses queued work once closed, and closes when its signal fires', async () => {

@@ -51,6 +51,9 @@ export interface WorkContext {
   close(): void;
 }
 
+/** The root scope counts runs but keeps no results, so one admission (tickets that do nothing) serves them all. */
+const ROOT_ADMISSION: AgentAdmission = Object.freeze({ kind: 'run', ticket: Object.freeze({ release: () => undefined, done: () => undefined }) });
+
 /**
  * A runtime's work context. `root` is the scope of work started outside any other (a top-level
  * `Task()`): its agent runs count against the runtime's `maxAgents` for the runtime's lifetime.
@@ -78,7 +81,7 @@ export function createWorkContext(root: Omit<WorkScope, 'admitAgent'> & { readon
         throw new RecursionCapError(report);
       }
       started += 1;
-      return { kind: 'run', ticket: { release: () => undefined, done: () => undefined } };
+      return ROOT_ADMISSION;
     },
   };
   return {

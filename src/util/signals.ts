@@ -18,11 +18,14 @@ const NOTHING_TO_RELEASE = () => undefined;
  * `manyListeners` lifts Node's warning at 11 listeners on the linked signal, for work that has many
  * waiters on it at once (parallel tool calls); a single source is then linked through a controller too.
  */
-export function linkSignals(sources: readonly (AbortSignal | undefined)[], options: { readonly manyListeners?: boolean } = {}): LinkedSignal {
-  const present = [...new Set(sources)].filter((s): s is AbortSignal => s !== undefined);
-  if (present.length === 1 && !options.manyListeners) return { signal: present[0]!, release: NOTHING_TO_RELEASE };
+export function linkSignals(sources: readonly (AbortSignal | undefined)[], options?: { readonly manyListeners?: boolean }): LinkedSignal {
+  // Called for every agent run, mostly with one real source: no Set, one small array.
+  const present: AbortSignal[] = [];
+  for (const source of sources) if (source !== undefined && !present.includes(source)) present.push(source);
+  const manyListeners = options?.manyListeners === true;
+  if (present.length === 1 && !manyListeners) return { signal: present[0]!, release: NOTHING_TO_RELEASE };
   const controller = new AbortController();
-  if (options.manyListeners) setMaxListeners(0, controller.signal);
+  if (manyListeners) setMaxListeners(0, controller.signal);
   const fired = present.find((s) => s.aborted);
   if (fired) {
     controller.abort(fired.reason);

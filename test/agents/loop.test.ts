@@ -4,7 +4,7 @@ import { AbortedError } from '../../src/errors/taskforce-error.js';
 import type { TaskforceEvent } from '../../src/events/types.js';
 import { modelFromProvider } from '../../src/model/model.js';
 import { scriptedModel, type ScriptedReply, type ScriptFn } from '../../src/model/scripted.js';
-import type { Message, ProviderRequest } from '../../src/model/types.js';
+import type { Message, Model, ProviderRequest } from '../../src/model/types.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import type { RuntimeLimits } from '../../src/runtime/runtime-types.js';
 import { defineTool } from '../../src/tools/define-tool.js';
@@ -185,6 +185,17 @@ describe('runAgent', () => {
     expect(written?.isError).toBe(true);
     expect(read?.isError).toBeUndefined();
     expect(result.output).toBe('done');
+  });
+
+  it('rejects, never throws, when its model throws instead of rejecting', async () => {
+    const { runtime, agent } = await setup({ replies: ['unused'] });
+    const thrower = () => {
+      throw new Error('thrown, not rejected');
+    };
+    const model = { provider: 'broken', modelId: 'broken', generate: thrower, generateObject: thrower, stream: thrower } as unknown as Model;
+    let running: Promise<unknown> | undefined;
+    expect(() => (running = runAgent(runtime, agent, 'hi', { model }))).not.toThrow();
+    await expect(running).rejects.toThrow('thrown, not rejected');
   });
 
   it('reports tool names the agent lists but the runtime lacks', async () => {
