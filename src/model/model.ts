@@ -92,10 +92,37 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
       ...call.tags,
     });
 
-  const generate = async (request: GenerateRequest & { responseFormat?: ResponseFormat }): Promise<GenerateResult> => {
-    const call = started(request);
+  // Reactions, not an async function: thousands of calls may wait at once, and each suspended frame
+  // would hold several times what these two handlers do.
+  const generate = (request: GenerateRequest & { responseFormat?: ResponseFormat }): Promise<GenerateResult> => {
     try {
-      const result = priced(await provider.doGenerate(toProviderRequest(request, call.callId)));
+      const call = started(request);
+      const answered = sent(request, call.callId);
+      // A call nobody observed reports nothing when it ends: it is only priced, by a handler every call shares.
+      if (call.tags === NO_TAGS) return answered.then(priced);
+      return answered.then(
+        (reply) => settled(call, reply),
+        (error: unknown) => {
+          failed(call, error);
+          throw error;
+        },
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  /** The provider's answer; a provider that throws at once fails the call as one that rejects does. */
+  const sent = (request: GenerateRequest & { responseFormat?: ResponseFormat }, callId: string): Promise<ProviderResult> => {
+    try {
+      return Promise.resolve(provider.doGenerate(toProviderRequest(request, callId)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  /** A reply priced and reported; a failure to do so is reported as the call's failure, as it would be thrown. */
+  const settled = (call: Call, reply: ProviderResult): GenerateResult => {
+    try {
+      const result = priced(reply);
       finished(call, result);
       return result;
     } catch (error) {

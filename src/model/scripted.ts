@@ -70,29 +70,41 @@ export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
   const chunkSize = options.chunkSize ?? 16;
   let calls = 0;
 
-  const reply = async (request: ProviderRequest): Promise<ProviderResult> => {
+  /** The scripted reply for call `index`: a script function's may be a promise, a list's never is. */
+  const scriptedFor = (request: ProviderRequest, index: number): ScriptedReply | Promise<ScriptedReply> => {
+    if (typeof options.replies === 'function') return options.replies(request, index);
+    const next = options.replies[index];
+    if (next === undefined) {
+      const last = request.messages.at(-1);
+      throw new ScriptError(
+        `scripted model "${modelId}" has ${options.replies.length} replies but got call #${index + 1} ` +
+          `(last message: ${JSON.stringify(last?.content.slice(0, 120) ?? '')})`,
+      );
+    }
+    return next;
+  };
+  // Reactions rather than an async function: a benchmark holds thousands of these calls at once, and
+  // the fake's own frames would be counted against the layers it stands under.
+  const reply = (request: ProviderRequest): Promise<ProviderResult> => {
     const index = calls++;
     requests.push(request);
-    let scripted: ScriptedReply;
-    if (typeof options.replies === 'function') {
-      scripted = await options.replies(request, index);
-    } else {
-      const next = options.replies[index];
-      if (next === undefined) {
-        const last = request.messages.at(-1);
-        throw new ScriptError(
-          `scripted model "${modelId}" has ${options.replies.length} replies but got call #${index + 1} ` +
-            `(last message: ${JSON.stringify(last?.content.slice(0, 120) ?? '')})`,
-        );
-      }
-      scripted = next;
+    try {
+      const scripted = scriptedFor(request, index);
+      if (isThenable(scripted)) return Promise.resolve(scripted).then((resolved) => answer(request, index, resolved));
+      return Promise.resolve(answer(request, index, scripted));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  };
+  /** The reply to call `index`, after its latency (if any). */
+  const answer = (request: ProviderRequest, index: number, scripted: ScriptedReply): ProviderResult | Promise<ProviderResult> => {
     const full = typeof scripted === 'string' ? { text: scripted } : scripted;
     const latency = full.latencyMs ?? options.latencyMs ?? 0;
-    if (latency > 0) {
-      if (!options.clock) throw new ScriptError('scripted model: latencyMs needs a clock');
-      await options.clock.sleep(latency, request.signal);
-    }
+    if (latency <= 0) return resultOf(request, index, full);
+    if (!options.clock) throw new ScriptError('scripted model: latencyMs needs a clock');
+    return options.clock.sleep(latency, request.signal).then(() => resultOf(request, index, full));
+  };
+  const resultOf = (request: ProviderRequest, index: number, full: Exclude<ScriptedReply, string>): ProviderResult => {
     if (request.signal?.aborted) throw new AbortedError(`scripted model "${modelId}" call was aborted`, { cause: request.signal.reason });
     if (full.error) throw full.error;
     const text = full.text ?? '';
@@ -141,4 +153,8 @@ export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
         );
     },
   };
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

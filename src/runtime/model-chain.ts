@@ -91,17 +91,33 @@ export function withBudget(model: Model, budget: BudgetTracker, events?: EventBu
   /** The request as sent: with the reserved output cap when it set none and a spend budget applies. */
   const capped = <R extends GenerateRequest>(request: R, reservation: Reservation): R =>
     request.maxTokens === undefined && budget.capsSpend ? { ...request, maxTokens: reservation.maxOutputTokens } : request;
-  const generate = async (request: GenerateRequest): Promise<GenerateResult> => {
-    const reservation = await budget.reserve(estimateOf(request), request.signal);
-    let result: GenerateResult;
+  // Reactions, not an async function: thousands of calls may wait at once, each holding a frame.
+  const generate = (request: GenerateRequest): Promise<GenerateResult> => {
     try {
-      result = await model.generate(capped(request, reservation));
+      return budget.reserve(estimateOf(request), request.signal).then((reservation) => settledCall(reservation, request));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  /** The call under `reservation`, which it settles with the usage the call reports, failed or not. */
+  const settledCall = (reservation: Reservation, request: GenerateRequest): Promise<GenerateResult> => {
+    let sent: Promise<GenerateResult>;
+    try {
+      sent = model.generate(capped(request, reservation));
     } catch (error) {
       settleFailed(reservation, error);
       throw error;
     }
-    reservation.settle(result.usage, result.costUsd);
-    return result;
+    return Promise.resolve(sent).then(
+      (result) => {
+        reservation.settle(result.usage, result.costUsd);
+        return result;
+      },
+      (error: unknown) => {
+        settleFailed(reservation, error);
+        throw error;
+      },
+    );
   };
   return wrap(model, {
     generate,

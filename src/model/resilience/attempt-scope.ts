@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { ModelTimeoutError } from '../../errors/model-errors.js';
 import { AbortedError } from '../../errors/taskforce-error.js';
-import { startTimer, type Clock } from '../../util/clock.js';
+import { CallerSignals, type CallerAbortable } from './caller-signals.js';
+import type { TimeoutEntry, TimeoutLine } from './timeout-line.js';
 
 /** The signal and timer of one attempt. */
 export interface AttemptScope {
@@ -18,43 +20,146 @@ export interface AttemptScope {
 }
 
 /**
- * Merges the caller's signal with a per-attempt timeout measured on `clock` (so a manual clock drives
- * it in tests). `timeoutMs` of `Infinity` means no timeout.
+ * Opens the attempts of one model: each merges the caller's signal with a per-attempt timeout on
+ * `timeouts` (whose clock a test can drive; no line, no timeout).
+ *
+ * Attempts that start in the same millisecond under the same caller signal share one: they time out
+ * at the same moment and abort with the same caller, so nothing tells their signals apart. Making an
+ * `AbortSignal` is the costliest step of a call (in CPU and memory), and a fan-out starts thousands
+ * of calls in the same millisecond. Each attempt still has its own interruption error and race.
  */
-export function openAttemptScope(caller: AbortSignal | undefined, timeoutMs: number, clock: Clock, provider: string): AttemptScope {
-  const controller = new AbortController();
-  let interruption: Error | undefined;
-  let interrupt!: (error: Error) => void;
-  const interrupted = new Promise<never>((_, reject) => {
-    interrupt = reject;
-  });
-  // Only observed through race(); never an unhandled rejection.
-  interrupted.catch(() => undefined);
-  const cut = (error: Error) => {
-    if (interruption) return;
-    interruption = error;
-    controller.abort(error);
-    interrupt(error);
-  };
-  const onCallerAbort = () => cut(new AbortedError(undefined, { cause: caller?.reason }));
-  if (caller?.aborted) onCallerAbort();
-  else caller?.addEventListener('abort', onCallerAbort, { once: true });
-  // Cancelled when the attempt ends first, which is almost always: that path builds no error object.
-  const timer = Number.isFinite(timeoutMs) && !interruption ? startTimer(clock, timeoutMs, () => cut(new ModelTimeoutError(provider, timeoutMs))) : undefined;
-  let ended = false;
-  return {
-    signal: controller.signal,
-    interruption: () => interruption,
-    race(work) {
-      // If the interruption wins, the provider's late rejection must not surface as unhandled.
+export class AttemptScopes {
+  readonly callers = new CallerSignals();
+  /** The group the last attempt joined, which the next one joins when it can. */
+  private latest: SignalGroup | undefined;
+
+  constructor(
+    readonly provider: string,
+    readonly timeouts: TimeoutLine | undefined,
+  ) {}
+
+  open(caller: AbortSignal | undefined): AttemptScope {
+    const deadline = this.timeouts ? this.timeouts.deadlineFromNow() : Infinity;
+    let group = this.latest;
+    if (!group || group.caller !== caller || group.deadline !== deadline || group.closed) group = this.latest = new SignalGroup(this, caller, deadline);
+    const scope = new Scope(group);
+    if (caller?.aborted) group.callerAborted();
+    return scope;
+  }
+
+  /** `group` takes no more attempts. */
+  forget(group: SignalGroup): void {
+    if (this.latest === group) this.latest = undefined;
+  }
+}
+
+/**
+ * The attempts sharing one signal: on the timeout line and watching the caller's signal once for all.
+ * It leaves both when its last attempt ends or when it is cut, and takes no attempt after that.
+ */
+class SignalGroup implements TimeoutEntry, CallerAbortable {
+  readonly controller = new AbortController();
+  readonly members = new Set<Scope>();
+  closed = false;
+  // Its place on the timeout line.
+  prev: TimeoutEntry | undefined = undefined;
+  next: TimeoutEntry | undefined = undefined;
+
+  constructor(
+    private readonly scopes: AttemptScopes,
+    readonly caller: AbortSignal | undefined,
+    public deadline: number,
+  ) {
+    if (caller?.aborted) return;
+    if (caller) scopes.callers.watch(caller, this);
+    // Taken off the line when its attempts end first, which is almost always: that path builds no error object.
+    scopes.timeouts?.add(this, deadline);
+  }
+
+  join(scope: Scope): void {
+    this.members.add(scope);
+    // Each provider call may listen on the signal: many sharing it are not the leak Node warns about past 10.
+    if (this.members.size === 2) setMaxListeners(0, this.controller.signal);
+  }
+
+  leave(scope: Scope): void {
+    this.members.delete(scope);
+    if (this.members.size === 0) this.close();
+  }
+
+  /** The deadline passed (called by the timeout line). */
+  expire(): void {
+    const { provider, timeouts } = this.scopes;
+    this.cut(() => new ModelTimeoutError(provider, timeouts!.timeoutMs));
+  }
+
+  callerAborted(): void {
+    this.cut(() => new AbortedError(undefined, { cause: this.caller?.reason }));
+  }
+
+  private cut(error: () => Error): void {
+    if (this.closed) return;
+    this.close();
+    let reason: Error | undefined;
+    // Each attempt its own error, as if it had its own signal; the first is the signal's reason.
+    for (const scope of this.members) {
+      const cut = scope.interrupt(error());
+      reason ??= cut;
+    }
+    this.controller.abort(reason ?? error());
+    for (const scope of this.members) scope.rejectRace?.(scope.interruption()!);
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.scopes.forget(this);
+    this.scopes.timeouts?.remove(this);
+    if (this.caller) this.scopes.callers.unwatch(this.caller, this);
+  }
+}
+
+/** One attempt: an object rather than a closure per method; its race's promise is built only when asked. */
+class Scope implements AttemptScope {
+  private cut: Error | undefined;
+  /** Rejects the pending `race`, if one was asked for. */
+  rejectRace: ((error: Error) => void) | undefined;
+  private ended = false;
+
+  constructor(private readonly group: SignalGroup) {
+    group.join(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.group.controller.signal;
+  }
+
+  interruption(): Error | undefined {
+    return this.cut;
+  }
+
+  /** Records why the attempt was cut; returns it. */
+  interrupt(error: Error): Error {
+    this.cut ??= error;
+    return this.cut;
+  }
+
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.cut) {
+      // The provider's late rejection must not surface as unhandled.
       work.catch(() => undefined);
-      return Promise.race([work, interrupted]);
-    },
-    end() {
-      if (ended) return;
-      ended = true;
-      timer?.cancel();
-      caller?.removeEventListener('abort', onCallerAbort);
-    },
-  };
+      return Promise.reject(this.cut);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      // Once the interruption has won, the provider's late answer or rejection settles nothing.
+      work.then(resolve, reject);
+    });
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.rejectRace = undefined;
+    this.group.leave(this);
+  }
 }

@@ -36,6 +36,11 @@ export function createCircuitBreaker(endpoint: string, settings: BreakerSettings
     snapshot = next;
     if (from !== next.state) context.events?.emit({ type: 'model.breaker', endpoint, from, to: next.state });
   };
+  const report = (outcome: Outcome, probe: boolean) => {
+    if (outcome === 'success') move(onSuccess(snapshot));
+    else if (outcome === 'failure') move(onFailure(snapshot, context.clock.now(), settings));
+    else move(onNeutral(snapshot, probe));
+  };
   return {
     endpoint,
     state: () => snapshot.state,
@@ -43,20 +48,34 @@ export function createCircuitBreaker(endpoint: string, settings: BreakerSettings
       const admission = admit(snapshot, context.clock.now(), settings);
       move(admission.next);
       if (!admission.allowed) throw new CircuitOpenError(endpoint, admission.retryInMs, admission.reason);
-      let reported = false;
-      const once = (report: () => void) => () => {
-        if (reported) return;
-        reported = true;
-        report();
-      };
-      return {
-        probe: admission.probe,
-        success: once(() => move(onSuccess(snapshot))),
-        failure: once(() => move(onFailure(snapshot, context.clock.now(), settings))),
-        neutral: once(() => move(onNeutral(snapshot, admission.probe))),
-      };
+      return new Ticket(admission.probe, report);
     },
   };
+}
+
+type Outcome = 'success' | 'failure' | 'neutral';
+
+/** A ticket as one small object, not a closure per outcome: every model call holds one. */
+class Ticket implements BreakerTicket {
+  private reported = false;
+  constructor(
+    readonly probe: boolean,
+    private readonly report: (outcome: Outcome, probe: boolean) => void,
+  ) {}
+  success(): void {
+    this.settle('success');
+  }
+  failure(): void {
+    this.settle('failure');
+  }
+  neutral(): void {
+    this.settle('neutral');
+  }
+  private settle(outcome: Outcome): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.report(outcome, this.probe);
+  }
 }
 
 /**

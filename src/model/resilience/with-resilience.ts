@@ -2,13 +2,14 @@ import { ModelConnectionError } from '../../errors/model-errors.js';
 import { sequentialIds } from '../../util/ids.js';
 import { estimateInputTokens } from '../tokens.js';
 import type { ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, Usage } from '../types.js';
-import { openAttemptScope, type AttemptScope } from './attempt-scope.js';
+import { AttemptScopes, type AttemptScope } from './attempt-scope.js';
 import { retryDelay } from './backoff.js';
 import { createCircuitBreaker, type BreakerTicket } from './breaker.js';
 import { classifyError, retryAfterOf } from './classify.js';
 import { createRateLimiter, type RateReservation } from './rate-limiter.js';
 import { resolveResilienceSettings } from './settings.js';
 import { createSlots } from './slots.js';
+import { TimeoutLine } from './timeout-line.js';
 import type { ResilienceDeps, ResilienceOptions } from './types.js';
 
 /**
@@ -44,28 +45,28 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
   );
   const slots = createSlots(settings.maxConcurrency);
   const ids = sequentialIds();
+  const scopes = new AttemptScopes(provider.provider, Number.isFinite(settings.timeoutMs) ? new TimeoutLine(clock, settings.timeoutMs) : undefined);
 
   // Estimating tokens walks the request, so only when a token rate limit needs it.
   const estimate = (request: ProviderRequest) =>
     settings.tokensPerMinute === undefined ? 0 : estimateInputTokens(request) + (request.maxTokens ?? settings.outputTokensEstimate);
 
+  // Plain data, ended by `endAttempt`: a call in flight holds one, and no closure per attempt.
   interface Attempt {
     readonly scope: AttemptScope;
     readonly reservation: RateReservation;
-    end(): void;
+    /** Frees the concurrency slot, when one was taken. */
+    readonly release?: () => void;
   }
   // With no rate limit and no concurrency cap nothing can make a call wait: an attempt begins at once,
   // without the two awaits (and their promises) that most calls would otherwise pay for nothing.
   const neverWaits = settings.requestsPerMinute === undefined && settings.tokensPerMinute === undefined && !Number.isFinite(settings.maxConcurrency);
-  const openAttempt = (request: ProviderRequest): Attempt => {
-    const scope = openAttemptScope(request.signal, settings.timeoutMs, clock, provider.provider);
-    return { scope, reservation: UNLIMITED, end: () => scope.end() };
-  };
-  const beginAttempt = (request: ProviderRequest, estimated: number, callId: string): Attempt | Promise<Attempt> =>
-    neverWaits ? openAttempt(request) : beginLimitedAttempt(request, estimated, callId);
-  const beginLimitedAttempt = async (request: ProviderRequest, estimated: number, callId: string): Promise<Attempt> => {
-    const reservation = await limiter.acquire(estimated, request.signal);
-    const release = await slots.acquire(request.signal, (queued) =>
+  /** An attempt under the caller's `signal`. */
+  const beginAttempt = (signal: AbortSignal | undefined, estimated: number, callId: string): Attempt | Promise<Attempt> =>
+    neverWaits ? { scope: scopes.open(signal), reservation: UNLIMITED } : beginLimitedAttempt(signal, estimated, callId);
+  const beginLimitedAttempt = async (signal: AbortSignal | undefined, estimated: number, callId: string): Promise<Attempt> => {
+    const reservation = await limiter.acquire(estimated, signal);
+    const release = await slots.acquire(signal, (queued) =>
       events?.emit({
         type: 'model.concurrency.wait',
         callId,
@@ -75,19 +76,11 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         queued,
       }),
     );
-    const scope = openAttemptScope(request.signal, settings.timeoutMs, clock, provider.provider);
-    return {
-      scope,
-      reservation,
-      end() {
-        scope.end();
-        release();
-      },
-    };
+    return { scope: scopes.open(signal), reservation, release };
   };
 
   /** After a failed attempt: sleeps the backoff and returns (retry), or reports to the breaker and throws. */
-  const backoffOrThrow = async (error: unknown, attempt: number, callId: string, request: ProviderRequest, ticket: BreakerTicket) => {
+  const backoffOrThrow = async (error: unknown, attempt: number, callId: string, signal: AbortSignal | undefined, ticket: BreakerTicket) => {
     const kind = classifyError(error);
     const retryAfterMs = retryAfterOf(error);
     const canRetry =
@@ -99,12 +92,70 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
     const delayMs = retryDelay(attempt, settings.backoff, random, retryAfterMs);
     events?.emit({ type: 'model.retry', callId, provider: provider.provider, model: provider.modelId, attempt: attempt + 1, delayMs, reason: kind.reason });
     try {
-      await clock.sleep(delayMs, request.signal);
+      await clock.sleep(delayMs, signal);
     } catch (abort) {
       ticket.neutral();
       throw abort;
     }
   };
+
+  /** One call of `doGenerate`, across its attempts. */
+  interface Call {
+    /**
+     * The request as last sent (as given, before the first attempt). Each attempt sends a copy with its
+     * own signal; keeping that copy rather than the one given holds one request per call, not two.
+     */
+    request: ProviderRequest;
+    /** The caller's signal. */
+    readonly signal: AbortSignal | undefined;
+    readonly callId: string;
+    readonly ticket: BreakerTicket;
+    readonly estimated: number;
+  }
+  // A call's attempts as a chain of reactions, not an async loop: thousands of calls may wait at once,
+  // and a suspended async frame holds several times what the one reaction waiting here does.
+  const generateFrom = (call: Call, attempt: number): Promise<ProviderResult> => {
+    let begun: Attempt | Promise<Attempt>;
+    try {
+      begun = beginAttempt(call.signal, call.estimated, call.callId);
+    } catch (error) {
+      return retryAfter(call, attempt, error);
+    }
+    if (begun instanceof Promise)
+      return begun.then(
+        (current) => generateIn(call, attempt, current),
+        (error: unknown) => retryAfter(call, attempt, error),
+      );
+    return generateIn(call, attempt, begun);
+  };
+  const generateIn = (call: Call, attempt: number, current: Attempt): Promise<ProviderResult> => {
+    let work: Promise<ProviderResult>;
+    try {
+      call.request = { ...call.request, signal: current.scope.signal };
+      work = Promise.resolve(provider.doGenerate(call.request));
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    return current.scope.race(work).then(
+      (result) => {
+        try {
+          current.reservation.settle(totalTokens(result.usage));
+          call.ticket.success();
+        } finally {
+          endAttempt(current);
+        }
+        return result;
+      },
+      (error: unknown) => {
+        const outcome = current.scope.interruption() ?? error;
+        endAttempt(current);
+        return retryAfter(call, attempt, outcome);
+      },
+    );
+  };
+  /** After a failed attempt: the next one once its backoff is slept, or the final error. */
+  const retryAfter = (call: Call, attempt: number, outcome: unknown): Promise<ProviderResult> =>
+    backoffOrThrow(outcome, attempt, call.callId, call.signal, call.ticket).then(() => generateFrom(call, attempt + 1));
 
   return {
     provider: provider.provider,
@@ -113,26 +164,12 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
     structuredMode: provider.structuredMode,
     ...(provider.connect ? { connect: () => provider.connect!() } : {}),
 
-    async doGenerate(request: ProviderRequest): Promise<ProviderResult> {
-      const callId = request.callId ?? ids.next('call');
-      const ticket = breaker.admit();
-      const estimated = estimate(request);
-      for (let attempt = 0; ; attempt++) {
-        let current: Attempt | undefined;
-        let outcome: unknown;
-        try {
-          const begun = beginAttempt(request, estimated, callId);
-          current = begun instanceof Promise ? await begun : begun;
-          const result = await current.scope.race(provider.doGenerate({ ...request, signal: current.scope.signal }));
-          current.reservation.settle(totalTokens(result.usage));
-          ticket.success();
-          return result;
-        } catch (error) {
-          outcome = current?.scope.interruption() ?? error;
-        } finally {
-          current?.end();
-        }
-        await backoffOrThrow(outcome, attempt, callId, request, ticket);
+    doGenerate(request: ProviderRequest): Promise<ProviderResult> {
+      try {
+        const callId = request.callId ?? ids.next('call');
+        return generateFrom({ request, signal: request.signal, callId, ticket: breaker.admit(), estimated: estimate(request) }, 0);
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
 
@@ -147,7 +184,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         let consumerHolds = false;
         let outcome: unknown;
         try {
-          const begun = beginAttempt(request, estimated, callId);
+          const begun = beginAttempt(request.signal, estimated, callId);
           current = begun instanceof Promise ? await begun : begun;
           iterator = provider.doStream({ ...request, signal: current.scope.signal })[Symbol.asyncIterator]();
           for (;;) {
@@ -168,7 +205,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         } finally {
           // The consumer stopped early (break/return): the endpoint was answering fine.
           if (consumerHolds) ticket.success();
-          current?.end();
+          if (current) endAttempt(current);
           if (iterator) closeQuietly(iterator);
         }
         if (yielded) {
@@ -181,7 +218,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
             { cause: outcome },
           );
         }
-        await backoffOrThrow(outcome, attempt, callId, request, ticket);
+        await backoffOrThrow(outcome, attempt, callId, request.signal, ticket);
       }
     },
   };
@@ -209,4 +246,9 @@ function closeQuietly(iterator: AsyncIterator<unknown>): void {
   } catch {
     // A hand-written iterator whose return() throws synchronously: same as above.
   }
+}
+
+function endAttempt(attempt: { readonly scope: AttemptScope; readonly release?: () => void }): void {
+  attempt.scope.end();
+  attempt.release?.();
 }

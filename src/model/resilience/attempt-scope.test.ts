@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ModelTimeoutError } from '../../errors/model-errors.js';
+import { AbortedError } from '../../errors/taskforce-error.js';
+import { manualClock } from '../../util/clock.js';
+import { AttemptScopes } from './attempt-scope.js';
+import { TimeoutLine } from './timeout-line.js';
+
+const never = () => new Promise<never>(() => undefined);
+
+describe('AttemptScopes', () => {
+  it('lets attempts started together under one caller share a signal, each cut with its own error', async () => {
+    const clock = manualClock();
+    const scopes = new AttemptScopes('p', new TimeoutLine(clock, 1000));
+    const caller = new AbortController().signal;
+    const [a, b] = [scopes.open(caller), scopes.open(caller)];
+    expect(a.signal).toBe(b.signal);
+    const races = [a.race(never()), b.race(never())];
+    races.forEach((race) => race.catch(() => undefined));
+    await clock.advance(1000);
+    await expect(races[0]).rejects.toBeInstanceOf(ModelTimeoutError);
+    await expect(races[1]).rejects.toBeInstanceOf(ModelTimeoutError);
+    expect(a.interruption()).not.toBe(b.interruption());
+    expect(a.signal.reason).toBe(a.interruption());
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('leaves an ended attempt alone when the others of its signal are cut', async () => {
+    const clock = manualClock();
+    const scopes = new AttemptScopes('p', new TimeoutLine(clock, 1000));
+    const caller = new AbortController();
+    const [a, b] = [scopes.open(caller.signal), scopes.open(caller.signal)];
+    a.end();
+    caller.abort();
+    expect(a.interruption()).toBeUndefined();
+    expect(b.interruption()).toBeInstanceOf(AbortedError);
+    expect(b.signal.aborted).toBe(true);
+  });
+
+  it('gives attempts of different callers, or started at different times, signals of their own', async () => {
+    const clock = manualClock();
+    const scopes = new AttemptScopes('p', new TimeoutLine(clock, 1000));
+    const [one, two] = [new AbortController(), new AbortController()];
+    const a = scopes.open(one.signal);
+    const b = scopes.open(two.signal);
+    await clock.advance(1);
+    const c = scopes.open(one.signal);
+    expect(new Set([a.signal, b.signal, c.signal]).size).toBe(3);
+    one.abort();
+    expect([a, b, c].map((scope) => scope.signal.aborted)).toEqual([true, false, true]);
+    expect(b.interruption()).toBeUndefined();
+  });
+
+  it('cuts an attempt whose caller had already aborted', async () => {
+    const scopes = new AttemptScopes('p', undefined);
+    const scope = scopes.open(AbortSignal.abort());
+    expect(scope.signal.aborted).toBe(true);
+    await expect(scope.race(never())).rejects.toBeInstanceOf(AbortedError);
+  });
+});
