@@ -13,15 +13,19 @@ export const DELEGATE_TOOL = 'delegate';
 const NO_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * The `delegate` tool of one task: `{ goal }` runs a sub-run (plan → coordinate → synthesize) one level
- * deeper and returns its synthesized answer. Offered only while the task's run is above the depth cap.
- * A goal already run in this orchestration is not run again: the tool answers with the earlier
- * result (or an error when there is none yet), and the repeat is reported as a cap.
+ * The `delegate` tool of one run level: `{ goal }` runs a sub-run (plan → coordinate → synthesize) one
+ * level deeper, below the task whose agent called it (the call's `taskId`), and returns its synthesized
+ * answer. Offered only while the run is above the depth cap. A goal already run in this orchestration
+ * is not run again: the tool answers with the earlier result (or an error when there is none yet), and
+ * the repeat is reported as a cap. One per level, not per task: its tasks' agents share it.
  */
-export function delegateTool(settings: RunSettings, level: RunLevel, runGoal: RunGoal, taskId: string, record: TaskRecord): Tool {
+export function delegateTool(settings: RunSettings, level: RunLevel, runGoal: RunGoal, recordOf: (taskId: string) => TaskRecord): Tool {
   return {
     ...DELEGATE_SHAPE,
     async execute(input, context) {
+      const { taskId } = context;
+      if (taskId === undefined) throw new Error('internal: the delegate tool was called outside a task');
+      const record = recordOf(taskId);
       const { goal } = input as DelegateInput;
       const site = { runId: level.runId, taskId, depth: level.depth, events: level.events };
       const admitted = settings.guard.admitSubRun(site, goal, context.agent);

@@ -60,6 +60,7 @@ export function restoreCalls(settings: Pick<RunSettings, 'budget'>, log: CallLog
 /** Journals a task that just completed (before the scheduler hears of it) and notes it for compensation. */
 export async function recordCompletion(settings: RunSettings, level: RunLevel, task: TaskSpec, record: TaskRecord, output: string, agents: readonly string[]): Promise<void> {
   const journal = settings.journal;
+  if (!journal) return noteCompletion(settings, level, task, output);
   const data: CompletedTask = {
     output,
     agents,
@@ -68,6 +69,10 @@ export async function recordCompletion(settings: RunSettings, level: RunLevel, t
     calls: record.log.records,
     subRuns: record.subRuns,
   };
-  const order = journal ? await journal.append('task.completed', level.path, task.id, data) : settings.completions.length + 1;
+  noteCompletion(settings, level, task, output, await journal.append('task.completed', level.path, task.id, data));
+}
+
+/** Notes a completed task for compensation, `order` its place among the run's completions. */
+export function noteCompletion(settings: RunSettings, level: RunLevel, task: TaskSpec, output: string, order = settings.completions.length + 1): void {
   settings.completions.push({ path: level.path, runId: level.runId, task, output, order });
 }

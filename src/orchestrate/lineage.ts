@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as hashOf } from 'node:crypto';
 import { z } from 'zod';
 import { TaskforceError } from '../errors/taskforce-error.js';
 import type { EventBus } from '../events/bus.js';
@@ -95,7 +95,7 @@ export function parseRunLineage(data: unknown): RunLineage {
  */
 export function digestOf(value: unknown): string {
   const text = typeof value === 'string' ? `s:${value}` : `j:${safeJsonStringify(sortKeys(value))}`;
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  return `sha256:${hashOf('sha256', text, 'hex').slice(0, 16)}`;
 }
 
 /** Input records for a task's inputs (dependency id → output), sorted by dependency id. */
@@ -121,16 +121,27 @@ export interface TaskLineageInput {
 
 /** Builds one task's lineage record, summing usage and cost over its model calls. */
 export function taskLineage(input: TaskLineageInput): TaskLineage {
+  return lineageRecord(input, inputRecords(input.inputs ?? {}));
+}
+
+/** {@link taskLineage} with the input records already made. */
+function lineageRecord(input: Omit<TaskLineageInput, 'inputs'>, inputs: InputRecord[]): TaskLineage {
   const modelCalls = [...(input.modelCalls ?? [])];
+  let usage: Usage = ZERO_USAGE;
+  let costUsd = 0;
+  for (const call of modelCalls) {
+    usage = addUsage(usage, call.usage);
+    costUsd += call.costUsd;
+  }
   const record: TaskLineage = {
     $schemaVersion: LINEAGE_SCHEMA_VERSION,
     runId: input.runId,
     taskId: input.taskId,
     agents: [...(input.agents ?? [])],
     modelCalls,
-    inputs: inputRecords(input.inputs ?? {}),
-    usage: modelCalls.reduce<Usage>((sum, call) => addUsage(sum, call.usage), ZERO_USAGE),
-    costUsd: modelCalls.reduce((sum, call) => sum + call.costUsd, 0),
+    inputs,
+    usage,
+    costUsd,
     childRunIds: [...(input.childRunIds ?? [])],
   };
   if (input.status !== undefined) record.status = input.status;
@@ -198,24 +209,32 @@ export interface ScheduleLineageInput {
 export function scheduleLineage(input: ScheduleLineageInput): RunLineage {
   const { tree, result, runId } = input;
   const dropped = new Map<string, string[]>();
-  for (const [taskId, depId] of tree.droppedEdges) dropped.set(taskId, [...(dropped.get(taskId) ?? []), depId]);
+  for (const [taskId, depId] of tree.droppedEdges) {
+    const list = dropped.get(taskId);
+    if (list) list.push(depId);
+    else dropped.set(taskId, [depId]);
+  }
   const tasks: TaskLineage[] = [];
   for (const task of tree.tasks) {
     const outcome = result.tasks[task.id];
     if (!outcome || outcome.attempts === 0) continue;
-    const inputs: Record<string, unknown> = {};
-    for (const dep of [...task.dependsOn, ...(dropped.get(task.id) ?? [])]) inputs[dep] = result.tasks[dep]?.output;
+    const extra = dropped.get(task.id);
+    const all = extra ? [...task.dependsOn, ...extra] : task.dependsOn;
+    const deps = all.length > 1 ? [...new Set(all)] : [...all];
     tasks.push(
-      taskLineage({
-        runId,
-        taskId: task.id,
-        status: outcome.status,
-        agents: outcome.agents,
-        modelCalls: input.modelCalls?.callsFor(task.id, runId) ?? [],
-        inputs,
-        output: outcome.output,
-        childRunIds: input.childRunIds?.[task.id] ?? [],
-      }),
+      lineageRecord(
+        {
+          runId,
+          taskId: task.id,
+          status: outcome.status,
+          agents: outcome.agents,
+          modelCalls: input.modelCalls?.callsFor(task.id, runId) ?? [],
+          output: outcome.output,
+          childRunIds: input.childRunIds?.[task.id] ?? [],
+        },
+        // As inputRecords makes them from the inputs by dependency id: sorted by id, one per id.
+        deps.sort().map((dep) => ({ taskId: dep, digest: digestOf(result.tasks[dep]?.output) })),
+      ),
     );
   }
   const lineage: RunLineage = { $schemaVersion: LINEAGE_SCHEMA_VERSION, runId, goal: tree.goal, depth: input.depth ?? 0, tasks };

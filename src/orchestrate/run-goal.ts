@@ -16,7 +16,7 @@ import { scheduleLevel } from './replan.js';
 import { runWorkflowLevel } from './workflow-level.js';
 import { stopOf, stopOfSchedule } from './stop.js';
 import { taskExecutor } from './task-executor.js';
-import type { RunNode, StoppedBy, TaskNode } from './types.js';
+import type { CapReport, RunNode, StoppedBy, TaskNode } from './types.js';
 
 /**
  * Runs one level of the tree: plan (unless a plan was given) → schedule the tasks through the
@@ -161,14 +161,24 @@ interface AcceptedPlan {
 }
 
 function sourcesOf(tree: TaskTree, schedule: ScheduleResult<string>): SynthesisSource[] {
-  return tree.tasks.flatMap((task) => {
+  const sources: SynthesisSource[] = [];
+  for (const task of tree.tasks) {
     const outcome = schedule.tasks[task.id];
-    if (outcome?.status !== 'completed' || outcome.output === undefined) return [];
-    return [{ taskId: task.id, title: task.title, output: outcome.output, agents: outcome.agents }];
-  });
+    if (outcome?.status === 'completed' && outcome.output !== undefined)
+      sources.push({ taskId: task.id, title: task.title, output: outcome.output, agents: outcome.agents });
+  }
+  return sources;
 }
 
 function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResult<string>, level: RunLevel): TaskNode[] {
+  // The level's caps by task, gathered once rather than searched for each task.
+  const caps = new Map<string, CapReport[]>();
+  for (const cap of settings.guard.caps) {
+    if (cap.runId !== level.runId) continue;
+    const list = caps.get(cap.taskId);
+    if (list) list.push(cap);
+    else caps.set(cap.taskId, [cap]);
+  }
   return tree.tasks.map((task) => {
     const outcome = schedule.tasks[task.id]!;
     const record = level.records.get(task.id);
@@ -186,13 +196,22 @@ function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResu
       attempts: outcome.attempts,
       ...(record?.decision ? { decision: record.decision } : {}),
       subRuns,
-      caps: settings.guard.caps.filter((cap) => cap.runId === level.runId && cap.taskId === task.id),
+      caps: caps.get(task.id) ?? [],
       usage: { own, subtree: subRuns.reduce((sum, child) => addNodeUsage(sum, child.usage.subtree), own) },
     };
   });
 }
 
 function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, level: RunLevel): RunOutcome['lineage'] {
+  // Only tasks that spawned sub-runs need an entry (the others get none): most levels have none at all.
+  // No prototype, so a task named like an Object method finds no entry either.
+  const childRunIds: Record<string, string[]> = Object.create(null);
+  let spawned = false;
+  for (const [taskId, record] of level.records)
+    if (record.subRuns.length > 0) {
+      childRunIds[taskId] = record.subRuns.map((c) => c.node.runId);
+      spawned = true;
+    }
   const own = scheduleLineage({
     runId: request.runId,
     tree: tree ?? { goal: request.goal, tasks: [], droppedEdges: [], analysis: EMPTY_ANALYSIS },
@@ -200,8 +219,9 @@ function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: Sc
     depth: request.depth,
     ...(request.parent ? { parent: request.parent } : {}),
     modelCalls: { callsFor: (taskId) => [...(level.records.get(taskId)?.log.records ?? [])], stop: () => undefined },
-    childRunIds: Object.fromEntries([...level.records].map(([taskId, record]) => [taskId, record.subRuns.map((c) => c.node.runId)])),
+    childRunIds,
   });
+  if (!spawned) return [own];
   // Children in task order (the tree's), so the lineage does not depend on completion order.
   const order = new Map((tree?.tasks ?? []).map((t, i) => [t.id, i]));
   const sorted = [...level.records]

@@ -41,6 +41,7 @@ export function nodeScope(
   node: { readonly log: CallLog; readonly taskId?: string; readonly signal?: AbortSignal; readonly tools?: ReadonlyMap<string, Tool> },
 ): Runtime {
   const { journal } = settings;
+  // Absent links left undefined rather than spread out: one scope is built per task attempt.
   return scopedRuntime(settings.runtime, {
     events: level.events,
     log: node.log,
@@ -48,9 +49,9 @@ export function nodeScope(
     budget: settings.budget,
     maxDepth: settings.maxDepth,
     signal: node.signal ?? level.signal,
-    ...(node.tools ? { tools: node.tools } : {}),
-    ...(settings.beforeModelCall ? { gate: settings.beforeModelCall } : {}),
-    ...(journal ? { journal: (model: Model) => journaledModel(model, journal, childPath(level.path, node.taskId ?? RUN_NODE)) } : {}),
+    tools: node.tools,
+    gate: settings.beforeModelCall,
+    journal: journal ? (model: Model) => journaledModel(model, journal, childPath(level.path, node.taskId ?? RUN_NODE)) : undefined,
   });
 }
 
@@ -64,38 +65,20 @@ const RUN_NODE = '.run';
  * everything they spend is attributed here (in the tree, and in `model.call.*` events).
  */
 export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
+  const { node } = scope;
   const chain = (model: Model, agent?: string): Model =>
     chainModel(model, {
-      tags: agent !== undefined ? { ...scope.node, agent } : scope.node,
+      tags: agent === undefined ? node : node.taskId !== undefined ? { runId: node.runId, taskId: node.taskId, agent } : { runId: node.runId, agent },
       slot: base.slot,
       budget: scope.budget,
       log: scope.log,
       events: scope.events,
-      ...(scope.gate ? { gate: scope.gate } : {}),
-      ...(scope.journal ? { journal: scope.journal } : {}),
+      gate: scope.gate,
+      journal: scope.journal,
     });
-  const raw = base.models.base;
-  // Built on first use: a task's scope usually needs only its agents' models, a run's only the planner
-  // and the synthesizer, and there is one scope per task attempt.
-  let planner: Model | undefined;
-  let worker: Model | undefined;
-  let synthesizer: Model | undefined;
-  const models: RuntimeModels = {
-    base: raw,
-    get planner() {
-      return (planner ??= chain(raw.planner));
-    },
-    get worker() {
-      return (worker ??= chain(raw.worker));
-    },
-    get synthesizer() {
-      return (synthesizer ??= chain(raw.synthesizer));
-    },
-    forAgent: (agent) => chain(raw.forAgent(agent), agent.name),
-  };
-  return {
+  const runtime: { -readonly [K in keyof Runtime]: Runtime[K] } = {
     id: base.id,
-    models,
+    models: new ScopedModels(base.models.base, chain),
     agents: base.agents,
     matcher: base.matcher,
     tools: scope.tools ?? base.tools,
@@ -105,11 +88,55 @@ export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
     random: base.random,
     ids: base.ids,
     budget: scope.budget,
-    limits: { ...base.limits, maxDepth: scope.maxDepth },
+    limits: limitsWith(base.limits, scope.maxDepth),
     store: base.store,
-    ...(base.runStore ? { runStore: base.runStore } : {}),
     slot: base.slot,
     signal: scope.signal,
     work: base.work,
   };
+  if (base.runStore) runtime.runStore = base.runStore;
+  return runtime;
 }
+
+/**
+ * A scope's models, each chained on first use: a task's scope usually needs only its agents' models, a
+ * run's only the planner and the synthesizer, and there is one scope per task attempt. A class, so the
+ * getters are defined once, not for every scope.
+ */
+class ScopedModels implements RuntimeModels {
+  private chainedPlanner: Model | undefined;
+  private chainedWorker: Model | undefined;
+  private chainedSynthesizer: Model | undefined;
+  /** Own, not on the prototype: callers may hold it apart from its object. */
+  readonly forAgent: RuntimeModels['forAgent'];
+
+  constructor(
+    readonly base: RuntimeModels['base'],
+    private readonly chain: (model: Model, agent?: string) => Model,
+  ) {
+    this.forAgent = (agent) => chain(base.forAgent(agent), agent.name);
+  }
+
+  get planner(): Model {
+    return (this.chainedPlanner ??= this.chain(this.base.planner));
+  }
+
+  get worker(): Model {
+    return (this.chainedWorker ??= this.chain(this.base.worker));
+  }
+
+  get synthesizer(): Model {
+    return (this.chainedSynthesizer ??= this.chain(this.base.synthesizer));
+  }
+}
+
+/** `limits` with the scope's depth cap: one object per runtime and cap, not one per scope. */
+function limitsWith(limits: Runtime['limits'], maxDepth: number): Runtime['limits'] {
+  let byDepth = LIMITS.get(limits);
+  if (!byDepth) LIMITS.set(limits, (byDepth = new Map()));
+  let scoped = byDepth.get(maxDepth);
+  if (!scoped) byDepth.set(maxDepth, (scoped = { ...limits, maxDepth }));
+  return scoped;
+}
+
+const LIMITS = new WeakMap<Runtime['limits'], Map<number, Runtime['limits']>>();

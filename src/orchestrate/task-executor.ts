@@ -9,11 +9,14 @@ import { describeSubject, type ApprovalSubject } from '../errors/approval-errors
 import { awaitApproval, type ApprovalPolicy } from '../durable/approvals.js';
 import { childPath } from '../durable/journal.js';
 import { toolCallJournal } from '../durable/tool-journal.js';
-import { journaledTask, recordCompletion, restoreCalls } from './journaled-task.js';
+import { journaledTask, noteCompletion, recordCompletion, restoreCalls } from './journaled-task.js';
 import { delegateTool, DELEGATE_TOOL } from './delegate-tool.js';
 import { createCallLog } from '../runtime/call-log.js';
 import type { RemoteStop, RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
 import { nodeScope } from './scope.js';
+import type { Tool } from '../tools/types.js';
+import type { AgentAdmission, GuardSite } from './guard.js';
+import type { CoordinationContext } from '../../strategies/strategy.js';
 import { spawnSubRun, subGoalOf } from './sub-run.js';
 
 /**
@@ -35,12 +38,12 @@ export function taskExecutor(settings: RunSettings, level: RunLevel, runGoal: Ru
 /**
  * One attempt at a task. In a durable run, a task an earlier process completed is restored, not run;
  * a task that needs approval waits for it; and a completed task is journaled before the scheduler
- * hears of it, so its dependents never run on an output a crash could lose.
+ * hears of it, so its dependents never run on an output a crash could lose. Without a journal and an
+ * approval there is none of that: the work, then the completion noted for compensation.
  */
 function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): TaskExecutor<string> {
   const work = workOf(settings, level, runGoal);
-  return async (task, context) => {
-    const record = recordOf(level, task.id);
+  const durable = async (task: TaskSpec, context: TaskExecutionContext<string>, record: TaskRecord): Promise<string> => {
     const restored = await journaledTask(settings, level, task, record, context);
     if (restored) return restored.output;
     record.inputs = context.inputs;
@@ -49,6 +52,15 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
     const output = await work(task, { ...context, reportAgent: (agent) => (agents.push(agent), context.reportAgent(agent)) }, record);
     await recordCompletion(settings, level, task, record, output, agents);
     return output;
+  };
+  return (task, context) => {
+    const record = recordOf(level, task.id);
+    if (settings.journal || task.approval) return durable(task, context, record);
+    record.inputs = context.inputs;
+    return work(task, context, record).then((output) => {
+      noteCompletion(settings, level, task, output);
+      return output;
+    });
   };
 }
 
@@ -64,90 +76,155 @@ function approvalGate(settings: RunSettings, level: RunLevel, signal: AbortSigna
 
 /** The work of one attempt: a sub-run, or the strategy coordinating agents. */
 function workOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal) {
-  return async (task: TaskSpec, context: TaskExecutionContext<string>, record: TaskRecord): Promise<string> => {
-    const site = { runId: level.runId, taskId: task.id, depth: level.depth, events: level.events };
-
-    if (task.decomposable) {
-      const goal = subGoalOf(task, context.inputs);
-      const admitted = settings.guard.admitSubRun(site, goal);
-      if ('ticket' in admitted) {
-        record.mode = 'sub-run';
-        const child = await spawnSubRun(settings, level, runGoal, { taskId: task.id, path: childPath(level.path, task.id), goal, record, ticket: admitted.ticket, signal: context.signal });
-        for (const t of child.node.tasks) for (const agent of t.agents) context.reportAgent(agent);
-        return child.node.output;
-      }
-      // At the cap (or a repeat) the task is still done, directly by agents; its caps say why.
+  // The runtime's tools and `delegate`, for agents that may delegate: built once for the level.
+  let tools: ReadonlyMap<string, Tool> | undefined;
+  const agentTools = () => (tools ??= new Map(settings.runtime.tools).set(DELEGATE_TOOL, delegateTool(settings, level, runGoal, (taskId) => recordOf(level, taskId))));
+  const byAgents = (task: TaskSpec, context: TaskExecutionContext<string>, record: TaskRecord, site: GuardSite): Promise<string> => {
+    try {
+      return coordinated(settings, level, task, context, record, site, agentTools);
+    } catch (error) {
+      // A throw before the strategy's promise (a pinned agent missing): a rejection, as from an async function.
+      return Promise.reject(error);
     }
+  };
+  return (task: TaskSpec, context: TaskExecutionContext<string>, record: TaskRecord): Promise<string> => {
+    const site: GuardSite = { runId: level.runId, taskId: task.id, depth: level.depth, events: level.events };
+    return task.decomposable ? decomposed(settings, level, runGoal, task, context, record, site, byAgents) : byAgents(task, context, record, site);
+  };
+}
 
-    const scope = nodeScope(settings, level, { log: record.log, taskId: task.id, signal: context.signal });
-    const toolJournal = settings.journal
-      ? toolCallJournal(settings.journal, { path: level.path, taskId: task.id }, (record.toolCalls ??= new Map()), {
-          tools: scope.tools,
-          clock: scope.clock,
-          signal: context.signal,
-          events: level.events,
-        })
-      : undefined;
-    // A tool of the same name the caller registered wins (offerDelegate is false then).
-    const delegates = level.depth < settings.maxDepth && settings.offerDelegate;
-    const agentScope = delegates
-      ? { ...scope, tools: new Map([...scope.tools, [DELEGATE_TOOL, delegateTool(settings, level, runGoal, task.id, record)]]) }
-      : scope;
-    // A Task() started inside this task's work (from a tool, the strategy) is its child: one level
-    // deeper, in this orchestration's agent cap, charged to its budget, stopped with the attempt.
-    const work: WorkScope = {
-      depth: level.depth,
-      maxDepth: settings.maxDepth,
-      budget: settings.budget,
-      signal: context.signal,
-      runId: level.runId,
-      taskId: task.id,
-      admitAgent: (agent, prompt) => {
-        const admission = settings.guard.admitAgent(site, agent, prompt);
-        return admission.kind === 'reuse' ? { kind: 'reuse', result: admission.result } : admission;
-      },
-    };
-    const result = await settings.runtime.work.run(work, () => settings.strategy.coordinate({
-      goal: level.goal,
-      task,
-      candidates: candidatesFor(settings, task),
-      inputs: context.inputs,
-      modelFor: (agent) => scope.models.forAgent(agent),
-      get judgeModel() {
-        return scope.models.synthesizer;
-      },
-      store: scope.store,
-      random: scope.random,
-      clock: scope.clock,
-      events: scope.events,
-      signal: context.signal,
-      depth: level.depth,
-      depthLeft: settings.maxDepth - level.depth,
-      async runAgent(agent: AgentDefinition, prompt: string, options?: { readonly system?: string }): Promise<AgentRunResult> {
-        const admission = settings.guard.admitAgent(site, agent.name, prompt);
-        if (admission.kind === 'reuse') return admission.result;
-        level.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: settings.strategy.name });
-        try {
-          if (agent.approval)
-            await approvalGate(settings, level, context.signal)(
-              { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
-              agent.approval,
-            );
-          const system = options?.system !== undefined ? { system: options.system } : {};
-          const result = settings.agentRunner
-            ? await runElsewhere(settings, level, record, { taskId: task.id, agent: agent.name, prompt, ...system }, context.signal)
-            : await runAgent(agentScope, agent, prompt, { taskId: task.id, signal: context.signal, ...(toolJournal ? { toolJournal } : {}), ...system });
-          admission.ticket.done(result);
+/** A `decomposable` task: a sub-run one level deeper when the guard admits it, else done by agents. */
+async function decomposed(
+  settings: RunSettings,
+  level: RunLevel,
+  runGoal: RunGoal,
+  task: TaskSpec,
+  context: TaskExecutionContext<string>,
+  record: TaskRecord,
+  site: GuardSite,
+  byAgents: (task: TaskSpec, context: TaskExecutionContext<string>, record: TaskRecord, site: GuardSite) => Promise<string>,
+): Promise<string> {
+  const goal = subGoalOf(task, context.inputs);
+  const admitted = settings.guard.admitSubRun(site, goal);
+  if ('ticket' in admitted) {
+    record.mode = 'sub-run';
+    const child = await spawnSubRun(settings, level, runGoal, { taskId: task.id, path: childPath(level.path, task.id), goal, record, ticket: admitted.ticket, signal: context.signal });
+    for (const t of child.node.tasks) for (const agent of t.agents) context.reportAgent(agent);
+    return child.node.output;
+  }
+  // At the cap (or a repeat) the task is still done, directly by agents; its caps say why.
+  return byAgents(task, context, record, site);
+}
+
+/** The strategy coordinating agents on a task, in the task's scope; the decision lands in its record. */
+function coordinated(
+  settings: RunSettings,
+  level: RunLevel,
+  task: TaskSpec,
+  context: TaskExecutionContext<string>,
+  record: TaskRecord,
+  site: GuardSite,
+  agentTools: () => ReadonlyMap<string, Tool>,
+): Promise<string> {
+  // A tool of the same name the caller registered wins (offerDelegate is false then).
+  const delegates = level.depth < settings.maxDepth && settings.offerDelegate;
+  // One scope serves the strategy and the agents: only agents read its tools.
+  const scope = nodeScope(settings, level, { log: record.log, taskId: task.id, signal: context.signal, tools: delegates ? agentTools() : undefined });
+  const toolJournal = settings.journal
+    ? toolCallJournal(settings.journal, { path: level.path, taskId: task.id }, (record.toolCalls ??= new Map()), {
+        tools: settings.runtime.tools,
+        clock: scope.clock,
+        signal: context.signal,
+        events: level.events,
+      })
+    : undefined;
+  const coordination: CoordinationContext = {
+    goal: level.goal,
+    task,
+    candidates: candidatesFor(settings, task),
+    inputs: context.inputs,
+    modelFor: (agent) => scope.models.forAgent(agent),
+    get judgeModel() {
+      return scope.models.synthesizer;
+    },
+    store: scope.store,
+    random: scope.random,
+    clock: scope.clock,
+    events: scope.events,
+    signal: context.signal,
+    depth: level.depth,
+    depthLeft: settings.maxDepth - level.depth,
+    runAgent(agent: AgentDefinition, prompt: string, options?: { readonly system?: string }): Promise<AgentRunResult> {
+      let admission: AgentAdmission;
+      try {
+        admission = settings.guard.admitAgent(site, agent.name, prompt);
+      } catch (error) {
+        // A cap: a rejection, as from an async function (a strategy may start several runs at once).
+        return Promise.reject(error);
+      }
+      if (admission.kind === 'reuse') return Promise.resolve(admission.result);
+      level.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: settings.strategy.name });
+      const { ticket } = admission;
+      const run = agent.approval || settings.agentRunner ? gatedRun(agent, prompt, options) : runHere(agent, prompt, options);
+      return run.then(
+        (result) => {
+          ticket.done(result);
           return result;
-        } catch (error) {
-          admission.ticket.release();
+        },
+        (error: unknown) => {
+          ticket.release();
           throw error;
-        }
-      },
-    }), { mayNest: settings.workMayNest });
-    record.decision = result.decision;
-    for (const agent of result.agents) context.reportAgent(agent);
-    return result.output;
+        },
+      );
+    },
+  };
+  const runHere = (agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> =>
+    runAgent(
+      scope,
+      agent,
+      prompt,
+      toolJournal === undefined && options?.system === undefined
+        ? { taskId: task.id, signal: context.signal }
+        : { taskId: task.id, signal: context.signal, ...(toolJournal ? { toolJournal } : {}), ...(options?.system !== undefined ? { system: options.system } : {}) },
+    );
+  const gatedRun = async (agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> => {
+    if (agent.approval)
+      await approvalGate(settings, level, context.signal)(
+        { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
+        agent.approval,
+      );
+    const system = options?.system !== undefined ? { system: options.system } : {};
+    return settings.agentRunner
+      ? runElsewhere(settings, level, record, { taskId: task.id, agent: agent.name, prompt, ...system }, context.signal)
+      : runHere(agent, prompt, options);
+  };
+  // Without tools or a strategy of the caller's, nothing inside can start a Task(): no work scope to track.
+  const result = settings.workMayNest
+    ? settings.runtime.work.run(workScopeOf(settings, level, task, context, site), () => settings.strategy.coordinate(coordination), { mayNest: true })
+    : settings.strategy.coordinate(coordination);
+  return Promise.resolve(result).then((done) => {
+    record.decision = done.decision;
+    for (const agent of done.agents) context.reportAgent(agent);
+    return done.output;
+  });
+}
+
+/**
+ * A Task() started inside a task's work (from a tool, the strategy) is its child: one level deeper, in
+ * this orchestration's agent cap, charged to its budget, stopped with the attempt.
+ */
+function workScopeOf(settings: RunSettings, level: RunLevel, task: TaskSpec, context: TaskExecutionContext<string>, site: GuardSite): WorkScope {
+  return {
+    depth: level.depth,
+    maxDepth: settings.maxDepth,
+    budget: settings.budget,
+    signal: context.signal,
+    runId: level.runId,
+    taskId: task.id,
+    admitAgent: (agent, prompt) => {
+      const admission = settings.guard.admitAgent(site, agent, prompt);
+      return admission.kind === 'reuse' ? { kind: 'reuse', result: admission.result } : admission;
+    },
   };
 }
 
@@ -208,8 +285,8 @@ export function candidatesFor(settings: Pick<RunSettings, 'runtime'>, task: Task
     return [{ agent, score: 1, capabilityCoverage: 1, textRelevance: 0, reason: 'pinned by the plan' }];
   }
   const { matcher } = settings.runtime;
-  const ranked = matcher.rank(task, { limit: MAX_CANDIDATES });
-  return ranked.length > 0 ? ranked : matcher.rank(task, { includeUnmatched: true, limit: MAX_CANDIDATES });
+  const ranked = matcher.rank(task, TOP_MATCHES);
+  return ranked.length > 0 ? ranked : matcher.rank(task, TOP_ANY);
 }
 
 /**
@@ -218,3 +295,5 @@ export function candidatesFor(settings: Pick<RunSettings, 'runtime'>, task: Task
  * a millisecond with thousands of agents.
  */
 const MAX_CANDIDATES = 16;
+const TOP_MATCHES = Object.freeze({ limit: MAX_CANDIDATES });
+const TOP_ANY = Object.freeze({ includeUnmatched: true, limit: MAX_CANDIDATES });

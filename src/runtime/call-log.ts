@@ -45,28 +45,34 @@ export function addNodeUsage(a: NodeUsage, b: NodeUsage): NodeUsage {
  * `Model` passed in by the caller may report its own call ids on another bus, or on none.
  */
 export function createCallLog(prefix: string): CallLog {
-  const records: LoggedCall[] = [];
-  return {
-    records,
-    add(call) {
-      const record: LoggedCall = {
-        callId: `${prefix}#${records.length + 1}`,
-        provider: call.provider,
-        model: call.model,
-        usage: { ...call.usage },
-        costUsd: call.costUsd,
-      };
-      if (call.agent !== undefined) record.agent = call.agent;
-      records.push(record);
-    },
-    usage() {
-      let usage = ZERO_USAGE;
-      let costUsd = 0;
-      for (const r of records) {
-        usage = addUsage(usage, r.usage);
-        costUsd += r.costUsd;
-      }
-      return { modelCalls: records.length, tokens: tokensOf(usage), usage, costUsd };
-    },
-  };
+  return new NodeCallLog(prefix);
+}
+
+/** A class rather than closures: a run keeps one log per task until it ends. */
+class NodeCallLog implements CallLog {
+  readonly records: LoggedCall[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  add(call: { provider: string; model: string; usage: Usage; costUsd: number; agent?: string }): void {
+    const record: LoggedCall = {
+      callId: `${this.prefix}#${this.records.length + 1}`,
+      provider: call.provider,
+      model: call.model,
+      usage: { ...call.usage },
+      costUsd: call.costUsd,
+    };
+    if (call.agent !== undefined) record.agent = call.agent;
+    this.records.push(record);
+  }
+
+  usage(): NodeUsage {
+    let usage = ZERO_USAGE;
+    let costUsd = 0;
+    for (const r of this.records) {
+      usage = addUsage(usage, r.usage);
+      costUsd += r.costUsd;
+    }
+    return { modelCalls: this.records.length, tokens: tokensOf(usage), usage, costUsd };
+  }
 }
