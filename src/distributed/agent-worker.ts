@@ -58,6 +58,10 @@ export async function startAgentWorker(options: AgentWorkerOptions): Promise<Age
   const { runtime, store } = options;
   await connectModels(runtime);
   const scripts = await connectRedisScripts(options.redis, 'budgets shared by workers');
+  // Reserved in after the run's budget, in this order: a place in flight, then in the rate window,
+  // are taken last, once the call may go.
+  const limits: ExternalLedger[] = [];
+  for (const limit of [options.tokenLimit, options.callLimit, options.rateLimit]) if (limit) limits.push(limit);
   let completed = 0;
   const worker = new bullmq.Worker<RemoteAgentRequest, RemoteAgentResult>(
     options.queue ?? DEFAULT_QUEUE,
@@ -65,7 +69,7 @@ export async function startAgentWorker(options: AgentWorkerOptions): Promise<Age
       const request = job.data;
       // A fresh journal per job: another worker may have journaled calls of this run since.
       const journal = store && request.journalRunId !== undefined ? await RunJournal.open(store, request.journalRunId, runtime.clock) : undefined;
-      const result = await runJob(runtime, request, { scripts, signal: signal ?? runtime.signal, ...pick(options), ...(journal ? { journal } : {}) });
+      const result = await runJob(runtime, request, { scripts, limits, signal: signal ?? runtime.signal, ...(journal ? { journal } : {}) });
       completed++;
       return result;
     },
@@ -102,18 +106,11 @@ async function connectModels(runtime: Runtime): Promise<void> {
 /** Where a job runs: the run's journal, the shared limits, and the job's signal. */
 interface JobContext {
   readonly scripts: RedisScripts;
+  /** The worker's shared limits, in the order a call reserves in them. */
+  readonly limits: readonly ExternalLedger[];
   readonly signal: AbortSignal;
   readonly journal?: RunJournal;
-  readonly rateLimit?: SharedRateLimit;
-  readonly tokenLimit?: SharedTokenLimit;
-  readonly callLimit?: SharedCallLimit;
 }
-
-const pick = ({ rateLimit, tokenLimit, callLimit }: AgentWorkerOptions) => ({
-  ...(rateLimit ? { rateLimit } : {}),
-  ...(tokenLimit ? { tokenLimit } : {}),
-  ...(callLimit ? { callLimit } : {}),
-});
 
 /** One agent run as a job: the agent, in a scope of the runtime for the task's node, journaled when durable. */
 async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): Promise<RemoteAgentResult> {
@@ -155,14 +152,9 @@ async function runJob(runtime: Runtime, request: RemoteAgentRequest, context: Jo
   }
 }
 
-/** The job's budget: the runtime's, with the run's shared budget and the shared limits as external ledgers. */
+/** The job's budget: the runtime's, with the run's shared budget and the worker's shared limits as external ledgers. */
 function jobBudget(runtime: Runtime, request: RemoteAgentRequest, context: JobContext): BudgetTracker {
-  const external: ExternalLedger[] = [];
-  if (request.budget) external.push(sharedBudgetLedger(context.scripts, request.budget.key, request.budget.limits));
-  if (context.tokenLimit) external.push(context.tokenLimit);
-  // Last: a place in flight, then in the rate window, is taken only once the call may go.
-  if (context.callLimit) external.push(context.callLimit);
-  if (context.rateLimit) external.push(context.rateLimit);
+  const external = request.budget ? [sharedBudgetLedger(context.scripts, request.budget.key, request.budget.limits), ...context.limits] : context.limits;
   return external.length > 0 ? createBudgetTracker({}, { clock: runtime.clock, parent: runtime.budget, external }) : runtime.budget;
 }
 

@@ -136,7 +136,7 @@ async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, opt
     // The caller's cancel, the runtime closing, and the run budget's deadline all stop the run.
     const signal = AbortSignal.any([runtime.signal, settings.budget.signal, ...(options.signal ? [options.signal] : [])]);
     // ...and the agent runs in flight on workers, at their next model call.
-    signal.addEventListener('abort', () => void shared?.stop(errorMessage(signal.reason)).catch(() => undefined), { once: true });
+    if (shared) signal.addEventListener('abort', () => void shared.stop(errorMessage(signal.reason)).catch(() => undefined), { once: true });
     const outcome = await runGoal(settings, {
       runId: rootRunId,
       path: '',
