@@ -3,6 +3,7 @@ import type { TaskExecutionContext } from '../scheduler/types.js';
 import type { TaskSpec } from '../plan/types.js';
 import { TaskFailedEarlierError } from '../durable/errors.js';
 import type { RunLevel, RunOutcome, RunSettings, TaskRecord } from './orchestration.js';
+import type { RunLineage } from './lineage.js';
 
 /** A completed task as the journal keeps it: enough to put it back in the tree without running it. */
 interface CompletedTask {
@@ -11,8 +12,11 @@ interface CompletedTask {
   readonly mode: TaskRecord['mode'];
   readonly decision?: TaskRecord['decision'];
   readonly calls: readonly LoggedCall[];
-  readonly subRuns: readonly RunOutcome[];
+  readonly subRuns: readonly JournaledOutcome[];
 }
+
+/** A sub-run's outcome as the journal keeps it: its lineage built, as a function cannot be stored. */
+type JournaledOutcome = Omit<RunOutcome, 'lineage'> & { readonly lineage: readonly RunLineage[] };
 
 /**
  * What an earlier process of a durable run already did for this task: its output, when it completed
@@ -35,7 +39,7 @@ export async function journaledTask(
     restoreCalls(settings, record.log, completed.calls);
     record.mode = completed.mode;
     if (completed.decision) record.decision = completed.decision;
-    record.subRuns.push(...completed.subRuns);
+    for (const { lineage, ...outcome } of completed.subRuns) record.subRuns.push({ ...outcome, lineage: () => lineage });
     for (const agent of completed.agents) context.reportAgent(agent);
     settings.completions.push({ path: level.path, runId: level.runId, task, output: completed.output, order: done.seq, restored: true });
     return { output: completed.output };
@@ -67,7 +71,7 @@ export async function recordCompletion(settings: RunSettings, level: RunLevel, t
     mode: record.mode,
     ...(record.decision ? { decision: record.decision } : {}),
     calls: record.log.records,
-    subRuns: record.subRuns,
+    subRuns: record.subRuns.map((outcome) => ({ ...outcome, lineage: outcome.lineage() })),
   };
   noteCompletion(settings, level, task, output, await journal.append('task.completed', level.path, task.id, data));
 }

@@ -125,7 +125,7 @@ export function taskLineage(input: TaskLineageInput): TaskLineage {
 }
 
 /** {@link taskLineage} with the input records already made. */
-function lineageRecord(input: Omit<TaskLineageInput, 'inputs'>, inputs: InputRecord[]): TaskLineage {
+function lineageRecord(input: Omit<TaskLineageInput, 'inputs'>, inputs: InputRecord[], digest = digestOf): TaskLineage {
   const modelCalls = [...(input.modelCalls ?? [])];
   let usage: Usage = ZERO_USAGE;
   let costUsd = 0;
@@ -145,7 +145,7 @@ function lineageRecord(input: Omit<TaskLineageInput, 'inputs'>, inputs: InputRec
     childRunIds: [...(input.childRunIds ?? [])],
   };
   if (input.status !== undefined) record.status = input.status;
-  if (input.output !== undefined) record.outputDigest = digestOf(input.output);
+  if (input.output !== undefined) record.outputDigest = digest(input.output);
   return record;
 }
 
@@ -214,6 +214,13 @@ export function scheduleLineage(input: ScheduleLineageInput): RunLineage {
     if (list) list.push(depId);
     else dropped.set(taskId, [depId]);
   }
+  // Each output is digested once, though its dependents list it too.
+  const digests = new Map<string, string>();
+  const digestOfTask = (taskId: string) => {
+    let digest = digests.get(taskId);
+    if (digest === undefined) digests.set(taskId, (digest = digestOf(result.tasks[taskId]?.output)));
+    return digest;
+  };
   const tasks: TaskLineage[] = [];
   for (const task of tree.tasks) {
     const outcome = result.tasks[task.id];
@@ -233,7 +240,8 @@ export function scheduleLineage(input: ScheduleLineageInput): RunLineage {
           childRunIds: input.childRunIds?.[task.id] ?? [],
         },
         // As inputRecords makes them from the inputs by dependency id: sorted by id, one per id.
-        deps.sort().map((dep) => ({ taskId: dep, digest: digestOf(result.tasks[dep]?.output) })),
+        deps.sort().map((dep) => ({ taskId: dep, digest: digestOfTask(dep) })),
+        () => digestOfTask(task.id),
       ),
     );
   }

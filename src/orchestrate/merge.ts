@@ -43,8 +43,7 @@ export function joinSources(sources: readonly SynthesisSource[]): string {
  */
 export async function mergeResults(settings: Pick<RunSettings, 'synthesis'>, input: MergeInput): Promise<Merged> {
   const { goal, sources, model, events, signal, final } = input;
-  const joined = joinSources(sources);
-  if (sources.length === 0) return { output: joined };
+  if (sources.length === 0) return { output: '' };
   let merged: SynthesisResult<unknown>;
   // The top-level answer is streamed as it is written when someone listens (`answer.delta` events).
   let drafts = 0;
@@ -71,6 +70,8 @@ export async function mergeResults(settings: Pick<RunSettings, 'synthesis'>, inp
     } as Parameters<typeof synthesize>[0]);
   } catch (error) {
     const stop = stopOf(error, signal);
+    // The completed results joined, only when synthesis did not give an answer (10,000 outputs take milliseconds).
+    const joined = joinSources(sources);
     return stop ? { output: joined, stoppedBy: stop } : { output: joined, failure: { error } };
   }
   const synthesis: SynthesisSummary = { citations: merged.citations, passed: merged.passed, attempts: merged.attempts, checks: merged.checks };

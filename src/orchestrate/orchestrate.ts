@@ -11,6 +11,7 @@ import type { RunResult, StoppedBy } from './types.js';
 import type { Workflow } from '../workflow/types.js';
 import type { DurableRun } from '../durable/durable-run.js';
 import { errorMessage } from '../errors/error-info.js';
+import { defineLazy } from '../util/lazy-property.js';
 import { compensate } from './compensate.js';
 import { openFailures } from './replan.js';
 import { openDurableSession, runStatusOf, wantsDurable } from './durable-session.js';
@@ -154,11 +155,10 @@ async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, opt
     if (outcome.failure) throw outcome.failure.error;
     const capStop = guard.agentCapReached;
     const stoppedBy: StoppedBy | undefined = node.stoppedBy ?? (capStop ? { kind: 'cap', cap: 'maxAgents', detail: capStop.detail } : undefined);
-    return {
+    const result: Omit<RunResult<T>, 'lineage'> = {
       output: (outcome.value ?? node.output) as T | string,
       tree: node,
       metrics: metricsOf(node, { wallTimeMs: runtime.clock.now() - startedAt, agentsSpawned: guard.agentsSpawned }),
-      lineage: { rootRunId, runs: outcome.lineage },
       ...(stoppedBy ? { stoppedBy } : {}),
       caps: [...guard.caps],
       ...(compensations.length > 0 ? { compensations } : {}),
@@ -174,6 +174,8 @@ async function runOnce<T>(runtime: Runtime, goal: string, rootRunId: string, opt
           }
         : {}),
     };
+    // Built when first read (see lineageOf in run-goal.ts).
+    return defineLazy(result, 'lineage', () => ({ rootRunId, runs: outcome.lineage() }));
   } finally {
     dispose?.();
     await shared?.stop('the run ended').catch(() => undefined);

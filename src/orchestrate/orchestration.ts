@@ -210,8 +210,8 @@ export interface TaskRecord {
 /** A finished run: its public node, its lineage and its descendants', and the typed value if a schema was used. */
 export interface RunOutcome {
   readonly node: RunNode;
-  /** This run's lineage first, then its descendants', depth-first. */
-  readonly lineage: readonly RunLineage[];
+  /** This run's lineage first, then its descendants', depth-first: built when first asked for. */
+  readonly lineage: () => readonly RunLineage[];
   readonly value?: unknown;
   /** The error (not a stop) that ended the run; whoever started the run throws it. */
   readonly failure?: { readonly error: unknown };

@@ -2,7 +2,7 @@ import { errorInfo } from '../errors/error-info.js';
 import { recordDeadLetters } from '../durable/dead-letters.js';
 import { planGoal } from '../plan/planner.js';
 import type { TaskTree } from '../plan/types.js';
-import { scheduleLineage } from './lineage.js';
+import { scheduleLineage, type RunLineage } from './lineage.js';
 import { runTaskTree } from '../scheduler/scheduler.js';
 import type { RetryPolicy, ScheduleResult } from '../scheduler/types.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
@@ -97,14 +97,18 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
   // Merge what completed, unless a budget or cancellation already stopped the run (a model call would
   // fail too), or it waits for approval (it is merged when it has everything).
   const stopped = stoppedBy?.kind === 'budget' || stoppedBy?.kind === 'cancelled' || stoppedBy?.kind === 'waiting';
-  const merged: Merged = stopped
-    ? { output: joinSources(sources) }
-    : await mergeResults(settings, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
+  const merging = stopped
+    ? undefined
+    : mergeResults(settings, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
+  // The task nodes do not change during synthesis: built while its model call is in flight (a
+  // 10,000-task level's take tens of milliseconds), once the call has gone out.
+  if (merging) await new Promise((resume) => setImmediate(resume));
+  const tasks = tree && schedule ? taskNodes(settings, tree, schedule, level) : [];
+  const merged: Merged = merging ? await merging : { output: joinSources(sources) };
   // The first cause is the one reported, as the scheduler does.
   stoppedBy ??= merged.stoppedBy;
   failure ??= merged.failure;
 
-  const tasks = tree && schedule ? taskNodes(settings, tree, schedule, level) : [];
   const own = ownLog.usage();
   const node: RunNode = {
     runId,
@@ -202,7 +206,16 @@ function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResu
   });
 }
 
+/**
+ * The level's lineage and its sub-runs', built on first call: most callers never read a run's lineage,
+ * and hashing every output costs microseconds per task. Nothing it reads changes once the level ends.
+ */
 function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, level: RunLevel): RunOutcome['lineage'] {
+  let built: readonly RunLineage[] | undefined;
+  return () => (built ??= buildLineage(request, tree, schedule, level));
+}
+
+function buildLineage(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, level: RunLevel): RunLineage[] {
   // Only tasks that spawned sub-runs need an entry (the others get none): most levels have none at all.
   // No prototype, so a task named like an Object method finds no entry either.
   const childRunIds: Record<string, string[]> = Object.create(null);
@@ -227,7 +240,7 @@ function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: Sc
   const sorted = [...level.records]
     .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
     .flatMap(([, record]) => record.subRuns);
-  return [own, ...sorted.flatMap((child) => child.lineage)];
+  return [own, ...sorted.flatMap((child) => child.lineage())];
 }
 
 const EMPTY_ANALYSIS: TaskTree['analysis'] = {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { AgentDefinition } from '../agents/types.js';
 import type { EventBus } from '../events/bus.js';
 import type { Model } from '../model/types.js';
+import { withFastParse } from '../model/schema-adapter.js';
+import { fastPlannerReply } from './fast-parse.js';
 import { PlanValidationError } from './errors.js';
 import { formatProblem, type PlanProblem } from './problems.js';
 import { capabilityVocabulary, defaultPlannerTemplate, plannerPrompt, type PlannerFeedback } from './prompt.js';
@@ -22,7 +24,7 @@ export const PlannerTask = TaskSpec.pick({
 });
 
 /** The planner model's reply: the task list (the goal is ours, not the model's to restate). */
-export const PlannerReply = z.object({ tasks: z.array(PlannerTask).min(1) });
+export const PlannerReply = withFastParse(z.object({ tasks: z.array(PlannerTask).min(1) }), fastPlannerReply);
 export type PlannerReply = z.infer<typeof PlannerReply>;
 
 /** Limits the planner applies unless told otherwise. */

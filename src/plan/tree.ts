@@ -4,6 +4,7 @@ import { transitiveReduction } from './reduce.js';
 import { schemaProblems } from './schema-problems.js';
 import { PlanSpec, type PlanSpecInput, type TaskTree } from './types.js';
 import { normaliseUserPlan } from './user-plan.js';
+import { fastPlanSpec } from './fast-parse.js';
 import { validatePlan, type ValidatedPlan, type ValidatePlanOptions } from './validate.js';
 
 /**
@@ -51,6 +52,9 @@ export function treeOf(plan: ValidatedPlan): TaskTree {
 
 /** Same checks as a plan file: `depends_on` accepted as `dependsOn`, any other unknown key an error. */
 function parsePlanSpec(input: PlanSpecInput | PlanSpec): PlanSpec {
+  // A plainly valid plan has no alias or unknown key to report: the quick parse is the whole check.
+  const fast = fastPlanSpec(input);
+  if (fast) return fast;
   const user = normaliseUserPlan(input);
   const parsed = PlanSpec.safeParse(user.data);
   const problems = [...user.problems, ...(parsed.success ? [] : schemaProblems(parsed.error, user.data))];

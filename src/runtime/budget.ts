@@ -228,15 +228,17 @@ interface Ledger {
   usage(): BudgetUsage;
 }
 
+/** The budgets in the order they are checked, and each one's limit in `Budgets`. */
+const BUDGET_KINDS: readonly BudgetKind[] = ['tokens', 'costUsd', 'wallTimeMs', 'modelCalls'];
+const LIMIT_KEY = { tokens: 'maxTokens', costUsd: 'maxCostUsd', wallTimeMs: 'maxWallTimeMs', modelCalls: 'maxModelCalls' } as const satisfies Record<BudgetKind, keyof Budgets>;
+
 function createLedger(limits: Budgets, clock: Clock, events: EventBus | undefined): Ledger {
   const startedAt = clock.now();
   const warned = new Set<BudgetKind>();
-  const pairs = (u: BudgetUsage): [BudgetKind, number, number | undefined][] => [
-    ['tokens', u.tokens, limits.maxTokens],
-    ['costUsd', u.costUsd, limits.maxCostUsd],
-    ['wallTimeMs', u.wallTimeMs, limits.maxWallTimeMs],
-    ['modelCalls', u.modelCalls, limits.maxModelCalls],
-  ];
+  // Only the budgets that are set are checked, on every call: a runtime without limits checks nothing.
+  const limited = BUDGET_KINDS.filter((kind) => limits[LIMIT_KEY[kind]] !== undefined);
+  const usedOf = (kind: BudgetKind): number =>
+    kind === 'tokens' ? ledger.tokens : kind === 'costUsd' ? ledger.costUsd : kind === 'modelCalls' ? ledger.modelCalls : clock.now() - startedAt;
   let exceeded: BudgetExceededError | undefined;
   const stopWith = (error: BudgetExceededError): BudgetExceededError => {
     if (!exceeded) {
@@ -263,11 +265,18 @@ function createLedger(limits: Budgets, clock: Clock, events: EventBus | undefine
     refusal: (kind, used, limit, needed) => stopWith(new BudgetExceededError(kind, used, limit, needed)),
     stop: (error) => void stopWith(error),
     check() {
-      for (const [kind, used, limit] of pairs(ledger.usage())) if (limit !== undefined && used >= limit) ledger.fail(kind, used, limit);
+      for (const kind of limited) {
+        const used = usedOf(kind);
+        const limit = limits[LIMIT_KEY[kind]]!;
+        if (used >= limit) ledger.fail(kind, used, limit);
+      }
     },
     warn() {
-      for (const [kind, used, limit] of pairs(ledger.usage())) {
-        if (limit === undefined || warned.has(kind) || used < limit * WARN_AT) continue;
+      for (const kind of limited) {
+        if (warned.has(kind)) continue;
+        const used = usedOf(kind);
+        const limit = limits[LIMIT_KEY[kind]]!;
+        if (used < limit * WARN_AT) continue;
         warned.add(kind);
         events?.emit({ type: 'budget.warning', budget: kind, used, limit, fraction: used / limit });
       }

@@ -10,11 +10,21 @@ export interface Clock {
    * Calls `fire` after `ms` milliseconds unless cancelled first. Optional: a timer that is almost always
    * cancelled (a per-call timeout) costs no error object this way; `startTimer` falls back to `sleep`.
    */
-  timer?(ms: number, fire: () => void): { cancel(): void };
+  timer?(ms: number, fire: () => void): ClockTimer;
+}
+
+/** A timer from {@link Clock.timer}. */
+export interface ClockTimer {
+  cancel(): void;
+  /**
+   * Whether the timer keeps the process alive (the real clock's do, until `hold(false)`). A timer kept
+   * armed while nothing waits on it must not; a clock without processes to keep alive may leave this out.
+   */
+  hold?(keepAlive: boolean): void;
 }
 
 /** A cancellable timer on `clock`: its own `timer` when it has one, else a `sleep` with a signal. */
-export function startTimer(clock: Clock, ms: number, fire: () => void): { cancel(): void } {
+export function startTimer(clock: Clock, ms: number, fire: () => void): ClockTimer {
   if (clock.timer) return clock.timer(ms, fire);
   const stop = new AbortController();
   clock.sleep(ms, stop.signal).then(fire, () => undefined);
@@ -27,7 +37,7 @@ export function systemClock(): Clock {
     now: () => Date.now(),
     timer(ms, fire) {
       const handle = setTimeout(fire, Math.max(0, ms));
-      return { cancel: () => clearTimeout(handle) };
+      return { cancel: () => clearTimeout(handle), hold: (keepAlive) => void (keepAlive ? handle.ref() : handle.unref()) };
     },
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {

@@ -49,6 +49,10 @@ describe('orchestrate: recursive sub-runs', () => {
     expect(result.metrics).toMatchObject({ modelCalls: provider.calls, maxDepthReached: 1, runs: 2, agentsSpawned: 3 });
     expect(result.metrics.tokens).toBe(result.tree.usage.subtree.tokens);
 
+    // The lineage is built when first read (hashing every output costs per task), then is a plain property.
+    expect(Object.getOwnPropertyDescriptor(result, 'lineage')?.get).toBeTypeOf('function');
+    expect(JSON.parse(JSON.stringify(result)).lineage).toEqual(JSON.parse(JSON.stringify(result.lineage)));
+    expect(Object.getOwnPropertyDescriptor(result, 'lineage')?.value).toBe(result.lineage);
     // One lineage tree: the child names its parent, the parent task lists the child.
     expect(result.lineage.rootRunId).toBe(result.tree.runId);
     const [top, child] = result.lineage.runs;

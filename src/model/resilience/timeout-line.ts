@@ -1,4 +1,4 @@
-import { startTimer, type Clock } from '../../util/clock.js';
+import { startTimer, type Clock, type ClockTimer } from '../../util/clock.js';
 
 /** What waits on the line (the attempts sharing a signal): told when its deadline passes. */
 export interface TimeoutEntry {
@@ -18,7 +18,7 @@ export interface TimeoutEntry {
 export class TimeoutLine {
   private head: TimeoutEntry | undefined;
   private tail: TimeoutEntry | undefined;
-  private timer: { cancel(): void } | undefined;
+  private timer: ClockTimer | undefined;
   /** When the armed timer fires: at or before the head's deadline. */
   private armedFor = Infinity;
   private readonly fire = () => this.expireDue();
@@ -56,14 +56,21 @@ export class TimeoutLine {
     if (entry.next) entry.next.prev = entry.prev;
     else this.tail = entry.prev;
     entry.prev = entry.next = undefined;
-    // Nothing left to time: no timer may keep the process alive. Otherwise a timer armed for an earlier
-    // head stays; it fires early and is armed again for the head then.
-    if (!this.head) this.disarm();
+    // A timer armed for an earlier head stays; it fires early and is armed again for the head then.
+    // Nothing left to time: the timer may not keep the process alive. It stays armed when the clock can
+    // say so, since calls one after another (a chain of tasks) would otherwise set and clear one each.
+    if (!this.head) {
+      if (this.timer?.hold) this.timer.hold(false);
+      else this.disarm();
+    }
   }
 
   private arm(): void {
     const head = this.head!;
-    if (this.timer && this.armedFor <= head.deadline) return;
+    if (this.timer && this.armedFor <= head.deadline) {
+      this.timer.hold?.(true);
+      return;
+    }
     this.disarm();
     this.armedFor = head.deadline;
     this.timer = startTimer(this.clock, head.deadline - this.clock.now(), this.fire);
