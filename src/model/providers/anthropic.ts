@@ -61,7 +61,30 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
     });
     return { sdk: Sdk, client };
   });
+  type Connected = Awaited<ReturnType<typeof connect>>;
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+  const fromMessage = (message: Anthropic.Message, request: ProviderRequest, root: RootObjectSchema | undefined): ProviderResult => {
+    // A 200 that is not a message (a proxy's HTML page, JSON of another shape) reaches us as whatever
+    // the SDK parsed it to: say so, as OpenAI's adapter does, instead of failing on `content` below.
+    if (!Array.isArray((message as Partial<Anthropic.Message> | null | undefined)?.content))
+      throw unreadableResponse({ provider: 'anthropic', apiKey: options.apiKey }, 'the reply is not a message (it has no content array)', message);
+    return toResult(
+      {
+        model: message.model,
+        blocks: message.content.flatMap((block): AccumulatedBlock[] =>
+          block.type === 'text'
+            ? [{ type: 'text', text: block.text }]
+            : block.type === 'tool_use'
+              ? [{ type: 'tool_use', id: block.id, name: block.name, input: block.input }]
+              : [],
+        ),
+        stopReason: message.stop_reason,
+        usage: message.usage,
+      },
+      request,
+      root,
+    );
+  };
   const fail = (error: unknown, sdk: typeof Anthropic, signal: AbortSignal | undefined) =>
     mapSdkError(error, sdk, { provider: 'anthropic', now: () => clock.now(), signal, apiKey: options.apiKey });
 
@@ -72,35 +95,22 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
     endpoint: options.baseURL ?? 'anthropic',
     structuredMode: 'tool',
     connect: async () => void (await connect()),
-    async doGenerate(request) {
-      const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
-      const { sdk, client } = await connect();
-      let message: Anthropic.Message;
+    doGenerate(request) {
       try {
-        message = await client.messages.create({ ...params, stream: false }, { signal: request.signal ?? null });
+        const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
+        // A chain of reactions, not an async function: once connected, a call waits only for the SDK.
+        const send = ({ sdk, client }: Connected) =>
+          client.messages.create({ ...params, stream: false }, { signal: request.signal ?? null }).then(
+            (message) => fromMessage(message, request, root),
+            (error: unknown) => {
+              throw fail(error, sdk, request.signal);
+            },
+          );
+        const connected = connect.value;
+        return connected ? send(connected) : connect().then(send);
       } catch (error) {
-        throw fail(error, sdk, request.signal);
+        return Promise.reject(error);
       }
-      // A 200 that is not a message (a proxy's HTML page, JSON of another shape) reaches us as whatever
-      // the SDK parsed it to: say so, as OpenAI's adapter does, instead of failing on `content` below.
-      if (!Array.isArray((message as Partial<Anthropic.Message> | null | undefined)?.content))
-        throw unreadableResponse({ provider: 'anthropic', apiKey: options.apiKey }, 'the reply is not a message (it has no content array)', message);
-      return toResult(
-        {
-          model: message.model,
-          blocks: message.content.flatMap((block): AccumulatedBlock[] =>
-            block.type === 'text'
-              ? [{ type: 'text', text: block.text }]
-              : block.type === 'tool_use'
-                ? [{ type: 'tool_use', id: block.id, name: block.name, input: block.input }]
-                : [],
-          ),
-          stopReason: message.stop_reason,
-          usage: message.usage,
-        },
-        request,
-        root,
-      );
     },
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
       const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);

@@ -8,12 +8,24 @@ export function importSdk<T>(packageName: string, load: () => Promise<T>): Promi
   return importOptional(packageName, 'this model', load);
 }
 
+/** A value made once, on first use, by an async factory; `value` once it is made. */
+export interface Once<T> {
+  (): Promise<T>;
+  /** The value, once made: a call can use it without waiting a turn (as awaiting `()` would). */
+  readonly value: T | undefined;
+}
+
 /** A value made once, on first use, by an async factory (a failed attempt is tried again next time). */
-export function once<T>(make: () => Promise<T>): () => Promise<T> {
+export function once<T>(make: () => Promise<T>): Once<T> {
   let made: Promise<T> | undefined;
-  return () =>
-    (made ??= make().catch((error: unknown) => {
-      made = undefined;
-      throw error;
-    }));
+  let value: T | undefined;
+  const get = () =>
+    (made ??= make().then(
+      (result) => (value = result),
+      (error: unknown) => {
+        made = undefined;
+        throw error;
+      },
+    ));
+  return Object.defineProperty(get, 'value', { get: () => value }) as Once<T>;
 }

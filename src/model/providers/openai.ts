@@ -62,7 +62,25 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
     });
     return { sdk: Sdk, client };
   });
+  type Connected = Awaited<ReturnType<typeof connect>>;
   const maxTokensField = options.maxTokensField ?? 'max_completion_tokens';
+  const fromCompletion = (completion: OpenAI.Chat.Completions.ChatCompletion, root: RootObjectSchema | undefined): ProviderResult => {
+    const choice = completion.choices?.[0];
+    if (!choice?.message) throw unreadableResponse({ provider, apiKey: options.apiKey }, 'the completion has no choices[0].message', completion);
+    return toResult(
+      {
+        model: completion.model ?? options.model,
+        text: choice.message.content ?? '',
+        refusal: choice.message.refusal ?? '',
+        toolCalls: (choice.message.tool_calls ?? []).flatMap((call) =>
+          call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+        ),
+        finishReason: choice.finish_reason,
+        usage: completion.usage,
+      },
+      root,
+    );
+  };
   const fail = (error: unknown, sdk: typeof OpenAI, signal: AbortSignal | undefined) =>
     mapSdkError(error, sdk, { provider, now: () => clock.now(), signal, apiKey: options.apiKey });
 
@@ -73,31 +91,22 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
     endpoint: options.baseURL ?? provider,
     structuredMode: 'json_schema',
     connect: async () => void (await connect()),
-    async doGenerate(request) {
-      const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
-      const { sdk, client } = await connect();
-      let completion: OpenAI.Chat.Completions.ChatCompletion;
+    doGenerate(request) {
       try {
-        completion = await client.chat.completions.create({ ...params, stream: false }, { signal: request.signal ?? null });
+        const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
+        // A chain of reactions, not an async function: once connected, a call waits only for the SDK.
+        const send = ({ sdk, client }: Connected) =>
+          client.chat.completions.create({ ...params, stream: false }, { signal: request.signal ?? null }).then(
+            (completion) => fromCompletion(completion, root),
+            (error: unknown) => {
+              throw fail(error, sdk, request.signal);
+            },
+          );
+        const connected = connect.value;
+        return connected ? send(connected) : connect().then(send);
       } catch (error) {
-        throw fail(error, sdk, request.signal);
+        return Promise.reject(error);
       }
-      const choice = completion.choices?.[0];
-      if (!choice?.message)
-        throw unreadableResponse({ provider, apiKey: options.apiKey }, 'the completion has no choices[0].message', completion);
-      return toResult(
-        {
-          model: completion.model ?? options.model,
-          text: choice.message.content ?? '',
-          refusal: choice.message.refusal ?? '',
-          toolCalls: (choice.message.tool_calls ?? []).flatMap((call) =>
-            call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
-          ),
-          finishReason: choice.finish_reason,
-          usage: completion.usage,
-        },
-        root,
-      );
     },
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
       const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
