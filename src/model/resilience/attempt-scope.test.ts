@@ -50,6 +50,37 @@ describe('AttemptScopes', () => {
     expect(b.interruption()).toBeUndefined();
   });
 
+  it('lets an attempt that starts after the last one of its millisecond ended take its signal again, cut as its own', async () => {
+    const clock = manualClock();
+    const line = new TimeoutLine(clock, 1000);
+    const scopes = new AttemptScopes('p', line);
+    const caller = new AbortController();
+    const first = scopes.open(caller.signal);
+    first.end();
+    // Ended: nothing waits on the clock or the caller for it.
+    expect(clock.pending()).toBe(0);
+    const second = scopes.open(caller.signal);
+    expect(second.signal).toBe(first.signal);
+    const race = second.race(never());
+    race.catch(() => undefined);
+    await clock.advance(1000);
+    await expect(race).rejects.toBeInstanceOf(ModelTimeoutError);
+    expect(first.interruption()).toBeUndefined();
+    // Cut, the signal is never handed out again.
+    const third = scopes.open(caller.signal);
+    expect(third.signal).not.toBe(first.signal);
+    expect(third.signal.aborted).toBe(false);
+    third.end();
+    // A caller that aborted while the group was idle cuts the next attempt at once.
+    await clock.advance(1);
+    const fourth = scopes.open(caller.signal);
+    fourth.end();
+    caller.abort();
+    const fifth = scopes.open(caller.signal);
+    expect(fifth.interruption()).toBeInstanceOf(AbortedError);
+    expect(fifth.signal.aborted).toBe(true);
+  });
+
   it('cuts an attempt whose caller had already aborted', async () => {
     const scopes = new AttemptScopes('p', undefined);
     const scope = scopes.open(AbortSignal.abort());

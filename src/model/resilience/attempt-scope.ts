@@ -42,6 +42,7 @@ export class AttemptScopes {
     const deadline = this.timeouts ? this.timeouts.deadlineFromNow() : Infinity;
     let group = this.latest;
     if (!group || group.caller !== caller || group.deadline !== deadline || group.closed) group = this.latest = new SignalGroup(this, caller, deadline);
+    else if (group.idle) group.wake();
     const scope = new Scope(group);
     if (caller?.aborted) group.callerAborted();
     return scope;
@@ -55,12 +56,16 @@ export class AttemptScopes {
 
 /**
  * The attempts sharing one signal: on the timeout line and watching the caller's signal once for all.
- * It leaves both when its last attempt ends or when it is cut, and takes no attempt after that.
+ * It leaves both when its last attempt ends (it is idle then) or when it is cut (it is closed, and
+ * takes no attempt after that). An idle group takes the next attempt of its millisecond again, so
+ * calls one after another (a chain of tasks) share a signal too.
  */
 class SignalGroup implements TimeoutEntry, CallerAbortable {
   readonly controller = new AbortController();
   readonly members = new Set<Scope>();
   closed = false;
+  idle = false;
+  private joined = 0;
   // Its place on the timeout line.
   prev: TimeoutEntry | undefined = undefined;
   next: TimeoutEntry | undefined = undefined;
@@ -70,21 +75,35 @@ class SignalGroup implements TimeoutEntry, CallerAbortable {
     readonly caller: AbortSignal | undefined,
     public deadline: number,
   ) {
-    if (caller?.aborted) return;
-    if (caller) scopes.callers.watch(caller, this);
+    this.listen();
+  }
+
+  /** On the timeout line and watching the caller (unless it aborted: the attempt is cut at once then). */
+  private listen(): void {
+    if (this.caller?.aborted) return;
+    if (this.caller) this.scopes.callers.watch(this.caller, this);
     // Taken off the line when its attempts end first, which is almost always: that path builds no error object.
-    scopes.timeouts?.add(this, deadline);
+    this.scopes.timeouts?.add(this, this.deadline);
+  }
+
+  /** Takes attempts again after its last one ended. */
+  wake(): void {
+    this.idle = false;
+    this.listen();
   }
 
   join(scope: Scope): void {
     this.members.add(scope);
-    // Each provider call may listen on the signal: many sharing it are not the leak Node warns about past 10.
-    if (this.members.size === 2) setMaxListeners(0, this.controller.signal);
+    // Each provider call may listen on the signal (some SDKs never remove their listener): many sharing
+    // it are not the leak Node warns about past 10.
+    if (++this.joined === 2) setMaxListeners(0, this.controller.signal);
   }
 
   leave(scope: Scope): void {
     this.members.delete(scope);
-    if (this.members.size === 0) this.close();
+    if (this.members.size > 0 || this.closed) return;
+    this.idle = true;
+    this.unlisten();
   }
 
   /** The deadline passed (called by the timeout line). */
@@ -113,6 +132,10 @@ class SignalGroup implements TimeoutEntry, CallerAbortable {
   private close(): void {
     this.closed = true;
     this.scopes.forget(this);
+    this.unlisten();
+  }
+
+  private unlisten(): void {
     this.scopes.timeouts?.remove(this);
     if (this.caller) this.scopes.callers.unwatch(this.caller, this);
   }

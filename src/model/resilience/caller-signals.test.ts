@@ -19,16 +19,44 @@ describe('CallerSignals', () => {
     expect(aborted).toEqual(['a', 'c']);
   });
 
-  it('leaves no listener on a signal once its last attempt stops watching', () => {
+  it('keeps the listener of the last signal left idle, and only that one', () => {
+    const callers = new CallerSignals();
+    const [first, second] = [new AbortController(), new AbortController()];
+    const aborted: string[] = [];
+    const a = attempt(aborted, 'a');
+    // Calls one after another on one signal: one listener all along, never removed and added again.
+    for (let i = 0; i < 3; i++) {
+      callers.watch(first.signal, a);
+      callers.unwatch(first.signal, a);
+      callers.unwatch(first.signal, a);
+      expect(getEventListeners(first.signal, 'abort')).toHaveLength(1);
+    }
+    // Another signal's last attempt leaving takes the idle place: the first signal is let go.
+    const b = attempt(aborted, 'b');
+    callers.watch(second.signal, b);
+    callers.unwatch(second.signal, b);
+    expect(getEventListeners(first.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(second.signal, 'abort')).toHaveLength(1);
+    expect(callers.listening).toBe(1);
+    // An idle signal that aborts tells no one and is forgotten.
+    second.abort();
+    expect(aborted).toEqual([]);
+    expect(callers.listening).toBe(0);
+    first.abort();
+    expect(aborted).toEqual([]);
+  });
+
+  it('watches a signal again after its idle listener fired', () => {
     const callers = new CallerSignals();
     const controller = new AbortController();
     const aborted: string[] = [];
     const a = attempt(aborted, 'a');
     callers.watch(controller.signal, a);
     callers.unwatch(controller.signal, a);
-    callers.unwatch(controller.signal, a);
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-    controller.abort();
-    expect(aborted).toEqual([]);
+    const other = new AbortController();
+    callers.watch(other.signal, a);
+    other.abort();
+    expect(aborted).toEqual(['a']);
+    expect(callers.listening).toBe(1);
   });
 });
