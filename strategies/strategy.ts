@@ -27,7 +27,11 @@ export interface CoordinationContext {
   runAgent(agent: AgentDefinition, prompt: string, options?: { readonly system?: string }): Promise<AgentRunResult>;
   /** The model to ask on an agent's behalf (a bid, a vote, a leader's split), its calls tagged with that agent. */
   modelFor(agent: AgentDefinition): Model;
-  /** The model that judges and groups answers when a strategy has no judge of its own (the synthesizer model). */
+  /**
+   * The model that judges and groups answers when a strategy has no judge of its own (the synthesizer
+   * model). A getter, made on first use: a strategy that hands on a copy of its context made with
+   * spread (`{ ...context, candidates }`) must copy it by name (`judgeModel: context.judgeModel`).
+   */
   readonly judgeModel: Model;
   /** Durable state the strategy learns in (reputations, pheromone trails), shared across runs of a runtime. */
   readonly store: Store;

@@ -37,6 +37,8 @@ export interface AgentMatcher {
 }
 
 const GENERAL = 'general';
+/** Words whose stems a matcher remembers, at most (then it starts again): a bound for long-lived runtimes. */
+const MAX_STEMS = 50_000;
 const PRIORITY_RANK: Record<AgentPriority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /**
@@ -85,6 +87,8 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
     })),
   );
 
+  // Stems of the words queries used: tasks of one plan share most of their words.
+  const stems = new Map<string, string>();
   // Scratch arrays reused by every query (rank is synchronous, so no two queries interleave).
   const covered = new Int32Array(n);
   const relevance = new Float64Array(n);
@@ -94,7 +98,8 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
   function rank(task: MatchTask | string, options: RankOptions = {}): AgentMatch[] {
     const spec: MatchTask = typeof task === 'string' ? { text: task } : task;
     const required = normalizeCapabilities(spec.capabilities ?? []);
-    const terms = new Set(tokenize([spec.title, spec.instructions, spec.text].filter(Boolean).join('\n')));
+    if (stems.size > MAX_STEMS) stems.clear();
+    const terms = new Set(tokenize([spec.title, spec.instructions, spec.text].filter(Boolean).join('\n'), stems));
     let touchedCount = 0;
 
     for (const cap of required) {

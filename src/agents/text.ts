@@ -16,7 +16,8 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** What separates words: anything but letters and digits (a split allocates no match object per word). */
+const NON_WORD = /[^\p{L}\p{N}]+/u;
 const SUFFIXES = ['ation', 'ate', 'ing', 'ed', 'er', 'ly'] as const;
 
 /**
@@ -25,8 +26,7 @@ const SUFFIXES = ['ation', 'ate', 'ing', 'ed', 'er', 'ly'] as const;
  */
 export function tokenize(text: string, stems?: Map<string, string>): string[] {
   const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    const word = match[0];
+  for (const word of text.toLowerCase().split(NON_WORD)) {
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
     let stemmed = stems?.get(word);
     if (stemmed === undefined) {

@@ -1,22 +1,16 @@
-import { runAgent } from '../agents/loop.js';
-import type { AgentDefinition, AgentMatch, AgentRunResult } from '../agents/types.js';
-import { AbortedError, ConfigError } from '../errors/taskforce-error.js';
-import { BudgetExceededError } from '../errors/budget-errors.js';
 import type { TaskSpec } from '../plan/types.js';
 import type { WorkScope } from '../runtime/work-scope.js';
 import type { TaskExecutionContext, TaskExecutor } from '../scheduler/types.js';
-import { describeSubject, type ApprovalSubject } from '../errors/approval-errors.js';
-import { awaitApproval, type ApprovalPolicy } from '../durable/approvals.js';
 import { childPath } from '../durable/journal.js';
 import { toolCallJournal } from '../durable/tool-journal.js';
-import { journaledTask, noteCompletion, recordCompletion, restoreCalls } from './journaled-task.js';
+import { journaledTask, noteCompletion, recordCompletion } from './journaled-task.js';
 import { delegateTool, DELEGATE_TOOL } from './delegate-tool.js';
 import { createCallLog } from '../runtime/call-log.js';
-import type { RemoteStop, RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
+import type { RunGoal, RunLevel, RunSettings, TaskRecord } from './orchestration.js';
 import { nodeScope } from './scope.js';
 import type { Tool } from '../tools/types.js';
-import type { AgentAdmission, GuardSite } from './guard.js';
-import type { CoordinationContext } from '../../strategies/strategy.js';
+import type { GuardSite } from './guard.js';
+import { approvalGate, TaskCoordination } from './task-coordination.js';
 import { spawnSubRun, subGoalOf } from './sub-run.js';
 
 /**
@@ -39,7 +33,7 @@ export function taskExecutor(settings: RunSettings, level: RunLevel, runGoal: Ru
  * One attempt at a task. In a durable run, a task an earlier process completed is restored, not run;
  * a task that needs approval waits for it; and a completed task is journaled before the scheduler
  * hears of it, so its dependents never run on an output a crash could lose. Without a journal and an
- * approval there is none of that: the work, then the completion noted for compensation.
+ * approval there is none of that: the work, then (for a task with `compensate`) the completion noted.
  */
 function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): TaskExecutor<string> {
   const work = workOf(settings, level, runGoal);
@@ -57,20 +51,14 @@ function attemptOf(settings: RunSettings, level: RunLevel, runGoal: RunGoal): Ta
     const record = recordOf(level, task.id);
     if (settings.journal || task.approval) return durable(task, context, record);
     record.inputs = context.inputs;
-    return work(task, context, record).then((output) => {
-      noteCompletion(settings, level, task, output);
-      return output;
-    });
-  };
-}
-
-/** Lets approved work through, in a durable run; anywhere else an approval cannot be waited for, so it is a `ConfigError`. */
-function approvalGate(settings: RunSettings, level: RunLevel, signal: AbortSignal) {
-  return async (subject: ApprovalSubject, policy: ApprovalPolicy): Promise<void> => {
-    if (policy === false) return;
-    if (!settings.journal)
-      throw new ConfigError(`${describeSubject(subject)} requires approval, which needs a durable run: pass \`durable: true\` (or a \`runId\`) to orchestrate`);
-    await awaitApproval(settings.journal, subject, policy, { clock: settings.runtime.clock, signal, events: level.events });
+    const done = work(task, context, record);
+    // Only a task that can be compensated is noted: a run without a journal counts nothing else.
+    return task.compensate
+      ? done.then((output) => {
+          noteCompletion(settings, level, task, output);
+          return output;
+        })
+      : done;
   };
 }
 
@@ -138,66 +126,7 @@ function coordinated(
         events: level.events,
       })
     : undefined;
-  const coordination: CoordinationContext = {
-    goal: level.goal,
-    task,
-    candidates: candidatesFor(settings, task),
-    inputs: context.inputs,
-    modelFor: (agent) => scope.models.forAgent(agent),
-    get judgeModel() {
-      return scope.models.synthesizer;
-    },
-    store: scope.store,
-    random: scope.random,
-    clock: scope.clock,
-    events: scope.events,
-    signal: context.signal,
-    depth: level.depth,
-    depthLeft: settings.maxDepth - level.depth,
-    runAgent(agent: AgentDefinition, prompt: string, options?: { readonly system?: string }): Promise<AgentRunResult> {
-      let admission: AgentAdmission;
-      try {
-        admission = settings.guard.admitAgent(site, agent.name, prompt);
-      } catch (error) {
-        // A cap: a rejection, as from an async function (a strategy may start several runs at once).
-        return Promise.reject(error);
-      }
-      if (admission.kind === 'reuse') return Promise.resolve(admission.result);
-      level.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: settings.strategy.name });
-      const { ticket } = admission;
-      const run = agent.approval || settings.agentRunner ? gatedRun(agent, prompt, options) : runHere(agent, prompt, options);
-      return run.then(
-        (result) => {
-          ticket.done(result);
-          return result;
-        },
-        (error: unknown) => {
-          ticket.release();
-          throw error;
-        },
-      );
-    },
-  };
-  const runHere = (agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> =>
-    runAgent(
-      scope,
-      agent,
-      prompt,
-      toolJournal === undefined && options?.system === undefined
-        ? { taskId: task.id, signal: context.signal }
-        : { taskId: task.id, signal: context.signal, ...(toolJournal ? { toolJournal } : {}), ...(options?.system !== undefined ? { system: options.system } : {}) },
-    );
-  const gatedRun = async (agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> => {
-    if (agent.approval)
-      await approvalGate(settings, level, context.signal)(
-        { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
-        agent.approval,
-      );
-    const system = options?.system !== undefined ? { system: options.system } : {};
-    return settings.agentRunner
-      ? runElsewhere(settings, level, record, { taskId: task.id, agent: agent.name, prompt, ...system }, context.signal)
-      : runHere(agent, prompt, options);
-  };
+  const coordination = new TaskCoordination(settings, level, task, context, record, site, scope, toolJournal);
   // Without tools or a strategy of the caller's, nothing inside can start a Task(): no work scope to track.
   const result = settings.workMayNest
     ? settings.runtime.work.run(workScopeOf(settings, level, task, context, site), () => settings.strategy.coordinate(coordination), { mayNest: true })
@@ -228,43 +157,6 @@ function workScopeOf(settings: RunSettings, level: RunLevel, task: TaskSpec, con
   };
 }
 
-/**
- * An agent run on the run's `agentRunner`: its calls go into the task's node and are counted in the
- * run's budget after (reserved before each one, when the budget is shared with the workers).
- */
-async function runElsewhere(
-  settings: RunSettings,
-  level: RunLevel,
-  record: TaskRecord,
-  request: { readonly taskId: string; readonly agent: string; readonly prompt: string; readonly system?: string },
-  signal: AbortSignal,
-): Promise<AgentRunResult> {
-  settings.budget.check();
-  const runs = (record.remoteRuns ??= new Map());
-  const run = (runs.get(request.agent) ?? 0) + 1;
-  runs.set(request.agent, run);
-  const remote = await settings.agentRunner!.run(
-    {
-      ...request,
-      run,
-      runId: level.runId,
-      path: level.path,
-      depth: level.depth,
-      ...(settings.journal ? { journalRunId: settings.journal.runId } : {}),
-      ...(settings.sharedBudget ? { budget: settings.sharedBudget } : {}),
-    },
-    signal,
-  );
-  restoreCalls(settings, record.log, remote.calls);
-  if ('stop' in remote) throw stopError(remote.stop);
-  return remote.result;
-}
-
-/** The error a stop reported from elsewhere stands for, so the run stops as it would in process. */
-function stopError(stop: RemoteStop): Error {
-  return stop.code === 'BUDGET_EXCEEDED' ? new BudgetExceededError(stop.budget, stop.used, stop.limit, stop.needed) : new AbortedError(stop.message);
-}
-
 function recordOf(level: RunLevel, taskId: string): TaskRecord {
   let record = level.records.get(taskId);
   if (!record) {
@@ -273,27 +165,3 @@ function recordOf(level: RunLevel, taskId: string): TaskRecord {
   }
   return record;
 }
-
-/**
- * The agents for a task, best first: the plan's pinned agent, else the matcher's ranking; when no
- * agent matches at all, every agent (ranked), so a task is never dropped for want of a perfect fit.
- */
-export function candidatesFor(settings: Pick<RunSettings, 'runtime'>, task: TaskSpec): AgentMatch[] {
-  if (task.agent !== undefined) {
-    const agent = settings.runtime.agents.get(task.agent);
-    if (!agent) throw new ConfigError(`task "${task.id}" is pinned to agent "${task.agent}", which the runtime does not have`);
-    return [{ agent, score: 1, capabilityCoverage: 1, textRelevance: 0, reason: 'pinned by the plan' }];
-  }
-  const { matcher } = settings.runtime;
-  const ranked = matcher.rank(task, TOP_MATCHES);
-  return ranked.length > 0 ? ranked : matcher.rank(task, TOP_ANY);
-}
-
-/**
- * The best-matched agents a strategy may choose among. Every strategy works on a handful (consensus
- * asks k, an auction takes a bid from each), and ranking only the top few keeps assignment well under
- * a millisecond with thousands of agents.
- */
-const MAX_CANDIDATES = 16;
-const TOP_MATCHES = Object.freeze({ limit: MAX_CANDIDATES });
-const TOP_ANY = Object.freeze({ includeUnmatched: true, limit: MAX_CANDIDATES });
