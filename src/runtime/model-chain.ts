@@ -52,19 +52,55 @@ export function chainModel(model: Model, chain: ModelChain): Model {
   return wrapped;
 }
 
-/** A model with the same identity whose three calls are `around` the inner model's. */
-function wrap(model: Model, calls: Pick<Model, 'generate' | 'generateObject' | 'stream'>): Model {
-  return { provider: model.provider, modelId: model.modelId, ...(model.price ? { price: model.price } : {}), ...calls };
+/**
+ * A link of the chain: a model with the same identity whose calls go around `inner`'s. Links are
+ * classes because a run builds a chain per task (its tags and call log are the task's): their methods
+ * are shared rather than a set of closures per link.
+ */
+abstract class ModelLink implements Model {
+  readonly provider: string;
+  readonly modelId: string;
+  declare readonly price?: Model['price'];
+
+  constructor(protected readonly inner: Model) {
+    this.provider = inner.provider;
+    this.modelId = inner.modelId;
+    if (inner.price) this.price = inner.price;
+  }
+
+  abstract generate(request: GenerateRequest): Promise<GenerateResult>;
+  abstract generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>>;
+  abstract stream(request: GenerateRequest): AsyncIterable<StreamPart>;
 }
 
 /** Puts `tags` on every request; tags the caller set on a request win. */
 export function withTags(model: Model, tags: CallTags): Model {
-  const tagged = <R extends GenerateRequest>(request: R): R => ({ ...request, tags: mergeCallTags(tags, request.tags) });
-  return wrap(model, {
-    generate: (request) => model.generate(tagged(request)),
-    generateObject: (request) => model.generateObject(tagged(request)),
-    stream: (request) => model.stream(tagged(request)),
-  });
+  return new TagsLink(model, tags);
+}
+
+class TagsLink extends ModelLink {
+  constructor(
+    inner: Model,
+    private readonly tags: CallTags,
+  ) {
+    super(inner);
+  }
+
+  private tagged<R extends GenerateRequest>(request: R): R {
+    return { ...request, tags: mergeCallTags(this.tags, request.tags) };
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.inner.generate(this.tagged(request));
+  }
+
+  generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
+    return this.inner.generateObject(this.tagged(request));
+  }
+
+  stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+    return this.inner.stream(this.tagged(request));
+  }
 }
 
 /** The output cap reserved for a call that sets none (and sent to the provider, so the reservation holds). */
@@ -78,32 +114,49 @@ export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
  * included. A `generateObject` is reserved attempt by attempt, so its re-asks are charged too.
  */
 export function withBudget(model: Model, budget: BudgetTracker, events?: EventBus): Model {
-  let objects = 0;
-  const estimateOf = (request: GenerateRequest): CallEstimate | undefined =>
-    budget.capsSpend
-      ? {
-          inputTokens: estimateInputTokens({ ...(request.system !== undefined ? { system: request.system } : {}), messages: requestMessages(request), ...(request.tools ? { tools: request.tools } : {}) }),
-          ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
-          defaultOutputTokens: DEFAULT_RESERVED_OUTPUT_TOKENS,
-          ...(model.price ? { price: model.price } : {}),
-        }
-      : undefined;
+  return new BudgetLink(model, budget, events);
+}
+
+class BudgetLink extends ModelLink {
+  private objects = 0;
+
+  constructor(
+    inner: Model,
+    private readonly budget: BudgetTracker,
+    private readonly events: EventBus | undefined,
+  ) {
+    super(inner);
+  }
+
+  private estimateOf(request: GenerateRequest): CallEstimate | undefined {
+    if (!this.budget.capsSpend) return undefined;
+    return {
+      inputTokens: estimateInputTokens({ ...(request.system !== undefined ? { system: request.system } : {}), messages: requestMessages(request), ...(request.tools ? { tools: request.tools } : {}) }),
+      ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
+      defaultOutputTokens: DEFAULT_RESERVED_OUTPUT_TOKENS,
+      ...(this.price ? { price: this.price } : {}),
+    };
+  }
+
   /** The request as sent: with the reserved output cap when it set none and a spend budget applies. */
-  const capped = <R extends GenerateRequest>(request: R, reservation: Reservation): R =>
-    request.maxTokens === undefined && budget.capsSpend ? { ...request, maxTokens: reservation.maxOutputTokens } : request;
+  private capped<R extends GenerateRequest>(request: R, reservation: Reservation): R {
+    return request.maxTokens === undefined && this.budget.capsSpend ? { ...request, maxTokens: reservation.maxOutputTokens } : request;
+  }
+
   // Reactions, not an async function: thousands of calls may wait at once, each holding a frame.
-  const generate = (request: GenerateRequest): Promise<GenerateResult> => {
+  generate(request: GenerateRequest): Promise<GenerateResult> {
     try {
-      return budget.reserve(estimateOf(request), request.signal).then((reservation) => settledCall(reservation, request));
+      return this.budget.reserve(this.estimateOf(request), request.signal).then((reservation) => this.settledCall(reservation, request));
     } catch (error) {
       return Promise.reject(error);
     }
-  };
+  }
+
   /** The call under `reservation`, which it settles with the usage the call reports, failed or not. */
-  const settledCall = (reservation: Reservation, request: GenerateRequest): Promise<GenerateResult> => {
+  private settledCall(reservation: Reservation, request: GenerateRequest): Promise<GenerateResult> {
     let sent: Promise<GenerateResult>;
     try {
-      sent = model.generate(capped(request, reservation));
+      sent = this.inner.generate(this.capped(request, reservation));
     } catch (error) {
       settleFailed(reservation, error);
       throw error;
@@ -118,38 +171,37 @@ export function withBudget(model: Model, budget: BudgetTracker, events?: EventBu
         throw error;
       },
     );
-  };
-  return wrap(model, {
-    generate,
-    generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
-      objects += 1;
-      return generateObjectWith(generate, request, {
-        provider: model.provider,
-        callId: `${model.provider}:object#${objects}`,
-        ...(request.tags ? { tags: request.tags } : {}),
-        ...(events ? { events } : {}),
-      });
-    },
-    async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
-      const reservation = await budget.reserve(estimateOf(request), request.signal);
-      let settled = false;
-      try {
-        for await (const part of model.stream(capped(request, reservation))) {
-          if (part.type === 'finish') {
-            reservation.settle(part.result.usage, part.result.costUsd);
-            settled = true;
-          }
-          yield part;
+  }
+
+  generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
+    this.objects += 1;
+    return generateObjectWith((attempt) => this.generate(attempt), request, {
+      provider: this.provider,
+      callId: `${this.provider}:object#${this.objects}`,
+      ...(request.tags ? { tags: request.tags } : {}),
+      ...(this.events ? { events: this.events } : {}),
+    });
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+    const reservation = await this.budget.reserve(this.estimateOf(request), request.signal);
+    let settled = false;
+    try {
+      for await (const part of this.inner.stream(this.capped(request, reservation))) {
+        if (part.type === 'finish') {
+          reservation.settle(part.result.usage, part.result.costUsd);
+          settled = true;
         }
-      } catch (error) {
-        settleFailed(reservation, error);
-        throw error;
-      } finally {
-        // A caller that stops iterating early: nothing was reported, so nothing is charged.
-        if (!settled) reservation.settle(ZERO_USAGE, 0);
+        yield part;
       }
-    },
-  });
+    } catch (error) {
+      settleFailed(reservation, error);
+      throw error;
+    } finally {
+      // A caller that stops iterating early: nothing was reported, so nothing is charged.
+      if (!settled) reservation.settle(ZERO_USAGE, 0);
+    }
+  }
 }
 
 /** Settles a failed call with the usage its error reports (a provider that billed a failed call), else zero. */
@@ -160,14 +212,31 @@ function settleFailed(reservation: Reservation, error: unknown): void {
 
 /** Awaits `gate` before each call (and before a stream starts). */
 export function withGate(model: Model, gate: () => Promise<void>): Model {
-  return wrap(model, {
-    generate: async (request) => (await gate(), model.generate(request)),
-    generateObject: async (request) => (await gate(), model.generateObject(request)),
-    async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
-      await gate();
-      yield* model.stream(request);
-    },
-  });
+  return new GateLink(model, gate);
+}
+
+class GateLink extends ModelLink {
+  constructor(
+    inner: Model,
+    private readonly gate: () => Promise<void>,
+  ) {
+    super(inner);
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    await this.gate();
+    return this.inner.generate(request);
+  }
+
+  async generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
+    await this.gate();
+    return this.inner.generateObject(request);
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+    await this.gate();
+    yield* this.inner.stream(request);
+  }
 }
 
 /**
@@ -175,50 +244,84 @@ export function withGate(model: Model, gate: () => Promise<void>): Model {
  * an agent that delegates waits for its sub-run without holding one, so nested runs cannot deadlock.
  */
 export function withSlot(model: Model, slot: <T>(fn: () => Promise<T>) => Promise<T>): Model {
-  return wrap(model, {
-    generate: (request) => slot(() => model.generate(request)),
-    generateObject: (request) => slot(() => model.generateObject(request)),
-    async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
-      // Enter the slot, then keep it until the caller stops iterating.
-      let leave!: () => void;
-      const left = new Promise<void>((resolve) => (leave = resolve));
-      let entered!: () => void;
-      const inSlot = new Promise<void>((resolve) => (entered = resolve));
-      const held = slot(async () => {
-        entered();
-        await left;
-      });
-      await Promise.race([inSlot, held]);
-      try {
-        yield* model.stream(request);
-      } finally {
-        leave();
-        await held;
-      }
-    },
-  });
+  return new SlotLink(model, slot);
+}
+
+class SlotLink extends ModelLink {
+  constructor(
+    inner: Model,
+    private readonly slot: <T>(fn: () => Promise<T>) => Promise<T>,
+  ) {
+    super(inner);
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.slot(() => this.inner.generate(request));
+  }
+
+  generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
+    return this.slot(() => this.inner.generateObject(request));
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+    // Enter the slot, then keep it until the caller stops iterating.
+    let leave!: () => void;
+    const left = new Promise<void>((resolve) => (leave = resolve));
+    let entered!: () => void;
+    const inSlot = new Promise<void>((resolve) => (entered = resolve));
+    const held = this.slot(async () => {
+      entered();
+      await left;
+    });
+    await Promise.race([inSlot, held]);
+    try {
+      yield* this.inner.stream(request);
+    } finally {
+      leave();
+      await held;
+    }
+  }
 }
 
 /** Logs each finished call's usage and cost to `log` (with `agent`, when the calls serve one). */
 export function withCallLog(model: Model, log: CallLog, agent?: string): Model {
-  const add = (result: { usage: GenerateResult['usage']; costUsd: number }, modelId: string) =>
-    log.add({ provider: model.provider, model: modelId, usage: result.usage, costUsd: result.costUsd, ...(agent !== undefined ? { agent } : {}) });
-  return wrap(model, {
-    async generate(request) {
-      const result = await model.generate(request);
-      add(result, result.modelId);
-      return result;
-    },
-    async generateObject(request) {
-      const result = await model.generateObject(request);
-      add(result, model.modelId);
-      return result;
-    },
-    async *stream(request) {
-      for await (const part of model.stream(request)) {
-        if (part.type === 'finish') add(part.result, part.result.modelId);
-        yield part;
-      }
-    },
-  });
+  return new CallLogLink(model, log, agent);
+}
+
+class CallLogLink extends ModelLink {
+  constructor(
+    inner: Model,
+    private readonly log: CallLog,
+    private readonly agent: string | undefined,
+  ) {
+    super(inner);
+  }
+
+  private add(result: { usage: GenerateResult['usage']; costUsd: number }, modelId: string): void {
+    this.log.add({ provider: this.provider, model: modelId, usage: result.usage, costUsd: result.costUsd, ...(this.agent !== undefined ? { agent: this.agent } : {}) });
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    try {
+      return this.inner.generate(request).then((result) => {
+        this.add(result, result.modelId);
+        return result;
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async generateObject<T>(request: GenerateObjectRequest<T>): Promise<GenerateObjectResult<T>> {
+    const result = await this.inner.generateObject(request);
+    this.add(result, this.modelId);
+    return result;
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+    for await (const part of this.inner.stream(request)) {
+      if (part.type === 'finish') this.add(part.result, part.result.modelId);
+      yield part;
+    }
+  }
 }
