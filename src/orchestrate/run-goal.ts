@@ -7,7 +7,7 @@ import { runTaskTree } from '../scheduler/scheduler.js';
 import type { RetryPolicy, ScheduleResult } from '../scheduler/types.js';
 import { TaskforceError } from '../errors/taskforce-error.js';
 import type { SynthesisSource } from '../synthesis/types.js';
-import { addNodeUsage, createCallLog, type LoggedCall } from '../runtime/call-log.js';
+import { addNodeUsage, createCallLog, ZERO_NODE_USAGE, type LoggedCall } from '../runtime/call-log.js';
 import { restoreCalls } from './journaled-task.js';
 import type { RunSettings, RunLevel, RunOutcome, RunRequest } from './orchestration.js';
 import { joinSources, mergeResults, type Merged } from './merge.js';
@@ -186,30 +186,28 @@ function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResu
   return tree.tasks.map((task) => {
     const outcome = schedule.tasks[task.id]!;
     const record = level.records.get(task.id);
-    const own = record?.log.usage() ?? createCallLog('').usage();
-    const subRuns = record?.subRuns.map((child) => child.node) ?? [];
-    return {
+    const own = record ? record.log.usage() : ZERO_NODE_USAGE;
+    // Fields set one by one, in the node's key order: a level's tree can have tens of thousands of tasks.
+    const node: { -readonly [K in keyof TaskNode]: TaskNode[K] } = {
       id: task.id,
       title: task.title,
       status: outcome.status,
       mode: record?.mode ?? 'agents',
       agents: outcome.agents,
-      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
-      ...(outcome.error ? { error: outcome.error } : {}),
-      ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
-      attempts: outcome.attempts,
-      ...(record?.decision ? { decision: record.decision } : {}),
-      subRuns,
-      caps: caps.get(task.id) ?? [],
-      usage: { own, subtree: subRuns.reduce((sum, child) => addNodeUsage(sum, child.usage.subtree), own) },
-    };
+    } as TaskNode;
+    if (outcome.output !== undefined) node.output = outcome.output;
+    if (outcome.error) node.error = outcome.error;
+    if (outcome.reason !== undefined) node.reason = outcome.reason;
+    node.attempts = outcome.attempts;
+    if (record?.decision) node.decision = record.decision;
+    const subRuns = record && record.subRuns.length > 0 ? record.subRuns.map((child) => child.node) : [];
+    node.subRuns = subRuns;
+    node.caps = caps.get(task.id) ?? [];
+    node.usage = { own, subtree: subRuns.length === 0 ? own : subRuns.reduce((sum, child) => addNodeUsage(sum, child.usage.subtree), own) };
+    return node;
   });
 }
 
-/**
- * The level's lineage and its sub-runs', built on first call: most callers never read a run's lineage,
- * and hashing every output costs microseconds per task. Nothing it reads changes once the level ends.
- */
 function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, level: RunLevel): RunOutcome['lineage'] {
   let built: readonly RunLineage[] | undefined;
   return () => (built ??= buildLineage(request, tree, schedule, level));

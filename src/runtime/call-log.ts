@@ -67,12 +67,14 @@ class NodeCallLog implements CallLog {
   }
 
   usage(): NodeUsage {
+    const { records } = this;
+    if (records.length === 0) return ZERO_NODE_USAGE;
     let usage = ZERO_USAGE;
     let costUsd = 0;
-    for (const r of this.records) {
+    for (const r of records) {
       usage = addUsage(usage, r.usage);
       costUsd += r.costUsd;
     }
-    return { modelCalls: this.records.length, tokens: tokensOf(usage), usage, costUsd };
+    return { modelCalls: records.length, tokens: tokensOf(usage), usage, costUsd };
   }
 }
