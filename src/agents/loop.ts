@@ -105,6 +105,32 @@ const MANY_TOOL_CALLS = 8;
 /** The selection of an agent that names no tools on a runtime that has none: one for all such runs. */
 const NO_TOOLS: AgentTools = { tools: new Map(), missing: [], withheld: new Map(), needApproval: new Set() };
 
+/** An agent's tools on one tool map, and their specs as the model is offered them. */
+interface OfferedTools {
+  readonly access: ToolAccess | undefined;
+  readonly selection: AgentTools;
+  readonly specs: ToolSpec[] | undefined;
+}
+
+/**
+ * The same for every run of an agent on one tool map (agents are frozen; a run level or a runtime keeps
+ * its map), so it is worked out once per pair: runs of a plan's thousands of tasks share it.
+ */
+const offered = new WeakMap<ReadonlyMap<string, Tool>, WeakMap<AgentDefinition, OfferedTools>>();
+
+function offeredTools(agent: AgentDefinition, tools: ReadonlyMap<string, Tool>, access: ToolAccess | undefined): OfferedTools {
+  if (tools.size === 0 && !agent.tools?.length) return { access, selection: NO_TOOLS, specs: undefined };
+  let byAgent = offered.get(tools);
+  if (!byAgent) offered.set(tools, (byAgent = new WeakMap()));
+  let known = byAgent.get(agent);
+  if (!known || known.access !== access) {
+    const selection = toolsForAgent(agent, tools, access);
+    known = { access, selection, specs: selection.tools.size > 0 ? [...selection.tools.values()].map(toolSpecOf) : undefined };
+    byAgent.set(agent, known);
+  }
+  return known;
+}
+
 /** One agent run in flight: what its steps share, from the first model call to the result. */
 interface AgentRun {
   readonly runtime: AgentEnvironment;
@@ -144,7 +170,7 @@ function startRun(runtime: AgentEnvironment, agent: AgentDefinition, prompt: str
   const tags: AgentTags = options.taskId !== undefined ? { agent: agent.name, taskId: options.taskId } : { agent: agent.name };
   const model = options.model ?? runtime.models.forAgent(agent);
 
-  const selection = runtime.tools.size === 0 && !agent.tools?.length ? NO_TOOLS : toolsForAgent(agent, runtime.tools, runtime.toolAccess);
+  const { selection, specs: tools } = offeredTools(agent, runtime.tools, runtime.toolAccess);
   const approve = approvalFor(selection, runtime.toolAccess, tags);
   if (selection.missing.length > 0)
     runtime.events.emit({
@@ -152,7 +178,6 @@ function startRun(runtime: AgentEnvironment, agent: AgentDefinition, prompt: str
       level: 'warn',
       message: `agent "${agent.name}" lists tools this runtime does not provide: ${selection.missing.join(', ')}`,
     });
-  const tools = selection.tools.size > 0 ? [...selection.tools.values()].map(toolSpecOf) : undefined;
   const system = systemOf(agent, options);
   const context = options.context ? renderDataBlocks([['context', options.context]]) : '';
   const messages: Message[] = [{ role: 'user', content: context ? `${context}\n\n---\n\n${prompt}` : prompt }];

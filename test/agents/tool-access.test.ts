@@ -154,6 +154,28 @@ describe('side-effecting tools and injected instructions', () => {
     }
   });
 
+  it('offers one agent definition the tools of the runtime it runs on, each time (the selection is worked out once per runtime)', async () => {
+    const { wipeDisk, lookup } = tools();
+    const helper = defineAgent({ name: 'helper', description: 'Helps', systemPrompt: 'You help.' });
+    const offeredOn = async (config: { tools: typeof lookup[]; toolGrants?: Record<string, string[]> }) => {
+      const provider = scriptedModel({ replies: ['done', 'done'] });
+      const tf = await createTaskforce({ model: modelFromProvider(provider), agents: [helper], builtinAgents: false, seed: 1, ...config });
+      try {
+        await tf.task('one', 'Help.', 'helper');
+        await tf.task('two', 'Help again.', 'helper');
+        return provider.requests.map(toolNames);
+      } finally {
+        await tf.close();
+      }
+    };
+    expect(await offeredOn({ tools: [lookup] })).toEqual([['lookup'], ['lookup']]);
+    expect(await offeredOn({ tools: [wipeDisk, lookup] })).toEqual([['lookup'], ['lookup']]);
+    expect(await offeredOn({ tools: [wipeDisk, lookup], toolGrants: { helper: ['wipe_disk'] } })).toEqual([
+      ['wipe_disk', 'lookup'],
+      ['wipe_disk', 'lookup'],
+    ]);
+  });
+
   it('with an approval hook: offers the tool, runs the call the hook approves, refuses the one it denies', async () => {
     const { wiped, wipeDisk } = tools();
     const asked: Omit<ToolCallApproval, 'signal'>[] = [];
