@@ -15,7 +15,7 @@ import { scriptedModel, type ScriptedReply } from '../../src/model/scripted.js';
 import type { ProviderRequest } from '../../src/model/types.js';
 import type { OrchestrateOptions } from '../../src/orchestrate/options.js';
 import { orchestrate } from '../../src/orchestrate/orchestrate.js';
-import { createRuntime } from '../../src/runtime/runtime.js';
+import { createRuntime, type RuntimeConfig } from '../../src/runtime/runtime.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { manualClock } from '../../src/util/clock.js';
 import { DATA_BLOCKS_LABEL } from '../../src/util/data-blocks.js';
@@ -157,7 +157,7 @@ describe('side-effecting tools and injected instructions', () => {
   it('offers one agent definition the tools of the runtime it runs on, each time (the selection is worked out once per runtime)', async () => {
     const { wipeDisk, lookup } = tools();
     const helper = defineAgent({ name: 'helper', description: 'Helps', systemPrompt: 'You help.' });
-    const offeredOn = async (config: { tools: typeof lookup[]; toolGrants?: Record<string, string[]> }) => {
+    const offeredOn = async (config: Pick<RuntimeConfig, 'tools' | 'toolGrants'>) => {
       const provider = scriptedModel({ replies: ['done', 'done'] });
       const tf = await createTaskforce({ model: modelFromProvider(provider), agents: [helper], builtinAgents: false, seed: 1, ...config });
       try {

@@ -10,7 +10,7 @@ const never = () => new Promise<never>(() => undefined);
 describe('AttemptScopes', () => {
   it('lets attempts started together under one caller share a signal, each cut with its own error', async () => {
     const clock = manualClock();
-    const scopes = new AttemptScopes('p', new TimeoutLine(clock, 1000));
+    const scopes = new AttemptScopes('p', clock, new TimeoutLine(clock, 1000));
     const caller = new AbortController().signal;
     const [a, b] = [scopes.open(caller), scopes.open(caller)];
     expect(a.signal).toBe(b.signal);
@@ -26,7 +26,7 @@ describe('AttemptScopes', () => {
 
   it('leaves an ended attempt alone when the others of its signal are cut', async () => {
     const clock = manualClock();
-    const scopes = new AttemptScopes('p', new TimeoutLine(clock, 1000));
+    const scopes = new AttemptScopes('p', clock, new TimeoutLine(clock, 1000));
     const caller = new AbortController();
     const [a, b] = [scopes.open(caller.signal), scopes.open(caller.signal)];
     a.end();
@@ -38,7 +38,7 @@ describe('AttemptScopes', () => {
 
   it('gives attempts of different callers, or started at different times, signals of their own', async () => {
     const clock = manualClock();
-    const scopes = new AttemptScopes('p', new TimeoutLine(clock, 1000));
+    const scopes = new AttemptScopes('p', clock, new TimeoutLine(clock, 1000));
     const [one, two] = [new AbortController(), new AbortController()];
     const a = scopes.open(one.signal);
     const b = scopes.open(two.signal);
@@ -53,7 +53,7 @@ describe('AttemptScopes', () => {
   it('lets an attempt that starts after the last one of its millisecond ended take its signal again, cut as its own', async () => {
     const clock = manualClock();
     const line = new TimeoutLine(clock, 1000);
-    const scopes = new AttemptScopes('p', line);
+    const scopes = new AttemptScopes('p', clock, line);
     const caller = new AbortController();
     const first = scopes.open(caller.signal);
     first.end();
@@ -81,8 +81,21 @@ describe('AttemptScopes', () => {
     expect(fifth.signal.aborted).toBe(true);
   });
 
+  it('without a timeout, still shares a signal only within the millisecond (SDKs leave a listener on it per call)', async () => {
+    const clock = manualClock();
+    const scopes = new AttemptScopes('p', clock, undefined);
+    const a = scopes.open(undefined);
+    a.end();
+    const b = scopes.open(undefined);
+    expect(b.signal).toBe(a.signal);
+    b.end();
+    await clock.advance(1);
+    const c = scopes.open(undefined);
+    expect(c.signal).not.toBe(a.signal);
+  });
+
   it('cuts an attempt whose caller had already aborted', async () => {
-    const scopes = new AttemptScopes('p', undefined);
+    const scopes = new AttemptScopes('p', manualClock(), undefined);
     const scope = scopes.open(AbortSignal.abort());
     expect(scope.signal.aborted).toBe(true);
     await expect(scope.race(never())).rejects.toBeInstanceOf(AbortedError);

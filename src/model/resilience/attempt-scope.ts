@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { ModelTimeoutError } from '../../errors/model-errors.js';
 import { AbortedError } from '../../errors/taskforce-error.js';
 import { CallerSignals, type CallerAbortable } from './caller-signals.js';
+import type { Clock } from '../../util/clock.js';
 import type { TimeoutEntry, TimeoutLine } from './timeout-line.js';
 
 /** The signal and timer of one attempt. */
@@ -35,13 +36,17 @@ export class AttemptScopes {
 
   constructor(
     readonly provider: string,
+    private readonly clock: Clock,
     readonly timeouts: TimeoutLine | undefined,
   ) {}
 
   open(caller: AbortSignal | undefined): AttemptScope {
-    const deadline = this.timeouts ? this.timeouts.deadlineFromNow() : Infinity;
+    // Grouped by the millisecond they start in, with or without a timeout: a group that lived on
+    // would gather a listener from every call (SDKs add one to the signal they get and never remove it).
+    const startedAt = this.clock.now();
     let group = this.latest;
-    if (!group || group.caller !== caller || group.deadline !== deadline || group.closed) group = this.latest = new SignalGroup(this, caller, deadline);
+    if (!group || group.caller !== caller || group.startedAt !== startedAt || group.closed)
+      group = this.latest = new SignalGroup(this, caller, startedAt, this.timeouts ? startedAt + this.timeouts.timeoutMs : Infinity);
     else if (group.idle) group.wake();
     const scope = new Scope(group);
     if (caller?.aborted) group.callerAborted();
@@ -73,6 +78,7 @@ class SignalGroup implements TimeoutEntry, CallerAbortable {
   constructor(
     private readonly scopes: AttemptScopes,
     readonly caller: AbortSignal | undefined,
+    readonly startedAt: number,
     public deadline: number,
   ) {
     this.listen();

@@ -45,7 +45,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
   );
   const slots = createSlots(settings.maxConcurrency);
   const ids = sequentialIds();
-  const scopes = new AttemptScopes(provider.provider, Number.isFinite(settings.timeoutMs) ? new TimeoutLine(clock, settings.timeoutMs) : undefined);
+  const scopes = new AttemptScopes(provider.provider, clock, Number.isFinite(settings.timeoutMs) ? new TimeoutLine(clock, settings.timeoutMs) : undefined);
 
   // Estimating tokens walks the request, so only when a token rate limit needs it.
   const estimate = (request: ProviderRequest) =>
