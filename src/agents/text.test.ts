@@ -6,6 +6,12 @@ describe('tokenize', () => {
     expect(tokenize('Write the Tests for ÜBER-parser v2, and 2024!')).toEqual(['writ', 'test', 'über', 'pars', 'v2', '2024']);
   });
 
+  it('splits ASCII text as the Unicode rule does (letters and digits make words)', () => {
+    const byUnicodeRule = (text: string) => tokenize(`${text} über`).slice(0, -1);
+    for (const text of ['Re-write_the  API; v2.0 (beta)!', 'a\tb\nc--DONE...42x', "it's the user's 3rd try: fix#7/8"])
+      expect(tokenize(text)).toEqual(byUnicodeRule(text));
+  });
+
   it('brings word forms of one idea together', () => {
     const same = (words: string[]) => expect(new Set(words.map(stem)).size, words.join(', ')).toBe(1);
     same(['test', 'tests', 'tested', 'testing', 'tester']);
