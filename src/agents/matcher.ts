@@ -89,6 +89,7 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
 
   // Stems of the words queries used: tasks of one plan share most of their words.
   const stems = new Map<string, string>();
+  const terms = new Set<string>();
   // Scratch arrays reused by every query (rank is synchronous, so no two queries interleave).
   const covered = new Int32Array(n);
   const relevance = new Float64Array(n);
@@ -97,9 +98,11 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
 
   function rank(task: MatchTask | string, options: RankOptions = {}): AgentMatch[] {
     const spec: MatchTask = typeof task === 'string' ? { text: task } : task;
-    const required = normalizeCapabilities(spec.capabilities ?? []);
+    const required = spec.capabilities && spec.capabilities.length > 0 ? normalizeCapabilities(spec.capabilities) : NONE;
     if (stems.size > MAX_STEMS) stems.clear();
-    const terms = new Set(tokenize([spec.title, spec.instructions, spec.text].filter(Boolean).join('\n'), stems));
+    // Each distinct word once; the set is the matcher's, emptied for each query.
+    terms.clear();
+    for (const term of tokenize(queryText(spec), stems)) terms.add(term);
     let touchedCount = 0;
 
     for (const cap of required) {
@@ -144,6 +147,15 @@ export function createMatcher(agents: Iterable<AgentDefinition>): AgentMatcher {
   }
 
   return { rank, size: n };
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The words a task is matched on: its title, instructions and free text, one per line. */
+function queryText(spec: MatchTask): string {
+  let text = '';
+  for (const part of [spec.title, spec.instructions, spec.text]) if (part) text = text ? `${text}\n${part}` : part;
+  return text;
 }
 
 function toMatch(
