@@ -94,6 +94,19 @@ describe('reservations', () => {
     expect(second).toBe(400);
   });
 
+  it('are taken at once by tryReserve when they fit, left to reserve when they would wait, refused alike', async () => {
+    const { budget } = setup({ maxTokens: 1000, maxModelCalls: 3 });
+    const first = budget.tryReserve!({ inputTokens: 100, defaultOutputTokens: 700 });
+    expect(first?.maxOutputTokens).toBe(700);
+    // The first holds 800 of 1,000: a call of 500 would wait, so it is not taken (and not counted).
+    expect(budget.tryReserve!({ inputTokens: 100, maxOutputTokens: 400, defaultOutputTokens: 4096 })).toBeUndefined();
+    expect(budget.usage().modelCalls).toBe(1);
+    first!.settle(usage(100, 50), 0);
+    expect(budget.tryReserve!({ inputTokens: 100, maxOutputTokens: 400, defaultOutputTokens: 4096 })?.maxOutputTokens).toBe(400);
+    // A call that can never fit is refused as reserve refuses it.
+    expect(() => budget.tryReserve!({ inputTokens: 900, maxOutputTokens: 400, defaultOutputTokens: 4096 })).toThrow(BudgetExceededError);
+  });
+
   it('stop waiting when the signal fires', async () => {
     const { budget } = setup({ maxTokens: 100 });
     await budget.reserve({ inputTokens: 10, defaultOutputTokens: 90 });
@@ -173,6 +186,8 @@ describe('budget tracker with external ledgers', () => {
     const a = fakeLedger(300);
     const b = fakeLedger(200);
     const budget = createBudgetTracker({ maxTokens: 10_000 }, { clock: manualClock(), external: [a.ledger, b.ledger] });
+    // External ledgers answer asynchronously: nothing is taken without asking them.
+    expect(budget.tryReserve!({ inputTokens: 100, defaultOutputTokens: 4096 })).toBeUndefined();
     const reservation = await budget.reserve({ inputTokens: 100, defaultOutputTokens: 4096 });
     expect(reservation.maxOutputTokens).toBe(200);
     reservation.settle(usage(100, 150), 0.01);

@@ -90,6 +90,12 @@ export interface BudgetTracker {
   check(): void;
   /** Reserves one call (see above); rejects with BudgetExceededError, or AbortedError when `signal` fires while waiting. */
   reserve(estimate?: CallEstimate, signal?: AbortSignal): Promise<Reservation>;
+  /**
+   * `reserve` without waiting: the reservation when the call fits now, `undefined` when it would have
+   * to wait (or must ask a ledger elsewhere): then call `reserve`. Throws what `reserve` rejects with.
+   * Optional: most calls fit at once, and this spares them a promise.
+   */
+  tryReserve?(estimate?: CallEstimate): Reservation | undefined;
   usage(): BudgetUsage;
   /**
    * Counts a call already made and charged where it was made (restored from a journal, or made on a
@@ -188,10 +194,15 @@ export function createBudgetTracker(
             }
             throw error;
           }),
+    tryReserve(estimate) {
+      if (external.length > 0) return undefined;
+      const granted = reserveNow(ledgers, estimate);
+      return isLedger(granted) ? undefined : granted;
+    },
     usage: () => own.usage(),
     charge(usage, costUsd) {
       for (const ledger of ledgers) ledger.modelCalls += 1;
-      settleOnce(ledgers, 0, 0, 0).settle(usage, costUsd);
+      new LedgerReservation(ledgers, 0, 0, 0).settle(usage, costUsd);
     },
     get exceeded() {
       return ledgers.find((ledger) => ledger.exceeded)?.exceeded;
@@ -320,33 +331,44 @@ function fitsBesideHeld(ledger: Ledger, tokens: number, costUsd: number): boolea
 }
 
 async function reserveIn(ledgers: readonly Ledger[], estimate: CallEstimate | undefined, signal: AbortSignal | undefined): Promise<Reservation> {
-  const input = estimate?.inputTokens ?? 0;
   for (;;) {
-    // Any budget already reached (model calls included) refuses the call.
-    for (const ledger of ledgers) ledger.check();
-    let output = estimate?.maxOutputTokens ?? estimate?.defaultOutputTokens ?? 0;
-    if (estimate) {
-      for (const ledger of ledgers) {
-        const { room, kind } = outputRoom(ledger, estimate);
-        // Refused: the call cannot fit even when every reservation in flight settles at zero.
-        if (kind && (room < 1 || (estimate.maxOutputTokens !== undefined && room < estimate.maxOutputTokens))) refuse(ledger, kind, estimate);
-        output = Math.min(output, room);
-      }
-    }
-    const tokens = input + output;
-    const costUsd = estimate?.price ? usd(input, estimate.price.input) + usd(output, estimate.price.output) : 0;
-    const blocking = ledgers.find((ledger) => !fitsBesideHeld(ledger, tokens, costUsd));
-    if (!blocking) {
-      for (const ledger of ledgers) {
-        ledger.modelCalls += 1;
-        ledger.heldTokens += tokens;
-        ledger.heldCostUsd += costUsd;
-        ledger.warn();
-      }
-      return settleOnce(ledgers, tokens, costUsd, output);
-    }
-    await roomIn(blocking, signal);
+    const granted = reserveNow(ledgers, estimate);
+    if (!isLedger(granted)) return granted;
+    await roomIn(granted, signal);
   }
+}
+
+/**
+ * The reservation when the call fits now, else the ledger whose reservations in flight leave no room
+ * (wait for it, then try again). Throws `BudgetExceededError` for a call refused outright.
+ */
+function reserveNow(ledgers: readonly Ledger[], estimate: CallEstimate | undefined): Reservation | Ledger {
+  const input = estimate?.inputTokens ?? 0;
+  // Any budget already reached (model calls included) refuses the call.
+  for (const ledger of ledgers) ledger.check();
+  let output = estimate?.maxOutputTokens ?? estimate?.defaultOutputTokens ?? 0;
+  if (estimate) {
+    for (const ledger of ledgers) {
+      const { room, kind } = outputRoom(ledger, estimate);
+      // Refused: the call cannot fit even when every reservation in flight settles at zero.
+      if (kind && (room < 1 || (estimate.maxOutputTokens !== undefined && room < estimate.maxOutputTokens))) refuse(ledger, kind, estimate);
+      output = Math.min(output, room);
+    }
+  }
+  const tokens = input + output;
+  const costUsd = estimate?.price ? usd(input, estimate.price.input) + usd(output, estimate.price.output) : 0;
+  for (const ledger of ledgers) if (!fitsBesideHeld(ledger, tokens, costUsd)) return ledger;
+  for (const ledger of ledgers) {
+    ledger.modelCalls += 1;
+    ledger.heldTokens += tokens;
+    ledger.heldCostUsd += costUsd;
+    ledger.warn();
+  }
+  return new LedgerReservation(ledgers, tokens, costUsd, output);
+}
+
+function isLedger(value: Reservation | Ledger): value is Ledger {
+  return !(value instanceof LedgerReservation);
 }
 
 /**
@@ -422,22 +444,28 @@ function roomIn(ledger: Ledger, signal: AbortSignal | undefined): Promise<void> 
   });
 }
 
-function settleOnce(ledgers: readonly Ledger[], tokens: number, costUsd: number, maxOutputTokens: number): Reservation {
-  let settled = false;
-  return {
-    maxOutputTokens,
-    settle(usage, cost) {
-      if (settled) return;
-      settled = true;
-      const spent = tokensOf(usage);
-      for (const ledger of ledgers) {
-        ledger.heldTokens -= tokens;
-        ledger.heldCostUsd -= costUsd;
-        ledger.tokens += spent;
-        ledger.costUsd += cost;
-        ledger.warn();
-        for (const wake of [...ledger.waiters]) wake();
-      }
-    },
-  };
+/** A call held in this process's ledgers until it settles, once. A class: every model call makes one. */
+class LedgerReservation implements Reservation {
+  private settled = false;
+
+  constructor(
+    private readonly ledgers: readonly Ledger[],
+    private readonly tokens: number,
+    private readonly costUsd: number,
+    readonly maxOutputTokens: number,
+  ) {}
+
+  settle(usage: Usage, cost: number): void {
+    if (this.settled) return;
+    this.settled = true;
+    const spent = tokensOf(usage);
+    for (const ledger of this.ledgers) {
+      ledger.heldTokens -= this.tokens;
+      ledger.heldCostUsd -= this.costUsd;
+      ledger.tokens += spent;
+      ledger.costUsd += cost;
+      ledger.warn();
+      if (ledger.waiters.size > 0) for (const wake of [...ledger.waiters]) wake();
+    }
+  }
 }

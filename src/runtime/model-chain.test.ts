@@ -5,7 +5,7 @@ import { manualClock } from '../util/clock.js';
 import { modelFromProvider } from '../model/model.js';
 import { scriptedModel } from '../model/scripted.js';
 import { BudgetExceededError } from '../errors/budget-errors.js';
-import { createBudgetTracker, type Budgets } from './budget.js';
+import { createBudgetTracker, type BudgetTracker, type Budgets } from './budget.js';
 import { createCallLog } from './call-log.js';
 import { chainModel, withBudget } from './model-chain.js';
 
@@ -79,7 +79,11 @@ describe('chainModel', () => {
   it('takes the slot before reserving the budget, so a refused call never holds a slot', async () => {
     const order: string[] = [];
     const budget = createBudgetTracker({ maxModelCalls: 0 }, { clock: manualClock() });
-    const watched = { ...budget, reserve: () => (order.push('reserve'), budget.reserve()) };
+    const watched: BudgetTracker = {
+      ...budget,
+      reserve: () => (order.push('reserve'), budget.reserve()),
+      tryReserve: () => (order.push('reserve'), budget.tryReserve!()),
+    };
     const slot = async <T>(fn: () => Promise<T>) => {
       order.push('slot in');
       try {

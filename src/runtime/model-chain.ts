@@ -146,7 +146,11 @@ class BudgetLink extends ModelLink {
   // Reactions, not an async function: thousands of calls may wait at once, each holding a frame.
   generate(request: GenerateRequest): Promise<GenerateResult> {
     try {
-      return this.budget.reserve(this.estimateOf(request), request.signal).then((reservation) => this.settledCall(reservation, request));
+      const estimate = this.estimateOf(request);
+      // Most calls fit at once: no promise to wait on then.
+      const now = this.budget.tryReserve?.(estimate);
+      if (now) return this.settledCall(now, request);
+      return this.budget.reserve(estimate, request.signal).then((reservation) => this.settledCall(reservation, request));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -159,7 +163,7 @@ class BudgetLink extends ModelLink {
       sent = this.inner.generate(this.capped(request, reservation));
     } catch (error) {
       settleFailed(reservation, error);
-      throw error;
+      return Promise.reject(error);
     }
     return Promise.resolve(sent).then(
       (result) => {
