@@ -4,7 +4,8 @@
  * provider would), one agent, no built-ins, caps out of the way.
  *
  * Every reply carries its usage, as a real provider's does: the scripted model then skips its own
- * tiktoken counting, which is the fake's cost, not the runtime's.
+ * token counting, which is the fake's cost, not the runtime's. For the same reason it keeps no log of
+ * the requests it got (a log of every prompt of a 10,000-task run holds megabytes the GC must walk).
  */
 import { createTaskforce, defineAgent } from '../../dist/src/index.js';
 
@@ -40,7 +41,8 @@ export function benchReplies(plannerText) {
 /** `createTaskforce` on the scripted model (`latencyMs` on the runtime's system clock). */
 export function benchTaskforce({ replies = benchReplies(), latencyMs = 0, concurrency = 64, agents = [benchAgent()] } = {}) {
   return createTaskforce({
-    model: { provider: 'scripted', replies, latencyMs },
+    // A provider keeps no log of its requests: the fake's would be counted against the runtime.
+    model: { provider: 'scripted', replies, latencyMs, keepRequests: false },
     agents,
     builtinAgents: false,
     limits: { concurrency, maxAgents: 1e9 },

@@ -18,6 +18,18 @@ describe('scripted model', () => {
     await expect(model.doGenerate(ask('one too many'))).rejects.toThrow(/has 2 replies but got call #3.*one too many/);
   });
 
+  it('keeps every request for assertions, or none with keepRequests: false', async () => {
+    const kept = scriptedModel({ replies: () => 'ok' });
+    const dropped = scriptedModel({ replies: () => 'ok', keepRequests: false });
+    for (const model of [kept, dropped]) {
+      await model.doGenerate(ask('one'));
+      await model.doGenerate(ask('two'));
+    }
+    expect(kept.requests.map((r) => r.messages[0]!.content)).toEqual(['one', 'two']);
+    expect(dropped.requests).toEqual([]);
+    expect(dropped.calls).toBe(2);
+  });
+
   it('reports unused replies', async () => {
     const model = scriptedModel({ replies: ['a', 'b'] });
     await model.doGenerate(ask('q'));

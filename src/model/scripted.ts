@@ -40,6 +40,12 @@ export interface ScriptedModelOptions {
   readonly clock?: Clock;
   /** Characters per streamed text delta; default 16. */
   readonly chunkSize?: number;
+  /**
+   * Keep every request in `requests` (default true, for assertions). A long run that stands in for a
+   * real provider (a benchmark, an offline eval of thousands of calls) can turn it off: a provider
+   * keeps nothing, and a log of every prompt grows without bound.
+   */
+  readonly keepRequests?: boolean;
 }
 
 /** A scripted model was called more times than it had replies, or left replies unused. */
@@ -53,7 +59,7 @@ export class ScriptError extends TaskforceError {
 export interface ScriptedModel extends ProviderModel {
   /** Number of calls made so far. */
   readonly calls: number;
-  /** Every request received, in order (for assertions). */
+  /** Every request received, in order (for assertions); empty with `keepRequests: false`. */
   readonly requests: readonly ProviderRequest[];
   /** Throws if a reply list was given and some replies were never used. */
   assertAllUsed(): void;
@@ -68,6 +74,7 @@ export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
   const requests: ProviderRequest[] = [];
   const modelId = options.modelId ?? 'scripted';
   const chunkSize = options.chunkSize ?? 16;
+  const keepRequests = options.keepRequests ?? true;
   let calls = 0;
 
   /** The scripted reply for call `index`: a script function's may be a promise, a list's never is. */
@@ -87,7 +94,7 @@ export function scriptedModel(options: ScriptedModelOptions): ScriptedModel {
   // the fake's own frames would be counted against the layers it stands under.
   const reply = (request: ProviderRequest): Promise<ProviderResult> => {
     const index = calls++;
-    requests.push(request);
+    if (keepRequests) requests.push(request);
     try {
       const scripted = scriptedFor(request, index);
       if (isThenable(scripted)) return Promise.resolve(scripted).then((resolved) => answer(request, index, resolved));
