@@ -65,37 +65,80 @@ const RUN_NODE = '.run';
  * everything they spend is attributed here (in the tree, and in `model.call.*` events).
  */
 export function scopedRuntime(base: Runtime, scope: Scope): Runtime {
-  const { node } = scope;
-  const chain = (model: Model, agent?: string): Model =>
-    chainModel(model, {
+  return new ScopedRuntime(base, scope);
+}
+
+/**
+ * One scope per task attempt: a class whose getters pass the base runtime's own parts through, so a
+ * scope holds what it changes and nothing else.
+ */
+class ScopedRuntime implements Runtime {
+  readonly models: RuntimeModels;
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly events: EventBus;
+  readonly budget: BudgetTracker;
+  readonly limits: Runtime['limits'];
+  readonly signal: AbortSignal;
+
+  constructor(
+    private readonly base: Runtime,
+    private readonly scope: Scope,
+  ) {
+    this.models = new ScopedModels(base.models.base, this);
+    this.tools = scope.tools ?? base.tools;
+    this.events = scope.events;
+    this.budget = scope.budget;
+    this.limits = limitsWith(base.limits, scope.maxDepth);
+    this.signal = scope.signal;
+  }
+
+  get id(): string {
+    return this.base.id;
+  }
+  get agents(): Runtime['agents'] {
+    return this.base.agents;
+  }
+  get matcher(): Runtime['matcher'] {
+    return this.base.matcher;
+  }
+  get toolAccess(): Runtime['toolAccess'] {
+    return this.base.toolAccess;
+  }
+  get clock(): Runtime['clock'] {
+    return this.base.clock;
+  }
+  get random(): Runtime['random'] {
+    return this.base.random;
+  }
+  get ids(): Runtime['ids'] {
+    return this.base.ids;
+  }
+  get store(): Runtime['store'] {
+    return this.base.store;
+  }
+  get runStore(): Runtime['runStore'] {
+    return this.base.runStore;
+  }
+  get slot(): Runtime['slot'] {
+    return this.base.slot;
+  }
+  get work(): Runtime['work'] {
+    return this.base.work;
+  }
+
+  /** `model` behind this node's links: its tags (with `agent` when the calls serve one), slot, budget, log. */
+  chain(model: Model, agent?: string): Model {
+    const { node } = this.scope;
+    return chainModel(model, {
       tags: agent === undefined ? node : node.taskId !== undefined ? { runId: node.runId, taskId: node.taskId, agent } : { runId: node.runId, agent },
-      slot: base.slot,
-      budget: scope.budget,
-      log: scope.log,
-      events: scope.events,
-      gate: scope.gate,
-      journal: scope.journal,
+      slot: this.base.slot,
+      budget: this.scope.budget,
+      log: this.scope.log,
+      events: this.scope.events,
+      gate: this.scope.gate,
+      journal: this.scope.journal,
     });
-  const runtime: { -readonly [K in keyof Runtime]: Runtime[K] } = {
-    id: base.id,
-    models: new ScopedModels(base.models.base, chain),
-    agents: base.agents,
-    matcher: base.matcher,
-    tools: scope.tools ?? base.tools,
-    toolAccess: base.toolAccess,
-    events: scope.events,
-    clock: base.clock,
-    random: base.random,
-    ids: base.ids,
-    budget: scope.budget,
-    limits: limitsWith(base.limits, scope.maxDepth),
-    store: base.store,
-    slot: base.slot,
-    signal: scope.signal,
-    work: base.work,
-  };
-  if (base.runStore) runtime.runStore = base.runStore;
-  return runtime;
+  }
 }
 
 /**
@@ -112,21 +155,21 @@ class ScopedModels implements RuntimeModels {
 
   constructor(
     readonly base: RuntimeModels['base'],
-    private readonly chain: (model: Model, agent?: string) => Model,
+    private readonly scope: ScopedRuntime,
   ) {
-    this.forAgent = (agent) => chain(base.forAgent(agent), agent.name);
+    this.forAgent = (agent) => scope.chain(base.forAgent(agent), agent.name);
   }
 
   get planner(): Model {
-    return (this.chainedPlanner ??= this.chain(this.base.planner));
+    return (this.chainedPlanner ??= this.scope.chain(this.base.planner));
   }
 
   get worker(): Model {
-    return (this.chainedWorker ??= this.chain(this.base.worker));
+    return (this.chainedWorker ??= this.scope.chain(this.base.worker));
   }
 
   get synthesizer(): Model {
-    return (this.chainedSynthesizer ??= this.chain(this.base.synthesizer));
+    return (this.chainedSynthesizer ??= this.scope.chain(this.base.synthesizer));
   }
 }
 
