@@ -102,7 +102,11 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
     : mergeResults(settings, { goal, sources, model: scope.models.synthesizer, events, signal, ...(request.final ? { final: request.final } : {}) });
   // The task nodes do not change during synthesis: built while its model call is in flight (a
   // 10,000-task level's take tens of milliseconds), once the call has gone out.
-  if (merging) await new Promise((resume) => setImmediate(resume));
+  if (merging) {
+    // Handled here too, so a rejection that comes while this waits is not reported as unhandled.
+    merging.catch(() => undefined);
+    await new Promise((resume) => setImmediate(resume));
+  }
   const tasks = tree && schedule ? taskNodes(settings, tree, schedule, level) : [];
   const merged: Merged = merging ? await merging : { output: joinSources(sources) };
   // The first cause is the one reported, as the scheduler does.
@@ -208,6 +212,10 @@ function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResu
   });
 }
 
+/**
+ * The level's lineage and its sub-runs', built on first call: most callers never read a run's lineage,
+ * and hashing every output costs microseconds per task. Nothing it reads changes once the level ends.
+ */
 function lineageOf(request: RunRequest, tree: TaskTree | undefined, schedule: ScheduleResult<string> | undefined, level: RunLevel): RunOutcome['lineage'] {
   let built: readonly RunLineage[] | undefined;
   return () => (built ??= buildLineage(request, tree, schedule, level));

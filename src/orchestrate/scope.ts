@@ -80,10 +80,12 @@ class ScopedRuntime implements Runtime {
   readonly limits: Runtime['limits'];
   readonly signal: AbortSignal;
 
-  constructor(
-    private readonly base: Runtime,
-    private readonly scope: Scope,
-  ) {
+  readonly #base: Runtime;
+  readonly #scope: Scope;
+
+  constructor(base: Runtime, scope: Scope) {
+    this.#base = base;
+    this.#scope = scope;
     this.models = new ScopedModels(base.models.base, this);
     this.tools = scope.tools ?? base.tools;
     this.events = scope.events;
@@ -93,50 +95,50 @@ class ScopedRuntime implements Runtime {
   }
 
   get id(): string {
-    return this.base.id;
+    return this.#base.id;
   }
   get agents(): Runtime['agents'] {
-    return this.base.agents;
+    return this.#base.agents;
   }
   get matcher(): Runtime['matcher'] {
-    return this.base.matcher;
+    return this.#base.matcher;
   }
   get toolAccess(): Runtime['toolAccess'] {
-    return this.base.toolAccess;
+    return this.#base.toolAccess;
   }
   get clock(): Runtime['clock'] {
-    return this.base.clock;
+    return this.#base.clock;
   }
   get random(): Runtime['random'] {
-    return this.base.random;
+    return this.#base.random;
   }
   get ids(): Runtime['ids'] {
-    return this.base.ids;
+    return this.#base.ids;
   }
   get store(): Runtime['store'] {
-    return this.base.store;
+    return this.#base.store;
   }
   get runStore(): Runtime['runStore'] {
-    return this.base.runStore;
+    return this.#base.runStore;
   }
   get slot(): Runtime['slot'] {
-    return this.base.slot;
+    return this.#base.slot;
   }
   get work(): Runtime['work'] {
-    return this.base.work;
+    return this.#base.work;
   }
 
   /** `model` behind this node's links: its tags (with `agent` when the calls serve one), slot, budget, log. */
   chain(model: Model, agent?: string): Model {
-    const { node } = this.scope;
+    const { node } = this.#scope;
     return chainModel(model, {
       tags: agent === undefined ? node : node.taskId !== undefined ? { runId: node.runId, taskId: node.taskId, agent } : { runId: node.runId, agent },
-      slot: this.base.slot,
-      budget: this.scope.budget,
-      log: this.scope.log,
-      events: this.scope.events,
-      gate: this.scope.gate,
-      journal: this.scope.journal,
+      slot: this.#base.slot,
+      budget: this.#scope.budget,
+      log: this.#scope.log,
+      events: this.#scope.events,
+      gate: this.#scope.gate,
+      journal: this.#scope.journal,
     });
   }
 }

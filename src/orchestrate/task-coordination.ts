@@ -19,7 +19,7 @@ import type { RemoteStop, RunLevel, RunSettings, TaskRecord } from './orchestrat
  * `runAgent`, which admits each agent run through the recursion guard and runs it here, behind an
  * approval, or on the run's `agentRunner`. A class, as there is one per task attempt: its helpers are
  * shared; `runAgent` and `modelFor` are the task's own (a strategy may pass them around apart from the
- * context); `judgeModel` is a getter on the prototype.
+ * context); `judgeModel` is a getter on the prototype; what the class keeps for itself is private.
  */
 export class TaskCoordination implements CoordinationContext {
   readonly goal: string;
@@ -34,17 +34,32 @@ export class TaskCoordination implements CoordinationContext {
   readonly events: CoordinationContext['events'];
   readonly modelFor: (agent: AgentDefinition) => Model;
   readonly runAgent: CoordinationContext['runAgent'];
+  readonly task: TaskSpec;
+  // Private fields (`#`), so a strategy that logs or serialises its context sees only the context.
+  readonly #settings: RunSettings;
+  readonly #level: RunLevel;
+  readonly #context: TaskExecutionContext<string>;
+  readonly #record: TaskRecord;
+  readonly #scope: Runtime;
+  readonly #toolJournal: ToolCallJournal | undefined;
 
   constructor(
-    private readonly settings: RunSettings,
-    private readonly level: RunLevel,
-    readonly task: TaskSpec,
-    private readonly context: TaskExecutionContext<string>,
-    private readonly record: TaskRecord,
+    settings: RunSettings,
+    level: RunLevel,
+    task: TaskSpec,
+    context: TaskExecutionContext<string>,
+    record: TaskRecord,
     site: GuardSite,
-    private readonly scope: Runtime,
-    private readonly toolJournal: ToolCallJournal | undefined,
+    scope: Runtime,
+    toolJournal: ToolCallJournal | undefined,
   ) {
+    this.#settings = settings;
+    this.#level = level;
+    this.task = task;
+    this.#context = context;
+    this.#record = record;
+    this.#scope = scope;
+    this.#toolJournal = toolJournal;
     this.goal = level.goal;
     this.inputs = context.inputs;
     this.candidates = candidatesFor(settings, task);
@@ -56,17 +71,18 @@ export class TaskCoordination implements CoordinationContext {
     this.clock = scope.clock;
     this.events = scope.events;
     this.modelFor = (agent) => scope.models.forAgent(agent);
-    this.runAgent = (agent, prompt, options) => this.admitted(site, agent, prompt, options);
+    this.runAgent = (agent, prompt, options) => this.#admitted(site, agent, prompt, options);
   }
 
   /** Chained on first use: most strategies never ask for it. */
   get judgeModel(): Model {
-    return this.scope.models.synthesizer;
+    return this.#scope.models.synthesizer;
   }
 
-
-  private admitted(site: GuardSite, agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> {
-    const { settings, level, task } = this;
+  #admitted(site: GuardSite, agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> {
+    const settings = this.#settings;
+    const level = this.#level;
+    const task = this.task;
     let admission: AgentAdmission;
     try {
       admission = settings.guard.admitAgent(site, agent.name, prompt);
@@ -77,7 +93,7 @@ export class TaskCoordination implements CoordinationContext {
     if (admission.kind === 'reuse') return Promise.resolve(admission.result);
     level.events.emit({ type: 'agent.assigned', taskId: task.id, agent: agent.name, strategy: settings.strategy.name });
     const { ticket } = admission;
-    const run = agent.approval || settings.agentRunner ? this.gatedRun(agent, prompt, options) : this.runHere(agent, prompt, options);
+    const run = agent.approval || settings.agentRunner ? this.#gatedRun(agent, prompt, options) : this.#runHere(agent, prompt, options);
     return run.then(
       (result) => {
         ticket.done(result);
@@ -90,10 +106,12 @@ export class TaskCoordination implements CoordinationContext {
     );
   }
 
-  private runHere(agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> {
-    const { task, context, toolJournal } = this;
+  #runHere(agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> {
+    const task = this.task;
+    const context = this.#context;
+    const toolJournal = this.#toolJournal;
     return runAgent(
-      this.scope,
+      this.#scope,
       agent,
       prompt,
       toolJournal === undefined && options?.system === undefined
@@ -102,8 +120,11 @@ export class TaskCoordination implements CoordinationContext {
     );
   }
 
-  private async gatedRun(agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> {
-    const { settings, level, task, context } = this;
+  async #gatedRun(agent: AgentDefinition, prompt: string, options: { readonly system?: string } | undefined): Promise<AgentRunResult> {
+    const settings = this.#settings;
+    const level = this.#level;
+    const task = this.task;
+    const context = this.#context;
     if (agent.approval)
       await approvalGate(settings, level, context.signal)(
         { kind: 'agent', path: level.path, taskId: task.id, name: agent.name, key: `agent:${task.id}:${agent.name}` },
@@ -111,8 +132,8 @@ export class TaskCoordination implements CoordinationContext {
       );
     const system = options?.system !== undefined ? { system: options.system } : {};
     return settings.agentRunner
-      ? runElsewhere(settings, level, this.record, { taskId: task.id, agent: agent.name, prompt, ...system }, context.signal)
-      : this.runHere(agent, prompt, options);
+      ? runElsewhere(settings, level, this.#record, { taskId: task.id, agent: agent.name, prompt, ...system }, context.signal)
+      : this.#runHere(agent, prompt, options);
   }
 }
 
