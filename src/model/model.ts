@@ -19,6 +19,7 @@ import type {
   StreamPart,
 } from './types.js';
 import { mergeCallTags, requestMessages } from './types.js';
+import { copyWith } from '../util/copy-with.js';
 
 const NO_TAGS: CallTags = Object.freeze({});
 
@@ -59,7 +60,7 @@ export function modelFromProvider(provider: ProviderModel, options: ModelWrapper
     if (!priceById.has(modelId)) priceById.set(modelId, findPrice(modelId, prices) ?? findPrice(provider.modelId, prices));
     return priceById.get(modelId);
   };
-  const priced = (result: ProviderResult): GenerateResult => ({ ...result, costUsd: costOf(result.usage, priceOf(result.modelId)) });
+  const priced = (result: ProviderResult): GenerateResult => copyWith(result, 'costUsd', costOf(result.usage, priceOf(result.modelId)));
   type Call = { readonly callId: string; readonly startedAt: number; readonly tags: CallTags };
   // Events are built only when someone listens: a call's tags, and the event objects, are not free.
   const observed = () => events !== undefined && events.hasListeners();

@@ -147,6 +147,9 @@ export async function runGoal(settings: RunSettings, request: RunRequest): Promi
   };
 }
 
+/** A task node's sub-runs or caps when it has none: one frozen array for every node. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Failures no retry can change: a rejection, and a failure an earlier process of the run recorded. */
 const FINAL_FAILURES = new Set(['APPROVAL_REJECTED', 'TASK_FAILED_EARLIER']);
 
@@ -204,9 +207,9 @@ function taskNodes(settings: RunSettings, tree: TaskTree, schedule: ScheduleResu
     if (outcome.reason !== undefined) node.reason = outcome.reason;
     node.attempts = outcome.attempts;
     if (record?.decision) node.decision = record.decision;
-    const subRuns = record && record.subRuns.length > 0 ? record.subRuns.map((child) => child.node) : [];
+    const subRuns = record && record.subRuns.length > 0 ? record.subRuns.map((child) => child.node) : NONE;
     node.subRuns = subRuns;
-    node.caps = caps.get(task.id) ?? [];
+    node.caps = caps.get(task.id) ?? NONE;
     node.usage = { own, subtree: subRuns.length === 0 ? own : subRuns.reduce((sum, child) => addNodeUsage(sum, child.usage.subtree), own) };
     return node;
   });

@@ -320,7 +320,7 @@ function outputRoom(ledger: Ledger, estimate: CallEstimate): { readonly room: nu
       kind = 'costUsd';
     }
   }
-  return { room: Math.floor(room), ...(kind ? { kind } : {}) };
+  return kind ? { room: Math.floor(room), kind } : { room: Math.floor(room) };
 }
 
 /** Whether the worst case fits next to the reservations already held. */

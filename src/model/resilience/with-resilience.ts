@@ -1,4 +1,5 @@
 import { ModelConnectionError } from '../../errors/model-errors.js';
+import { copyWith } from '../../util/copy-with.js';
 import { sequentialIds } from '../../util/ids.js';
 import { estimateInputTokens } from '../tokens.js';
 import type { ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, Usage } from '../types.js';
@@ -131,7 +132,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
   const generateIn = (call: Call, attempt: number, current: Attempt): Promise<ProviderResult> => {
     let work: Promise<ProviderResult>;
     try {
-      call.request = { ...call.request, signal: current.scope.signal };
+      call.request = copyWith(call.request, 'signal', current.scope.signal);
       work = Promise.resolve(provider.doGenerate(call.request));
     } catch (error) {
       work = Promise.reject(error);
@@ -186,7 +187,7 @@ export function withResilience(provider: ProviderModel, options: ResilienceOptio
         try {
           const begun = beginAttempt(request.signal, estimated, callId);
           current = begun instanceof Promise ? await begun : begun;
-          iterator = provider.doStream({ ...request, signal: current.scope.signal })[Symbol.asyncIterator]();
+          iterator = provider.doStream(copyWith(request, 'signal', current.scope.signal))[Symbol.asyncIterator]();
           for (;;) {
             const next = await current.scope.race(iterator.next());
             if (next.done) break;
