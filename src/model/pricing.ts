@@ -59,11 +59,11 @@ export function findPrice(modelId: string, table: PriceTable = DEFAULT_PRICES): 
  */
 export function costOf(usage: Usage, price: ModelPrice | undefined): number {
   if (!price) return 0;
-  const perToken = (perMillion: number) => perMillion / 1_000_000;
   return (
-    usage.inputTokens * perToken(price.input) +
-    usage.outputTokens * perToken(price.output) +
-    (usage.cacheReadTokens ?? 0) * perToken(price.cacheRead ?? price.input) +
-    (usage.cacheWriteTokens ?? 0) * perToken(price.cacheWrite ?? price.input)
+    (usage.inputTokens * price.input +
+      usage.outputTokens * price.output +
+      (usage.cacheReadTokens ?? 0) * (price.cacheRead ?? price.input) +
+      (usage.cacheWriteTokens ?? 0) * (price.cacheWrite ?? price.input)) /
+    1_000_000
   );
 }

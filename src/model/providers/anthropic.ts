@@ -15,6 +15,7 @@ import type {
 } from '../types.js';
 import { mapSdkError, unreadableResponse } from './errors.js';
 import { importSdk, once } from './lazy-sdk.js';
+import { copyWith } from '../../util/copy-with.js';
 import { parseToolArguments, rootObjectSchema, structuredText, type RootObjectSchema } from './shared.js';
 
 /** Settings of the Anthropic adapter. */
@@ -100,7 +101,7 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
         const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
         // A chain of reactions, not an async function: once connected, a call waits only for the SDK.
         const send = ({ sdk, client }: Connected) =>
-          client.messages.create({ ...params, stream: false }, { signal: request.signal ?? null }).then(
+          client.messages.create(copyWith(params, 'stream', false), { signal: request.signal ?? null }).then(
             (message) => fromMessage(message, request, root),
             (error: unknown) => {
               throw fail(error, sdk, request.signal);
@@ -234,6 +235,28 @@ function mapStopReason(reason: string | null | undefined): StopReason {
   }
 }
 
+/** The request's fields as Anthropic's, set one by one (a literal of conditional spreads takes a slow path on every call). */
+function paramsOf(
+  model: string,
+  request: ProviderRequest,
+  defaultMaxTokens: number,
+  tools: Anthropic.Tool[],
+  toolChoice: Anthropic.MessageCreateParams['tool_choice'] | undefined,
+): Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> {
+  const params: Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> = {
+    model,
+    max_tokens: request.maxTokens ?? defaultMaxTokens,
+    messages: toAnthropicMessages(request.messages),
+  };
+  if (request.system) params.system = request.system;
+  if (tools.length > 0) params.tools = tools;
+  if (toolChoice) params.tool_choice = toolChoice;
+  // Sent as before, though the SDK's types (1.14) no longer list it.
+  if (request.temperature !== undefined) (params as { temperature?: number }).temperature = request.temperature;
+  if (request.stopSequences?.length) params.stop_sequences = [...request.stopSequences];
+  return params;
+}
+
 /** Our request in Messages API terms; `root` is set when a response format turns into a forced tool. */
 function toAnthropicParams(
   model: string,
@@ -257,16 +280,7 @@ function toAnthropicParams(
     toolChoice = { type: 'tool', name: request.responseFormat.name };
   }
   return {
-    params: {
-      model,
-      max_tokens: request.maxTokens ?? defaultMaxTokens,
-      messages: toAnthropicMessages(request.messages),
-      ...(request.system ? { system: request.system } : {}),
-      ...(tools.length > 0 ? { tools } : {}),
-      ...(toolChoice ? { tool_choice: toolChoice } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.stopSequences?.length ? { stop_sequences: [...request.stopSequences] } : {}),
-    },
+    params: paramsOf(model, request, defaultMaxTokens, tools, toolChoice),
     root,
   };
 }

@@ -5,6 +5,7 @@ import { systemClock } from '../../util/clock.js';
 import type { Message, ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, StopReason, ToolCall, ToolChoice, Usage } from '../types.js';
 import { mapSdkError, unreadableResponse } from './errors.js';
 import { importSdk, once } from './lazy-sdk.js';
+import { copyWith } from '../../util/copy-with.js';
 import { parseToolArguments, rootObjectSchema, type RootObjectSchema } from './shared.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -96,7 +97,7 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
         const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
         // A chain of reactions, not an async function: once connected, a call waits only for the SDK.
         const send = ({ sdk, client }: Connected) =>
-          client.chat.completions.create({ ...params, stream: false }, { signal: request.signal ?? null }).then(
+          client.chat.completions.create(copyWith(params, 'stream', false) as ChatParams, { signal: request.signal ?? null }).then(
             (completion) => fromCompletion(completion, root),
             (error: unknown) => {
               throw fail(error, sdk, request.signal);
@@ -222,34 +223,29 @@ function toOpenAIParams(
   }));
   const format = request.responseFormat;
   const root = format ? rootObjectSchema(format) : undefined;
-  return {
-    params: {
-      model,
-      messages: toOpenAIMessages(request.system, request.messages),
-      ...(tools.length > 0 ? { tools } : {}),
-      ...(tools.length > 0 && request.toolChoice ? { tool_choice: toToolChoice(request.toolChoice) } : {}),
-      ...(request.maxTokens !== undefined ? { [maxTokensField]: request.maxTokens } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.stopSequences?.length ? { stop: [...request.stopSequences] } : {}),
-      ...(format && root
-        ? {
-            response_format: {
-              type: 'json_schema',
-              json_schema: {
-                name: schemaName(format.name),
-                ...(format.description ? { description: format.description } : {}),
-                schema: root.schema,
-                // Not strict: strict mode demands every property be `required` and every object closed,
-                // so any zod `.optional()` field makes OpenAI reject the schema with a 400. Non-strict
-                // still steers the model; zod validates the reply and the repair loop re-asks.
-                strict: false,
-              },
-            },
-          }
-        : {}),
-    },
-    root,
-  };
+  // Fields set one by one: a literal of conditional spreads is built on a slow path, on every call.
+  const params: Omit<ChatParams, 'stream'> = { model, messages: toOpenAIMessages(request.system, request.messages) };
+  if (tools.length > 0) {
+    params.tools = tools;
+    if (request.toolChoice) params.tool_choice = toToolChoice(request.toolChoice);
+  }
+  if (request.maxTokens !== undefined) params[maxTokensField] = request.maxTokens;
+  if (request.temperature !== undefined) params.temperature = request.temperature;
+  if (request.stopSequences?.length) params.stop = [...request.stopSequences];
+  if (format && root)
+    params.response_format = {
+      type: 'json_schema',
+      json_schema: {
+        name: schemaName(format.name),
+        ...(format.description ? { description: format.description } : {}),
+        schema: root.schema,
+        // Not strict: strict mode demands every property be `required` and every object closed,
+        // so any zod `.optional()` field makes OpenAI reject the schema with a 400. Non-strict
+        // still steers the model; zod validates the reply and the repair loop re-asks.
+        strict: false,
+      },
+    };
+  return { params, root };
 }
 
 /** `json_schema.name` allows `[a-zA-Z0-9_-]{1,64}` only. */
