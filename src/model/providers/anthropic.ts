@@ -15,7 +15,6 @@ import type {
 } from '../types.js';
 import { mapSdkError, unreadableResponse } from './errors.js';
 import { importSdk, once } from './lazy-sdk.js';
-import { copyWith } from '../../util/copy-with.js';
 import { parseToolArguments, rootObjectSchema, structuredText, type RootObjectSchema } from './shared.js';
 
 /** Settings of the Anthropic adapter. */
@@ -98,10 +97,10 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
     connect: async () => void (await connect()),
     doGenerate(request) {
       try {
-        const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
+        const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens, false);
         // A chain of reactions, not an async function: once connected, a call waits only for the SDK.
         const send = ({ sdk, client }: Connected) =>
-          client.messages.create(copyWith(params, 'stream', false), { signal: request.signal ?? null }).then(
+          client.messages.create(params as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal ?? null }).then(
             (message) => fromMessage(message, request, root),
             (error: unknown) => {
               throw fail(error, sdk, request.signal);
@@ -114,11 +113,11 @@ export function anthropicProvider(options: AnthropicProviderOptions): ProviderMo
       }
     },
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
-      const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens);
+      const { params, root } = toAnthropicParams(options.model, request, defaultMaxTokens, true);
       const state: StreamState = { model: options.model, blocks: [], json: new Map(), stopReason: null, usage: {}, stopped: false };
       const { sdk, client } = await connect();
       try {
-        const stream = await client.messages.create({ ...params, stream: true }, { signal: request.signal ?? null });
+        const stream = await client.messages.create(params as Anthropic.MessageCreateParamsStreaming, { signal: request.signal ?? null });
         for await (const event of stream) {
           const delta = applyEvent(state, event);
           if (delta) yield { type: 'text-delta', text: delta };
@@ -242,8 +241,9 @@ function paramsOf(
   defaultMaxTokens: number,
   tools: Anthropic.Tool[],
   toolChoice: Anthropic.MessageCreateParams['tool_choice'] | undefined,
-): Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> {
-  const params: Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> = {
+  stream: boolean,
+): Anthropic.MessageCreateParams {
+  const params: Anthropic.MessageCreateParams = {
     model,
     max_tokens: request.maxTokens ?? defaultMaxTokens,
     messages: toAnthropicMessages(request.messages),
@@ -254,6 +254,7 @@ function paramsOf(
   // Sent as before, though the SDK's types (1.14) no longer list it.
   if (request.temperature !== undefined) (params as { temperature?: number }).temperature = request.temperature;
   if (request.stopSequences?.length) params.stop_sequences = [...request.stopSequences];
+  (params as { stream?: boolean }).stream = stream;
   return params;
 }
 
@@ -262,7 +263,8 @@ function toAnthropicParams(
   model: string,
   request: ProviderRequest,
   defaultMaxTokens: number,
-): { params: Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'>; root: RootObjectSchema | undefined } {
+  stream: boolean,
+): { params: Anthropic.MessageCreateParams; root: RootObjectSchema | undefined } {
   const tools: Anthropic.Tool[] = (request.tools ?? []).map((tool) => ({
     name: tool.name,
     description: tool.description,
@@ -280,7 +282,7 @@ function toAnthropicParams(
     toolChoice = { type: 'tool', name: request.responseFormat.name };
   }
   return {
-    params: paramsOf(model, request, defaultMaxTokens, tools, toolChoice),
+    params: paramsOf(model, request, defaultMaxTokens, tools, toolChoice, stream),
     root,
   };
 }

@@ -5,10 +5,10 @@ import { systemClock } from '../../util/clock.js';
 import type { Message, ProviderModel, ProviderRequest, ProviderResult, ProviderStreamPart, StopReason, ToolCall, ToolChoice, Usage } from '../types.js';
 import { mapSdkError, unreadableResponse } from './errors.js';
 import { importSdk, once } from './lazy-sdk.js';
-import { copyWith } from '../../util/copy-with.js';
 import { parseToolArguments, rootObjectSchema, type RootObjectSchema } from './shared.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+type ChatStreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 /** Settings of the OpenAI (and OpenAI-compatible) adapter. */
 export interface OpenAIProviderOptions {
@@ -94,10 +94,10 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
     connect: async () => void (await connect()),
     doGenerate(request) {
       try {
-        const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
+        const { params, root } = toOpenAIParams(options.model, request, maxTokensField, false);
         // A chain of reactions, not an async function: once connected, a call waits only for the SDK.
         const send = ({ sdk, client }: Connected) =>
-          client.chat.completions.create(copyWith(params, 'stream', false) as ChatParams, { signal: request.signal ?? null }).then(
+          client.chat.completions.create(params as ChatParams, { signal: request.signal ?? null }).then(
             (completion) => fromCompletion(completion, root),
             (error: unknown) => {
               throw fail(error, sdk, request.signal);
@@ -110,14 +110,11 @@ export function openaiProvider(options: OpenAIProviderOptions): ProviderModel {
       }
     },
     async *doStream(request): AsyncIterable<ProviderStreamPart> {
-      const { params, root } = toOpenAIParams(options.model, request, maxTokensField);
+      const { params, root } = toOpenAIParams(options.model, request, maxTokensField, true);
       const reply: Accumulated = { model: options.model, text: '', refusal: '', toolCalls: [], finishReason: null, usage: undefined };
       const { sdk, client } = await connect();
       try {
-        const stream = await client.chat.completions.create(
-          { ...params, stream: true, stream_options: { include_usage: true } },
-          { signal: request.signal ?? null },
-        );
+        const stream = await client.chat.completions.create(params as ChatStreamParams, { signal: request.signal ?? null });
         for await (const chunk of stream) {
           if (chunk.model) reply.model = chunk.model;
           if (chunk.usage) reply.usage = chunk.usage;
@@ -216,7 +213,8 @@ function toOpenAIParams(
   model: string,
   request: ProviderRequest,
   maxTokensField: 'max_completion_tokens' | 'max_tokens',
-): { params: Omit<ChatParams, 'stream'>; root: RootObjectSchema | undefined } {
+  stream: boolean,
+): { params: ChatParams | ChatStreamParams; root: RootObjectSchema | undefined } {
   const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = (request.tools ?? []).map((tool) => ({
     type: 'function',
     function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
@@ -224,7 +222,7 @@ function toOpenAIParams(
   const format = request.responseFormat;
   const root = format ? rootObjectSchema(format) : undefined;
   // Fields set one by one: a literal of conditional spreads is built on a slow path, on every call.
-  const params: Omit<ChatParams, 'stream'> = { model, messages: toOpenAIMessages(request.system, request.messages) };
+  const params: OpenAI.Chat.Completions.ChatCompletionCreateParams = { model, messages: toOpenAIMessages(request.system, request.messages) };
   if (tools.length > 0) {
     params.tools = tools;
     if (request.toolChoice) params.tool_choice = toToolChoice(request.toolChoice);
@@ -245,6 +243,9 @@ function toOpenAIParams(
         strict: false,
       },
     };
+  (params as { stream?: boolean }).stream = stream;
+  // A stream reports its usage in a last chunk only when asked.
+  if (stream) params.stream_options = { include_usage: true };
   return { params, root };
 }
 
